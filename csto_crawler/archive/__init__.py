@@ -1,0 +1,1 @@
+"""The archive: schema and migrations, the crawl writer, queries and exports (all SQL lives here)."""

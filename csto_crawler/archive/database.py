@@ -1,0 +1,161 @@
+"""Opening an archive file: checks that it is ours, applies pragmas, migrates older schemas.
+
+Every way a path can be wrong (missing, a directory, unwritable, not SQLite, another program's
+SQLite file, a newer schema, corrupt) raises an ArchiveError subclass whose message is one line a
+researcher can act on; nothing is written to a file that fails these checks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import dataset
+from sqlalchemy import Connection, event
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+logger = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# PRAGMA application_id marks the file as a csto archive ("CSTO" in ASCII).
+APPLICATION_ID = 0x4353544F
+# Writers wait this long for a lock before SQLite gives up with "database is locked".
+BUSY_TIMEOUT_MS = 10_000
+CONNECTION_PRAGMAS = [
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # WAL + NORMAL: a crash can lose the last commits but never corrupts the file.
+    "PRAGMA synchronous=NORMAL",
+]
+
+
+class ArchiveError(Exception):
+    """Base of every archive problem reported to the user."""
+
+
+class ArchiveNotFoundError(ArchiveError):
+    pass
+
+
+class NotAnArchiveError(ArchiveError):
+    pass
+
+
+class NewerSchemaError(ArchiveError):
+    pass
+
+
+class ArchiveUnwritableError(ArchiveError):
+    pass
+
+
+class ArchiveCorruptError(ArchiveError):
+    pass
+
+
+def check_path(path: Path, create: bool) -> None:
+    """Raise an ArchiveError for a path that cannot hold (or does not hold) an archive."""
+    if path.is_dir():
+        raise NotAnArchiveError(f"{path} is a directory, not an archive file")
+    if not path.exists():
+        if not create:
+            raise ArchiveNotFoundError(f"no archive at {path}")
+        parent = path.parent if str(path.parent) else Path()
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveUnwritableError(f"cannot create folder {parent}: {exc.strerror}") from exc
+        if not os.access(parent, os.W_OK):
+            raise ArchiveUnwritableError(f"cannot write an archive in {parent}: permission denied")
+        return
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        raise NotAnArchiveError(f"{path} is not an SQLite archive")
+
+
+def inspect_file(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, number of tables) read with plain sqlite3, read-only."""
+    uri = f"file:{path}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotAnArchiveError(f"{path} is not a readable SQLite archive: {exc}") from exc
+    return int(app_id), int(version), int(tables)
+
+
+def connect(path: Path, writer: bool) -> dataset.Database:
+    """A dataset connection whose transactions are real SQLite transactions.
+
+    pysqlite on its own opens a transaction only before INSERT/UPDATE/DELETE, so DDL and reads would
+    run outside it; with the driver in autocommit mode we emit BEGIN ourselves (the SQLAlchemy
+    recipe for transactional SQLite). Writers take the write lock up front (BEGIN IMMEDIATE), so a
+    transaction that reads then writes never fails half-way on a lock upgrade.
+    """
+    db = dataset.connect(
+        f"sqlite:///{path}",
+        engine_kwargs={"connect_args": {"isolation_level": None, "check_same_thread": False}},
+        on_connect_statements=list(CONNECTION_PRAGMAS),
+    )
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql(begin)
+
+    event.listen(db.engine, "begin", _begin)
+    return db
+
+
+def open_database(path: Path, create: bool = True, writer: bool = True) -> dataset.Database:
+    """Open (creating or migrating as needed) the archive at ``path``."""
+    check_path(path, create)
+    if path.exists() and path.stat().st_size > 0:
+        app_id, version, tables = inspect_file(path)
+        if tables and app_id != APPLICATION_ID:
+            raise NotAnArchiveError(f"{path} is an SQLite file but not a csto archive")
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path} has archive schema {version}, newer than this csto-crawler understands "
+                f"({SCHEMA_VERSION}); upgrade csto-crawler"
+            )
+    elif not create:
+        raise ArchiveNotFoundError(f"no archive at {path}")
+    db = connect(path, writer=writer)
+    try:
+        migrate(db, path)
+    except SADatabaseError as exc:
+        db.close()
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise ArchiveUnwritableError(f"{path} is read-only: cannot open it for writing") from exc
+        raise ArchiveCorruptError(f"{path} cannot be opened: {exc.orig}") from exc
+    return db
+
+
+def schema_version(db: dataset.Database) -> int:
+    with db:
+        return int(next(iter(db.query("PRAGMA user_version")))["user_version"])
+
+
+def migrate(db: dataset.Database, path: Path) -> None:
+    """Apply the schema steps the file lacks, all in one transaction."""
+    current = schema_version(db)
+    if current == SCHEMA_VERSION:
+        return
+    logger.info("Upgrading archive %s from schema %d to %d", path, current, SCHEMA_VERSION)
+    with db:
+        for step in MIGRATIONS[current:]:
+            for statement in step:
+                db.query(statement)
+        db.query(f"PRAGMA application_id={APPLICATION_ID}")
+        # user_version cannot take a bound parameter; SCHEMA_VERSION is a code constant.
+        db.query(f"PRAGMA user_version={SCHEMA_VERSION}")

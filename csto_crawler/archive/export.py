@@ -1,0 +1,71 @@
+"""Export writers: JSONL, CSV and Parquet with identical columns (lists become JSON text in CSV).
+
+Rows stream from the archive, so memory stays flat however large the archive is (Parquet is
+written in row groups of ``PARQUET_BATCH`` rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from .queries import JSON_COLUMNS
+
+FORMATS = ("jsonl", "csv", "parquet")
+PARQUET_BATCH = 2_000
+
+
+def with_attachment_hashes(rows: Iterable[dict[str, Any]], hashes: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Add the downloaded file's sha256 to each attachment of each row."""
+    for row in rows:
+        for attachment in row.get("attachments") or []:
+            attachment["sha256"] = hashes.get(attachment["url"])
+        yield row
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[str]) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({c: _flat(c, row.get(c)) for c in columns})
+        count += 1
+    return count
+
+
+def _flat(column: str, value: Any) -> Any:
+    if column in JSON_COLUMNS:
+        return json.dumps(value or [], ensure_ascii=False)
+    return value
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], path: str) -> int:
+    """Parquet file with string columns (lists as JSON text, as in CSV) and integer counters."""
+    import pyarrow as pa  # imported here: only Parquet exports pay for loading Arrow
+    import pyarrow.parquet as pq
+
+    integer_columns = {"version", "version_count"}
+    schema = pa.schema([(c, pa.int64() if c in integer_columns else pa.string()) for c in columns])
+    count = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append({c: _flat(c, row.get(c)) for c in columns})
+            if len(batch) >= PARQUET_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                count += len(batch)
+                batch = []
+        if batch or count == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count

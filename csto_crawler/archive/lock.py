@@ -1,0 +1,90 @@
+"""The run lock: one crawl per archive at a time, and a lock left by a killed run never blocks.
+
+An exclusive ``flock`` on ``<archive>.lock``: the kernel releases it when the holding process dies,
+even by ``kill -9``, so a stale lock cannot exist; the file's contents (pid, host, start time)
+only tell the next run whose lock it was. The file is never deleted, because unlinking a lock file
+lets two processes lock two different inodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import IO
+
+from .database import ArchiveError
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveLockedError(ArchiveError):
+    """Another live process holds the archive's run lock."""
+
+
+class RunLock:
+    """Exclusive, non-blocking, process-lifetime lock next to an archive file."""
+
+    def __init__(self, archive_path: Path) -> None:
+        self.path = archive_path.with_name(archive_path.name + ".lock")
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fh)
+            fh.close()
+            raise ArchiveLockedError(
+                f"another crawl is writing {self.path.with_suffix('')} ({holder}); try again when it ends"
+            ) from None
+        previous = _read_holder(fh)
+        if previous != "unknown holder":
+            logger.warning("Taking over the run lock left by a run that is gone (%s)", previous)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+            )
+        )
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        self._fh.seek(0)
+        self._fh.truncate()
+        fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+        self._fh.close()
+        self._fh = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read_holder(fh: IO[str]) -> str:
+    fh.seek(0)
+    text = fh.read().strip()
+    if not text:
+        return "unknown holder"
+    try:
+        info = json.loads(text)
+    except json.JSONDecodeError:
+        return "unknown holder"
+    return f"pid {info.get('pid')} on {info.get('host')} since {info.get('since')}"

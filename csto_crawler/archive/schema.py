@@ -1,0 +1,168 @@
+"""Archive schema and migrations: each schema version is a list of DDL statements applied in order.
+
+The version lives in ``PRAGMA user_version``. Opening an older archive applies the missing steps
+in one transaction; a newer archive is refused, because this code would misread it.
+Every table and column is described in docs/archive-schema.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+# Step 1: the foundation (articles with versions, raw snapshots, fetch provenance, listing ledger).
+SCHEMA_V1 = [
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        finish_reason TEXT,
+        mode TEXT,
+        arguments TEXT,
+        crawler_version TEXT NOT NULL,
+        host TEXT,
+        pid INTEGER,
+        counts TEXT
+    )""",
+    """CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        codec TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES crawl_runs(id),
+        url TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        lang TEXT,
+        status INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL,
+        headers TEXT,
+        sha256 TEXT REFERENCES blobs(sha256),
+        size INTEGER NOT NULL,
+        crawler_version TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_fetches_url ON fetches(url)",
+    "CREATE INDEX ix_fetches_run ON fetches(run_id)",
+    """CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        lang TEXT NOT NULL,
+        section TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        element_id TEXT,
+        title TEXT NOT NULL,
+        subtitle TEXT,
+        published TEXT,
+        published_raw TEXT,
+        published_source TEXT,
+        published_tz TEXT,
+        body_text TEXT NOT NULL,
+        body_html TEXT NOT NULL,
+        signature TEXT,
+        attachments TEXT NOT NULL,
+        images TEXT NOT NULL,
+        counterpart_url TEXT,
+        content_sha256 TEXT NOT NULL,
+        version_count INTEGER NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        first_run_id INTEGER,
+        last_run_id INTEGER,
+        last_fetch_id INTEGER REFERENCES fetches(id),
+        gone_at TEXT,
+        gone_reason TEXT,
+        sitemap_lastmod TEXT,
+        etag TEXT,
+        last_modified TEXT
+    )""",
+    "CREATE UNIQUE INDEX ux_articles_element ON articles(lang, element_id) WHERE element_id IS NOT NULL",
+    "CREATE INDEX ix_articles_published ON articles(lang, published)",
+    """CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        version INTEGER NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        subtitle TEXT,
+        published TEXT,
+        published_raw TEXT,
+        published_source TEXT,
+        published_tz TEXT,
+        body_text TEXT NOT NULL,
+        body_html TEXT NOT NULL,
+        signature TEXT,
+        attachments TEXT NOT NULL,
+        images TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        first_run_id INTEGER,
+        last_run_id INTEGER,
+        fetch_id INTEGER REFERENCES fetches(id),
+        snapshot_sha256 TEXT REFERENCES blobs(sha256),
+        UNIQUE (article_id, version)
+    )""",
+    """CREATE TABLE listing_sightings (
+        id INTEGER PRIMARY KEY,
+        article_url TEXT NOT NULL,
+        linked_url TEXT NOT NULL,
+        listing_url TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        section TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        listed_date_raw TEXT NOT NULL,
+        listed_title TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        first_run_id INTEGER,
+        last_run_id INTEGER,
+        UNIQUE (article_url, listing_url, page, position, listed_date_raw, listed_title)
+    )""",
+    "CREATE INDEX ix_sightings_article ON listing_sightings(article_url)",
+    """CREATE TABLE failures (
+        url TEXT PRIMARY KEY,
+        lang TEXT,
+        kind TEXT NOT NULL,
+        error TEXT NOT NULL,
+        status INTEGER,
+        attempts INTEGER NOT NULL,
+        first_failed_at TEXT NOT NULL,
+        last_failed_at TEXT NOT NULL,
+        last_run_id INTEGER
+    )""",
+    """CREATE TABLE attachments (
+        url TEXT PRIMARY KEY,
+        article_url TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        sha256 TEXT REFERENCES blobs(sha256),
+        size INTEGER,
+        content_type TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_fetched_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE sitemap_entries (
+        url TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        lastmod TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        last_run_id INTEGER
+    )""",
+    """CREATE TABLE section_walks (
+        lang TEXT NOT NULL,
+        section TEXT NOT NULL,
+        last_page INTEGER NOT NULL,
+        completed_at TEXT NOT NULL,
+        run_id INTEGER,
+        PRIMARY KEY (lang, section)
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1]
+SCHEMA_VERSION = len(MIGRATIONS)

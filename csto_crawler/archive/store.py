@@ -1,0 +1,538 @@
+"""Writes crawl results into the archive: one transaction per batch, a version only on content change.
+
+All SQL that writes lives here; every statement is parameterised. A batch is written in one
+transaction and retried (tenacity, exponential backoff) when SQLite reports the database locked
+or busy, so a researcher holding a read transaction open never makes a crawl lose data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import dataset
+from sqlalchemy import TextClause, text
+from sqlalchemy.exc import OperationalError
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from .. import __version__
+from ..dates import to_utc_iso, utc_now
+from ..items import (
+    ArticleItem,
+    AttachmentItem,
+    FetchFailure,
+    FetchRecord,
+    GoneNotice,
+    ListingPageItem,
+    NotModified,
+    SitemapItem,
+    SkippedPage,
+)
+from . import blobs
+from .content import content_fingerprint
+from .database import open_database
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+# Response headers kept with every fetch: what a reader needs to judge the snapshot.
+SNAPSHOT_HEADERS = (
+    "content-type",
+    "content-length",
+    "last-modified",
+    "etag",
+    "date",
+    "server",
+    "location",
+    "retry-after",
+    "x-powered-cms",
+)
+
+
+class SaveOutcome(Enum):
+    NEW = "new"
+    NEW_VERSION = "changed"
+    UNCHANGED = "unchanged"
+    REVIVED = "revived"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What writing one item did, for run counts and stats."""
+
+    kind: str  # article | listing | sitemap | failure | gone | not_modified | attachment
+    lang: str | None
+    section: str | None
+    outcome: str
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and any(
+        word in str(exc).lower() for word in ("database is locked", "database is busy", "locked")
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _text(sql: str) -> TextClause:
+    return text(sql)
+
+
+def article_id(lang: str, element_id: str | None, url: str) -> str:
+    """Stable, citable ID: ``en-8573`` from the Bitrix element ID (survives slug edits), else a
+    hash of the URL path (``en-u1f3a9c2b1d``)."""
+    if element_id:
+        return f"{lang}-{element_id}"
+    path = url.split("://", 1)[-1].split("/", 1)[-1]
+    return f"{lang}-u{hashlib.sha256(path.encode()).hexdigest()[:10]}"
+
+
+def section_of(url: str) -> str:
+    parts = [p for p in url.split("://", 1)[-1].split("?", 1)[0].split("/")[1:] if p]
+    return "/".join(parts[:-1])
+
+
+class ArchiveWriter:
+    """The crawl's single writer. Not thread-safe: one pipeline owns it."""
+
+    def __init__(self, db: dataset.Database, clock: Clock = utc_now, crawler_version: str = __version__) -> None:
+        self.db = db
+        self.clock = clock
+        self.crawler_version = crawler_version
+
+    @classmethod
+    def open(cls, path: Path, clock: Clock = utc_now) -> ArchiveWriter:
+        return cls(open_database(path, create=True), clock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _now(self) -> str:
+        return to_utc_iso(self.clock())
+
+    def _exec(self, sql: str, **params: Any) -> Any:
+        return self.db.executable.execute(_text(sql), params)
+
+    def _one(self, sql: str, **params: Any) -> dict[str, Any] | None:
+        row = self._exec(sql, **params).mappings().first()
+        return dict(row) if row is not None else None
+
+    # --- runs ---------------------------------------------------------------------------------
+
+    def begin_run(self, mode: str, arguments: dict[str, Any]) -> int:
+        with self.db:
+            result = self._exec(
+                "INSERT INTO crawl_runs (started_at, mode, arguments, crawler_version, host, pid)"
+                " VALUES (:at, :mode, :args, :version, :host, :pid)",
+                at=self._now(),
+                mode=mode,
+                args=json.dumps(arguments, ensure_ascii=False, sort_keys=True),
+                version=self.crawler_version,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+            )
+            return int(result.lastrowid)
+
+    def finish_run(self, run_id: int, reason: str, counts: dict[str, Any]) -> None:
+        with self.db:
+            self._exec(
+                "UPDATE crawl_runs SET finished_at = :at, finish_reason = :reason, counts = :counts WHERE id = :id",
+                at=self._now(),
+                reason=reason,
+                counts=json.dumps(counts, ensure_ascii=False, sort_keys=True),
+                id=run_id,
+            )
+
+    def save_counts(self, run_id: int, counts: dict[str, Any]) -> None:
+        """Progress so far, so a killed run still leaves its counts behind."""
+        with self.db:
+            self._exec(
+                "UPDATE crawl_runs SET counts = :counts WHERE id = :id",
+                counts=json.dumps(counts, ensure_ascii=False, sort_keys=True),
+                id=run_id,
+            )
+
+    # --- batches ------------------------------------------------------------------------------
+
+    @retry(
+        retry=retry_if_exception(is_lock_error),
+        wait=wait_exponential_jitter(initial=0.5, max=10),
+        stop=stop_after_attempt(6),
+        reraise=True,
+    )
+    def write_batch(self, items: Iterable[object], run_id: int) -> list[WriteResult]:
+        """Write items in one transaction (all or nothing); retried while the database is locked."""
+        with self.db:
+            return [self._write(item, run_id) for item in items]
+
+    def _write(self, item: object, run_id: int) -> WriteResult:
+        if isinstance(item, ArticleItem):
+            return self._save_article(item, run_id)
+        if isinstance(item, ListingPageItem):
+            return self._save_listing(item, run_id)
+        if isinstance(item, SitemapItem):
+            return self._save_sitemap(item, run_id)
+        if isinstance(item, FetchFailure):
+            return self._save_failure(item, run_id)
+        if isinstance(item, GoneNotice):
+            return self._save_gone(item, run_id)
+        if isinstance(item, NotModified):
+            return self._save_not_modified(item, run_id)
+        if isinstance(item, AttachmentItem):
+            return self._save_attachment(item, run_id)
+        if isinstance(item, SkippedPage):
+            self._put_fetch(item.fetch, run_id)
+            return WriteResult("skipped", item.lang, None, "skipped")
+        raise TypeError(f"cannot archive {type(item).__name__}")
+
+    # --- fetches and blobs --------------------------------------------------------------------
+
+    def _put_blob(self, data: bytes) -> str:
+        sha = blobs.sha256_hex(data)
+        codec, stored = blobs.encode(data)
+        self._exec(
+            "INSERT INTO blobs (sha256, size, codec, data, created_at) VALUES (:sha, :size, :codec, :data, :at)"
+            " ON CONFLICT (sha256) DO NOTHING",
+            sha=sha,
+            size=len(data),
+            codec=codec,
+            data=stored,
+            at=self._now(),
+        )
+        return sha
+
+    def _put_fetch(self, fetch: FetchRecord, run_id: int) -> int:
+        sha = self._put_blob(fetch.body)
+        headers = {k: v for k, v in fetch.headers.items() if k.lower() in SNAPSHOT_HEADERS}
+        result = self._exec(
+            "INSERT INTO fetches (run_id, url, final_url, kind, lang, status, fetched_at, headers, sha256, size,"
+            " crawler_version) VALUES (:run, :url, :final, :kind, :lang, :status, :at, :headers, :sha, :size,"
+            " :version)",
+            run=run_id,
+            url=fetch.url,
+            final=fetch.final_url,
+            kind=fetch.kind,
+            lang=fetch.lang,
+            status=fetch.status,
+            at=to_utc_iso(fetch.fetched_at),
+            headers=json.dumps(headers, ensure_ascii=False, sort_keys=True),
+            sha=sha,
+            size=len(fetch.body),
+            version=self.crawler_version,
+        )
+        return int(result.lastrowid)
+
+    def _clear_failure(self, url: str) -> None:
+        self._exec("DELETE FROM failures WHERE url = :url", url=url)
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM articles WHERE url = :url", url=item.url)
+        if row is None and item.element_id:
+            row = self._one(
+                "SELECT * FROM articles WHERE lang = :lang AND element_id = :eid",
+                lang=item.lang,
+                eid=item.element_id,
+            )
+        return row
+
+    def _save_article(self, item: ArticleItem, run_id: int) -> WriteResult:
+        fetch_id = self._put_fetch(item.fetch, run_id)
+        fields = article_fields(item)
+        fields["content_sha256"] = content_fingerprint(
+            {**fields, "attachment_urls": [a["url"] for a in json.loads(fields["attachments"])]}
+        )
+        now = to_utc_iso(item.fetch.fetched_at)
+        existing = self._find_article(item)
+        if existing is None:
+            outcome = self._insert_article(item, fields, fetch_id, run_id, now)
+        else:
+            outcome = self._update_article(existing, item, fields, fetch_id, run_id, now)
+        self._clear_failure(item.url)
+        if item.requested_url:
+            self._clear_failure(item.requested_url)
+        return WriteResult("article", item.lang, item.section, outcome.value)
+
+    def _insert_article(
+        self, item: ArticleItem, fields: dict[str, Any], fetch_id: int, run_id: int, now: str
+    ) -> SaveOutcome:
+        aid = article_id(item.lang, item.element_id, item.url)
+        self._exec(
+            "INSERT INTO articles (id, url, lang, section, slug, element_id, title, subtitle, published,"
+            " published_raw, published_source, published_tz, body_text, body_html, signature, attachments,"
+            " images, counterpart_url, content_sha256, version_count, first_seen_at, last_seen_at,"
+            " first_run_id, last_run_id, last_fetch_id, etag, last_modified)"
+            " VALUES (:id, :url, :lang, :section, :slug, :element_id, :title, :subtitle, :published,"
+            " :published_raw, :published_source, :published_tz, :body_text, :body_html, :signature,"
+            " :attachments, :images, :counterpart_url, :content_sha256, 1, :now, :now, :run, :run, :fetch,"
+            " :etag, :last_modified)",
+            id=aid,
+            url=item.url,
+            lang=item.lang,
+            section=item.section,
+            slug=item.slug,
+            element_id=item.element_id,
+            counterpart_url=item.counterpart_url,
+            now=now,
+            run=run_id,
+            fetch=fetch_id,
+            etag=_header(item.fetch, "etag"),
+            last_modified=_header(item.fetch, "last-modified"),
+            **fields,
+        )
+        self._insert_version(aid, 1, item, fields, fetch_id, run_id, now)
+        return SaveOutcome.NEW
+
+    def _insert_version(
+        self,
+        aid: str,
+        number: int,
+        item: ArticleItem,
+        fields: dict[str, Any],
+        fetch_id: int,
+        run_id: int,
+        now: str,
+    ) -> None:
+        self._exec(
+            "INSERT INTO versions (article_id, version, content_sha256, url, title, subtitle, published,"
+            " published_raw, published_source, published_tz, body_text, body_html, signature, attachments,"
+            " images, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256)"
+            " VALUES (:aid, :number, :content_sha256, :url, :title, :subtitle, :published, :published_raw,"
+            " :published_source, :published_tz, :body_text, :body_html, :signature, :attachments, :images,"
+            " :now, :now, :run, :run, :fetch, :snapshot)",
+            aid=aid,
+            number=number,
+            url=item.url,
+            now=now,
+            run=run_id,
+            fetch=fetch_id,
+            snapshot=item.fetch.sha256,
+            **fields,
+        )
+
+    def _update_article(
+        self,
+        existing: dict[str, Any],
+        item: ArticleItem,
+        fields: dict[str, Any],
+        fetch_id: int,
+        run_id: int,
+        now: str,
+    ) -> SaveOutcome:
+        aid = existing["id"]
+        revived = existing["gone_at"] is not None
+        changed = fields["content_sha256"] != existing["content_sha256"]
+        number = int(existing["version_count"]) + (1 if changed else 0)
+        if changed:
+            self._insert_version(aid, number, item, fields, fetch_id, run_id, now)
+        else:
+            self._exec(
+                "UPDATE versions SET last_seen_at = :now, last_run_id = :run"
+                " WHERE article_id = :aid AND version = :number",
+                now=now,
+                run=run_id,
+                aid=aid,
+                number=number,
+            )
+        self._exec(
+            "UPDATE articles SET url = :url, section = :section, slug = :slug,"
+            " element_id = COALESCE(:element_id, element_id), title = :title, subtitle = :subtitle,"
+            " published = :published, published_raw = :published_raw, published_source = :published_source,"
+            " published_tz = :published_tz, body_text = :body_text, body_html = :body_html,"
+            " signature = :signature, attachments = :attachments, images = :images,"
+            " counterpart_url = COALESCE(:counterpart_url, counterpart_url), content_sha256 = :content_sha256,"
+            " version_count = :number, last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch,"
+            " gone_at = NULL, gone_reason = NULL, etag = :etag, last_modified = :last_modified WHERE id = :aid",
+            url=item.url,
+            section=item.section,
+            slug=item.slug,
+            element_id=item.element_id,
+            counterpart_url=item.counterpart_url,
+            number=number,
+            now=now,
+            run=run_id,
+            fetch=fetch_id,
+            etag=_header(item.fetch, "etag"),
+            last_modified=_header(item.fetch, "last-modified"),
+            aid=aid,
+            **fields,
+        )
+        if revived:
+            return SaveOutcome.REVIVED
+        return SaveOutcome.NEW_VERSION if changed else SaveOutcome.UNCHANGED
+
+    def _save_gone(self, item: GoneNotice, run_id: int) -> WriteResult:
+        self._put_fetch(item.fetch, run_id)
+        row = self._one("SELECT id, gone_at, section FROM articles WHERE url = :url", url=item.url)
+        if row is None:
+            # Linked but never archived: the site lists a page it does not serve.
+            self._record_failure(item.url, item.lang, "article", f"HTTP {item.status}", 1, item.status, run_id)
+            return WriteResult("gone", item.lang, section_of(item.url), "failed")
+        self._clear_failure(item.url)
+        if row["gone_at"] is None:
+            self._exec(
+                "UPDATE articles SET gone_at = :at, gone_reason = :reason WHERE id = :id",
+                at=to_utc_iso(item.fetch.fetched_at),
+                reason=f"HTTP {item.status}",
+                id=row["id"],
+            )
+            return WriteResult("gone", item.lang, row["section"], "gone")
+        return WriteResult("gone", item.lang, row["section"], "still_gone")
+
+    def _save_not_modified(self, item: NotModified, run_id: int) -> WriteResult:
+        fetch_id = self._put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
+        row = self._one("SELECT id, version_count, section FROM articles WHERE url = :url", url=item.url)
+        if row is None:
+            return WriteResult("not_modified", item.lang, section_of(item.url), "unknown")
+        self._exec(
+            "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :id",
+            now=now,
+            run=run_id,
+            fetch=fetch_id,
+            id=row["id"],
+        )
+        self._exec(
+            "UPDATE versions SET last_seen_at = :now, last_run_id = :run WHERE article_id = :id AND version = :v",
+            now=now,
+            run=run_id,
+            id=row["id"],
+            v=row["version_count"],
+        )
+        self._clear_failure(item.url)
+        return WriteResult("article", item.lang, row["section"], SaveOutcome.UNCHANGED.value)
+
+    # --- listings, sitemaps, failures, attachments ---------------------------------------------
+
+    def _save_listing(self, item: ListingPageItem, run_id: int) -> WriteResult:
+        self._put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
+        for entry in item.entries:
+            self._exec(
+                "INSERT INTO listing_sightings (article_url, linked_url, listing_url, lang, section, page, position,"
+                " listed_date_raw, listed_title, first_seen_at, last_seen_at, first_run_id, last_run_id)"
+                " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :now,"
+                " :now, :run, :run)"
+                " ON CONFLICT (article_url, listing_url, page, position, listed_date_raw, listed_title)"
+                " DO UPDATE SET last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
+                article=entry.article_url,
+                linked=entry.linked_url,
+                listing=item.fetch.url,
+                lang=item.lang,
+                section=item.section,
+                page=item.page,
+                position=entry.position,
+                date=entry.date_raw or "",
+                title=entry.title,
+                now=now,
+                run=run_id,
+            )
+        self._clear_failure(item.fetch.url)
+        return WriteResult("listing", item.lang, item.section, "fetched")
+
+    def _save_sitemap(self, item: SitemapItem, run_id: int) -> WriteResult:
+        self._put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
+        for url, lastmod in item.entries.items():
+            self._exec(
+                "INSERT INTO sitemap_entries (url, lang, lastmod, first_seen_at, last_seen_at, last_run_id)"
+                " VALUES (:url, :lang, :lastmod, :now, :now, :run)"
+                " ON CONFLICT (url) DO UPDATE SET lastmod = excluded.lastmod, last_seen_at = excluded.last_seen_at,"
+                " last_run_id = excluded.last_run_id",
+                url=url,
+                lang=item.lang,
+                lastmod=lastmod,
+                now=now,
+                run=run_id,
+            )
+        self._clear_failure(item.fetch.url)
+        return WriteResult("sitemap", item.lang, None, "fetched")
+
+    def _record_failure(
+        self,
+        url: str,
+        lang: str | None,
+        kind: str,
+        error: str,
+        attempts: int,
+        status: int | None,
+        run_id: int,
+    ) -> None:
+        now = self._now()
+        self._exec(
+            "INSERT INTO failures (url, lang, kind, error, status, attempts, first_failed_at, last_failed_at,"
+            " last_run_id) VALUES (:url, :lang, :kind, :error, :status, :attempts, :now, :now, :run)"
+            " ON CONFLICT (url) DO UPDATE SET error = excluded.error, status = excluded.status,"
+            " attempts = failures.attempts + excluded.attempts, last_failed_at = excluded.last_failed_at,"
+            " last_run_id = excluded.last_run_id",
+            url=url,
+            lang=lang,
+            kind=kind,
+            error=error,
+            status=status,
+            attempts=attempts,
+            now=now,
+            run=run_id,
+        )
+
+    def _save_failure(self, item: FetchFailure, run_id: int) -> WriteResult:
+        if item.fetch is not None:
+            self._put_fetch(item.fetch, run_id)
+        self._record_failure(item.url, item.lang, item.kind, item.error, item.attempts, item.status, run_id)
+        return WriteResult("failure", item.lang, section_of(item.url) if item.kind == "article" else None, "failed")
+
+    def _save_attachment(self, item: AttachmentItem, run_id: int) -> WriteResult:
+        self._put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
+        self._exec(
+            "INSERT INTO attachments (url, article_url, filename, sha256, size, content_type, first_seen_at,"
+            " last_fetched_at) VALUES (:url, :article, :filename, :sha, :size, :ctype, :now, :now)"
+            " ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,"
+            " content_type = excluded.content_type, last_fetched_at = excluded.last_fetched_at",
+            url=item.url,
+            article=item.article_url,
+            filename=item.filename,
+            sha=item.fetch.sha256,
+            size=len(item.fetch.body),
+            ctype=_header(item.fetch, "content-type"),
+            now=now,
+        )
+        self._clear_failure(item.url)
+        return WriteResult("attachment", item.fetch.lang, None, "fetched")
+
+
+def _header(fetch: FetchRecord, name: str) -> str | None:
+    for key, value in fetch.headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def article_fields(item: ArticleItem) -> dict[str, Any]:
+    """The clean content columns shared by ``articles`` and ``versions``."""
+    return {
+        "title": item.title,
+        "subtitle": item.subtitle,
+        "published": item.published,
+        "published_raw": item.published_raw,
+        "published_source": item.published_source,
+        "published_tz": item.published_tz,
+        "body_text": item.body_text,
+        "body_html": item.body_html,
+        "signature": item.signature,
+        "attachments": json.dumps(
+            [{"url": a.url, "filename": a.filename} for a in item.attachments], ensure_ascii=False
+        ),
+        "images": json.dumps(item.images, ensure_ascii=False),
+    }

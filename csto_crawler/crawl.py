@@ -1,0 +1,151 @@
+"""Running one crawl: settings from options, checks before Scrapy starts, the run lock, the outcome.
+
+The CLI only turns options into Scrapy settings; everything else is configured through settings,
+so ``scrapy crawl news -s ...`` and ``csto crawl`` behave the same.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from .archive.database import open_database
+from .archive.lock import ArchiveLockedError, RunLock
+from .spiders.news import NewsSpider
+from .urls import Sites
+
+
+class CrawlRefusedError(Exception):
+    """The crawl could not start; ``locked`` tells a busy archive from a broken configuration."""
+
+    def __init__(self, message: str, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
+
+
+@dataclass
+class CrawlOptions:
+    archive_path: Path
+    sites: dict[str, str] = field(default_factory=dict)
+    langs: list[str] = field(default_factory=list)
+    overrides: dict[str, str] = field(default_factory=dict)
+    full: bool = False
+    use_sitemap: bool = True
+    log_file: str | None = None
+    log_level: str = "INFO"
+
+
+@dataclass
+class CrawlOutcome:
+    run_id: int
+    finish_reason: str
+    counts: dict[str, Any]
+    stats: dict[str, Any]
+    elapsed: float
+    max_failure_ratio: float
+
+    @property
+    def pages_fetched(self) -> int:
+        return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def failures(self) -> int:
+        return sum(int(v) for k, v in self.stats.items() if k.startswith("csto/archive/failure/"))
+
+    @property
+    def failures_above_threshold(self) -> bool:
+        return self.failures > self.max_failure_ratio * max(1, self.pages_fetched)
+
+    def failure_message(self) -> str:
+        return (
+            f"{self.failures} URL(s) failed, more than CSTO_MAX_FAILURE_RATIO={self.max_failure_ratio} of "
+            f"{self.pages_fetched} pages; see `csto failures`"
+        )
+
+    def summary(self) -> str:
+        """The run report printed at the end (also stored in crawl_runs.counts)."""
+        lines = [
+            f"run {self.run_id} {self.finish_reason} in {self.elapsed:.1f}s: {self.pages_fetched} pages fetched, "
+            f"{self.failures} failed"
+        ]
+        for lang, sections in self.counts.items():
+            total: dict[str, int] = {}
+            for counts in sections.values():
+                for key, value in counts.items():
+                    total[key] = total.get(key, 0) + value
+            lines.append(f"  {lang}: " + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
+            for section, counts in sections.items():
+                lines.append(f"    {section}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        return "\n".join(lines)
+
+
+def build_settings(options: CrawlOptions) -> Settings:
+    """Project settings, then the CLI's options, then ``-s`` overrides (highest priority)."""
+    settings = Settings()
+    settings.setmodule("csto_crawler.settings", priority="project")
+    sites = dict(settings.getdict("CSTO_SITES"))
+    sites.update(options.sites)
+    Sites(sites)  # raises ValueError for a malformed base URL
+    settings.set("CSTO_SITES", sites, priority="cmdline")
+    if options.langs:
+        settings.set("CSTO_LANGS", options.langs, priority="cmdline")
+    settings.set("CSTO_ARCHIVE_PATH", str(options.archive_path), priority="cmdline")
+    settings.set("CSTO_FULL", options.full, priority="cmdline")
+    if not options.use_sitemap:
+        settings.set("CSTO_USE_SITEMAP", False, priority="cmdline")
+    settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
+    if options.log_file:
+        settings.set("LOG_FILE", options.log_file, priority="cmdline")
+    for name, value in options.overrides.items():
+        settings.set(name, value, priority="cmdline")
+    arguments = {
+        "sites": settings.getdict("CSTO_SITES"),
+        "langs": settings.getlist("CSTO_LANGS"),
+        "full": options.full,
+        "use_sitemap": settings.getbool("CSTO_USE_SITEMAP"),
+        "overrides": options.overrides,
+    }
+    settings.set("CSTO_RUN_ARGUMENTS", json.dumps(arguments, ensure_ascii=False), priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlOutcome:
+    """Check the archive, take the run lock, crawl, and report what happened."""
+    settings = build_settings(options)
+    unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in settings.getdict("CSTO_SITES")]
+    if unknown:
+        raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")
+    lock = RunLock(options.archive_path)
+    try:
+        lock.acquire()
+    except ArchiveLockedError as exc:
+        raise CrawlRefusedError(str(exc), locked=True) from exc
+    try:
+        open_database(options.archive_path, create=True).close()  # fail fast, before Scrapy starts
+        return _run_process(settings)
+    finally:
+        lock.release()
+
+
+def _run_process(settings: Settings) -> CrawlOutcome:
+    started = time.monotonic()
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    pipeline_counts = stats.get("csto/run_counts", {})
+    return CrawlOutcome(
+        run_id=int(stats.get("csto/run_id", 0)),
+        finish_reason=str(stats.get("finish_reason", "unknown")),
+        counts=pipeline_counts if isinstance(pipeline_counts, dict) else {},
+        stats=stats,
+        elapsed=time.monotonic() - started,
+        max_failure_ratio=settings.getfloat("CSTO_MAX_FAILURE_RATIO"),
+    )

@@ -1,0 +1,228 @@
+"""HTML fragments -> clean paragraphs and sanitised HTML (block-aware, whitespace-normalised).
+
+Block elements and ``<br>`` end a paragraph, so Word pastes (MsoNormal paragraphs, split spans,
+``&nbsp;`` runs, empty ``<o:p>`` paragraphs) and ``<br><br>``-separated text both come out as
+plain paragraphs. Scripts, styles, embedded players and comments never contribute text.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "blockquote",
+        "pre",
+        "br",
+        "hr",
+        "section",
+        "article",
+        "aside",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "address",
+        "center",
+    }
+)
+# Elements whose content is never article text (players, scripts, forms, vector art).
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "noscript",
+        "template",
+        "svg",
+        "object",
+        "embed",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "head",
+        "title",
+        "meta",
+        "link",
+    }
+)
+# What survives in the cleaned body HTML; other tags are unwrapped (their text kept).
+KEPT_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "sup",
+        "sub",
+        "ul",
+        "ol",
+        "li",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+    }
+)
+KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan"})
+
+_WS_RE = re.compile(r"\s+")
+
+
+def norm_ws(text: str) -> str:
+    """Collapse every whitespace run (NBSP included) to one space and trim."""
+    return _WS_RE.sub(" ", text).strip()
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """The archive's body_text convention: normalised non-empty paragraphs, one blank line apart."""
+    return "\n\n".join(p for p in (norm_ws(x) for x in paragraphs) if p)
+
+
+def _is_element(node: etree._Element) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _tag(node: etree._Element) -> str:
+    """Lower-case local tag name ('o:p' and '{urn:...}p' both become 'p'-like names we ignore)."""
+    return node.tag.rsplit("}", 1)[-1].lower() if _is_element(node) else ""
+
+
+class _ParagraphCollector:
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self._buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = norm_ws("".join(self._buffer))
+        if text:
+            self.paragraphs.append(text)
+        self._buffer = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self._buffer.append(text)
+
+    def walk(self, node: etree._Element) -> None:
+        tag = _tag(node)
+        if _is_element(node) and tag not in SKIP_TAGS:
+            block = tag in BLOCK_TAGS
+            if block:
+                self.flush()
+            self.add(node.text)
+            for child in node:
+                self.walk(child)
+            if block:
+                self.flush()
+        self.add(node.tail)  # comments, skipped and inline elements still pass on their tail
+
+
+def element_paragraphs(element: etree._Element) -> list[str]:
+    """Visible text of an element (its tail excluded) as normalised paragraphs."""
+    collector = _ParagraphCollector()
+    tail, element.tail = element.tail, None
+    try:
+        collector.walk(element)
+    finally:
+        element.tail = tail
+    collector.flush()
+    return collector.paragraphs
+
+
+def fragment_paragraphs(fragment: str) -> list[str]:
+    """Paragraphs of an HTML fragment given as a string."""
+    if not fragment.strip():
+        return []
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    return element_paragraphs(root)
+
+
+def clean_html(element: etree._Element) -> str:
+    """Sanitised inner HTML of an element: only KEPT_TAGS with KEPT_ATTRIBUTES, no scripts or comments.
+
+    Relative links stay as the page wrote them; the caller makes them absolute first when needed.
+    """
+    root = copy.deepcopy(element)
+    root.tail = None
+    for node in list(root.iter()):
+        if node is root:
+            continue
+        if not _is_element(node) or _tag(node) in SKIP_TAGS:
+            remove_keep_tail(node)
+    for node in list(root.iter()):
+        if node is root or not _is_element(node):
+            continue
+        if _tag(node) not in KEPT_TAGS:
+            node.drop_tag()
+            continue
+        for name in list(node.attrib):
+            if name not in KEPT_ATTRIBUTES or str(node.attrib[name]).strip().lower().startswith("javascript:"):
+                del node.attrib[name]
+    inner = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in root)
+    return _collapse_blank_paragraphs(inner).strip()
+
+
+_EMPTY_P_RE = re.compile(r"<p>(?:\s|&nbsp;|\xa0)*</p>")
+
+
+def _collapse_blank_paragraphs(markup: str) -> str:
+    return _EMPTY_P_RE.sub("", markup)
+
+
+def remove_keep_tail(node: etree._Element) -> None:
+    """Remove a node (element or comment) but keep the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    previous = node.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)

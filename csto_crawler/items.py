@@ -1,0 +1,155 @@
+"""Items the spider yields and the pipelines clean and archive (plain dataclasses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchRecord:
+    """Provenance of one HTTP response: what was asked, what came back, when."""
+
+    url: str  # the URL requested (before redirects)
+    final_url: str  # the URL that answered (after redirects)
+    status: int
+    headers: dict[str, str]  # selected response headers (see SNAPSHOT_HEADERS)
+    body: bytes  # raw bytes as served (after content-encoding is undone)
+    fetched_at: dt.datetime  # aware, UTC
+    kind: str  # article | listing | sitemap | attachment | other
+    lang: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class DateCandidate:
+    """A date string found somewhere, and where: detail | detail_body | listing | attachments | sitemap."""
+
+    raw: str
+    source: str
+
+
+@dataclass
+class AttachmentLink:
+    url: str
+    filename: str
+
+
+@dataclass
+class ArticleItem:
+    """One fetched article page: extracted fields, then cleaned by the pipelines."""
+
+    url: str  # canonical
+    lang: str
+    section: str
+    slug: str
+    title: str
+    fetch: FetchRecord
+    element_id: str | None = None  # Bitrix element ID (bx_<hash>_<ID>), stable across slug edits
+    subtitle: str | None = None
+    date_candidates: list[DateCandidate] = field(default_factory=list)
+    body_paragraphs: list[str] = field(default_factory=list)
+    body_html: str = ""
+    signature_lines: list[str] = field(default_factory=list)
+    attachments: list[AttachmentLink] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    counterpart_url: str | None = None  # the same article on the other language site
+    requested_url: str | None = None  # the link that led here, when it was not canonical
+    # Filled by the pipelines:
+    published: str | None = None  # ISO date, or ISO datetime with offset
+    published_raw: str | None = None
+    published_source: str | None = None
+    published_tz: str | None = None  # set only when the value carries a time
+    date_flags: list[str] = field(default_factory=list)  # rejected candidates, with the reason
+    body_text: str = ""
+    signature: str | None = None
+
+
+@dataclass
+class ListingEntry:
+    """One article as a listing page shows it (the coverage ledger records every sighting)."""
+
+    article_url: str  # canonical
+    linked_url: str  # the link as the listing wrote it (may carry ?bxajaxid=, lack the slash)
+    position: int  # 1-based on the page
+    title: str
+    date_raw: str | None
+    element_id: str | None = None
+
+
+@dataclass
+class ListingPageItem:
+    """A fetched listing page and the articles it lists."""
+
+    lang: str
+    section: str
+    page: int
+    last_page: int
+    entries: list[ListingEntry]
+    fetch: FetchRecord
+
+
+@dataclass
+class SitemapItem:
+    """A fetched sitemap file; ``entries`` maps canonical article URL -> raw <lastmod> (or None)."""
+
+    lang: str
+    entries: dict[str, str | None]
+    fetch: FetchRecord
+    is_index: bool = False
+
+
+@dataclass
+class FetchFailure:
+    """A URL that could not be fetched or parsed after every retry."""
+
+    url: str
+    lang: str | None
+    kind: str  # article | listing | sitemap | attachment
+    error: str
+    attempts: int
+    status: int | None = None
+    fetch: FetchRecord | None = None
+
+
+@dataclass
+class GoneNotice:
+    """An article URL that answered 404 or 410: the site has removed it."""
+
+    url: str
+    lang: str
+    status: int
+    fetch: FetchRecord
+
+
+@dataclass
+class NotModified:
+    """A conditional request answered 304: the archived version is still current."""
+
+    url: str
+    lang: str
+    fetch: FetchRecord
+
+
+@dataclass
+class AttachmentItem:
+    """A downloaded attachment file."""
+
+    url: str
+    article_url: str
+    filename: str
+    fetch: FetchRecord
+
+
+@dataclass
+class SkippedPage:
+    """A fetched page that holds no article (e.g. a section page listed in a sitemap)."""
+
+    url: str
+    lang: str | None
+    reason: str
+    fetch: FetchRecord

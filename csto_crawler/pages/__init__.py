@@ -1,0 +1,1 @@
+"""Page objects: one module per kind of page, each turning a response into fields."""

@@ -1,0 +1,221 @@
+"""Article (detail) page -> fields. Selectors are named constants; comments name the quirk they handle.
+
+The CSTO template (1C-Bitrix news.detail, customised) renders: an ``<h1>`` title, a head line
+``Title dd.mm.yyyy``, an optional subtitle, a picture, the body ``div.news-detail__text``, an
+attachments line, an optional signature block, back links, a share widget and a print link,
+inside a page full of chrome (accessibility panel, menu, sidebar of other news, calendar, footer).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from ..dates import split_leading_date, split_trailing_date
+from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
+from ..items import AttachmentLink, DateCandidate
+
+# The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
+DETAIL_CSS = "div.news-detail"
+ELEMENT_ID_RE = re.compile(r"^bx_\w+?_(\d+)$")  # bx_1373509569_8573 -> 8573
+TITLE_CSS = "h1.page-title, .news-detail h1, h1"
+# "Title dd.mm.yyyy" on one line; the date is absent on no_date_line and glued_date pages.
+HEAD_CSS = ".news-detail__head"
+HEAD_DATE_CSS = ".news-detail__head .news-date-time::text"
+SUBTITLE_CSS = ".news-detail__subtitle"
+# Body container, most specific first; the wider fallbacks rely on boilerplate rules to trim.
+BODY_CSS = (".news-detail__text", ".news-detail-text", "div.news-detail", "article")
+# glued_date: <span class="news-date-time">21.05.2020</span>On May 26, ... at the start of the body.
+BODY_DATE_CSS = ".news-date-time"
+# Attachments line: <span class="news-date-time">10.06.2022</span> <a class="doc-link" href="/upload/...">
+FILES_CSS = ".news-detail__files"
+FILES_DATE_CSS = ".news-detail__files .news-date-time::text"
+DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt)$", re.I)
+SIGNATURE_CSS = ".news-detail__sign"
+PICTURE_CSS = "img.detail_picture::attr(src)"
+# Language switch in the header points at the same article on the other site when one exists.
+LANG_SWITCH_CSS = "a[hreflang]"
+# Blocks inside the detail container that are never body (used when BODY_CSS falls back wide).
+NON_BODY_CSS = (
+    ".news-detail__head",
+    "h1",
+    ".news-detail__subtitle",
+    ".news-detail__files",
+    ".news-detail__sign",
+    ".news-detail__back",
+    ".share",
+    ".print-link",
+)
+
+
+class ArticlePage:
+    """Extracts article fields from a detail page response; one method per field."""
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+        self.sel: Selector = response.selector
+        self._detail = self.sel.css(DETAIL_CSS)
+
+    def is_article(self) -> bool:
+        """A detail page has the detail component and a title; listings and static pages do not."""
+        return bool(self._detail) and bool(self.title())
+
+    def element_id(self) -> str | None:
+        for value in self._detail.xpath("@id").getall():
+            m = ELEMENT_ID_RE.match(value)
+            if m:
+                return m.group(1)
+        return None
+
+    def title(self) -> str:
+        """The ``<h1>``; when only the head line exists, it without the appended date."""
+        for css in TITLE_CSS.split(", "):
+            text = norm_ws(" ".join(self.sel.css(css)[:1].css("::text").getall()))
+            if text:
+                return text
+        head = norm_ws(" ".join(self.sel.css(HEAD_CSS)[:1].css("::text").getall()))
+        return split_trailing_date(head)[0]
+
+    def subtitle(self) -> str | None:
+        text = norm_ws(" ".join(self.sel.css(SUBTITLE_CSS)[:1].css("::text").getall()))
+        return text or None
+
+    def date_candidates(self) -> list[DateCandidate]:
+        """Dates the page shows, best first: head line, glued to the body, attachments line."""
+        found: list[DateCandidate] = []
+        head = self.sel.css(HEAD_DATE_CSS).get()
+        if head and head.strip():
+            found.append(DateCandidate(head.strip(), "detail"))
+        else:
+            head_text = norm_ws(" ".join(self.sel.css(HEAD_CSS)[:1].css("::text").getall()))
+            trailing = split_trailing_date(head_text)[1]
+            if trailing:
+                found.append(DateCandidate(trailing, "detail"))
+        glued = self._glued_date()
+        if glued:
+            found.append(DateCandidate(glued, "detail_body"))
+        files_date = self.sel.css(FILES_DATE_CSS).get()
+        if files_date and files_date.strip():
+            found.append(DateCandidate(files_date.strip(), "attachments"))
+        return found
+
+    def _body_element(self) -> etree._Element | None:
+        for css in BODY_CSS:
+            found = self.sel.css(css)
+            if found:
+                return found[0].root
+        return None
+
+    def _glued_date(self) -> str | None:
+        body = self._body_element()
+        if body is None:
+            return None
+        first = body.cssselect(BODY_DATE_CSS) if hasattr(body, "cssselect") else []
+        if first and _starts_body(body, first[0]):
+            text = (first[0].text or "").strip()
+            return text if split_leading_date(text)[1] else None
+        return None
+
+    def _body_tree(self) -> etree._Element | None:
+        """A copy of the body container without non-body blocks and the glued date span."""
+        body = self._body_element()
+        if body is None:
+            return None
+        tree = copy.deepcopy(body)
+        tree.tail = None
+        for css in NON_BODY_CSS:
+            for node in tree.cssselect(css):
+                remove_keep_tail(node)
+        dates = tree.cssselect(BODY_DATE_CSS)
+        if dates and _starts_body(tree, dates[0]):
+            remove_keep_tail(dates[0])
+        return tree
+
+    def body_paragraphs(self) -> list[str]:
+        tree = self._body_tree()
+        return element_paragraphs(tree) if tree is not None else []
+
+    def body_html(self) -> str:
+        tree = self._body_tree()
+        if tree is None:
+            return ""
+        for node in tree.iter("a", "img"):
+            for attr in ("href", "src"):
+                value = node.get(attr)
+                if value and not value.startswith(("#", "javascript:", "data:")):
+                    node.set(attr, self.response.urljoin(value))
+        return clean_html(tree)
+
+    def signature_lines(self) -> list[str]:
+        lines = []
+        for block in self.sel.css(SIGNATURE_CSS)[:1]:
+            lines = element_paragraphs(block.root)
+        return lines
+
+    def attachments(self) -> list[AttachmentLink]:
+        """Document links from the attachments line and from the body, in page order, once each."""
+        hrefs = self.sel.css(f"{FILES_CSS} a::attr(href)").getall()
+        for css in BODY_CSS[:2]:
+            hrefs += self.sel.css(f"{css} a::attr(href)").getall()
+        out: list[AttachmentLink] = []
+        seen: set[str] = set()
+        for href in hrefs:
+            url = self.response.urljoin(href.strip())
+            path = urlsplit(url).path
+            if url in seen or not DOCUMENT_LINK_RE.search(path):
+                continue
+            seen.add(url)
+            out.append(AttachmentLink(url, unquote(path.rsplit("/", 1)[-1])))
+        return out
+
+    def images(self) -> list[str]:
+        """The detail picture and pictures inside the body (template images excluded)."""
+        srcs = self.sel.css(PICTURE_CSS).getall()
+        for css in BODY_CSS[:2]:
+            srcs += self.sel.css(f"{css} img::attr(src)").getall()
+        out: list[str] = []
+        for src in srcs:
+            src = src.strip()
+            if not src or src.startswith("data:") or "/bitrix/" in src:
+                continue
+            url = self.response.urljoin(src)
+            if url not in out:
+                out.append(url)
+        return out
+
+    def counterpart_url(self) -> str | None:
+        """The language switch target when it is an article (not the other site's home page)."""
+        own = self.sel.xpath("/html/@lang").get()
+        for link in self.sel.css(LANG_SWITCH_CSS):
+            href, lang = link.attrib.get("href", ""), link.attrib.get("hreflang", "")
+            if not href or (own and lang == own):
+                continue
+            url = self.response.urljoin(href)
+            if len([s for s in urlsplit(url).path.split("/") if s]) >= 2:
+                return url
+        return None
+
+    def html_lang(self) -> str | None:
+        return self.sel.xpath("/html/@lang").get()
+
+
+def _starts_body(body: etree._Element, node: etree._Element) -> bool:
+    """True when no text precedes ``node`` inside ``body`` (the glued_date position)."""
+    if (body.text or "").strip():
+        return False
+    ancestors = set(node.iterancestors())
+    for element in body.iter():
+        if element is body:
+            continue
+        if element is node:
+            return True
+        if isinstance(element.tag, str) and (element.text or "").strip():
+            return False
+        if element not in ancestors and (element.tail or "").strip():
+            return False
+    return False

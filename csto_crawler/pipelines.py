@@ -1,0 +1,152 @@
+"""Item pipelines: thin adapters from items to the pure transforms (dates, boilerplate) and the archive."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from .archive.database import ArchiveError
+from .archive.store import ArchiveWriter, WriteResult
+from .boilerplate import clean_signature, drop_repeated_title, strip_boilerplate
+from .dates import choose_published, site_timezone, utc_now
+from .htmltext import join_paragraphs
+from .items import ArticleItem
+from .urls import Sites
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizeDatesPipeline:
+    """Turns an article's date candidates into ``published`` (ISO), its raw string, source and zone."""
+
+    def __init__(self, timezone: str, clock: Callable[..., Any] = utc_now) -> None:
+        self.tz = site_timezone(timezone)
+        self.timezone = timezone
+        self.clock = clock
+        self.stats: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizeDatesPipeline:
+        pipeline = cls(crawler.settings.get("CSTO_SITE_TIMEZONE"))
+        pipeline.stats = crawler.stats
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        chosen = choose_published([(c.raw, c.source) for c in item.date_candidates], item.fetch.fetched_at, self.tz)
+        item.date_flags = list(chosen.flags)
+        if chosen.value is None:
+            self._inc("csto/dates/missing")
+            logger.warning("No usable date for %s (%s)", item.url, "; ".join(chosen.flags) or "none shown")
+            return item
+        item.published = chosen.value.iso()
+        item.published_raw = chosen.value.raw
+        item.published_source = chosen.source
+        item.published_tz = self.timezone if chosen.value.has_time else None
+        if chosen.flags:
+            self._inc("csto/dates/flagged")
+            logger.info("Date notes for %s: %s", item.url, "; ".join(chosen.flags))
+        return item
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+
+class StripBoilerplatePipeline:
+    """Removes navigation, attachment lines and signatures from the body; joins clean paragraphs."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        paragraphs = drop_repeated_title(item.body_paragraphs, item.title)
+        clean = strip_boilerplate(paragraphs)
+        item.body_text = join_paragraphs(clean.paragraphs)
+        signature = clean_signature(item.signature_lines) or clean.signature
+        item.signature = "\n".join(signature) or None
+        return item
+
+
+class ArchivePipeline:
+    """Writes every item into the SQLite archive in batches (one transaction per batch)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.path = settings.get("CSTO_ARCHIVE_PATH")
+        self.batch_size = settings.getint("CSTO_WRITE_BATCH_SIZE")
+        self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
+        self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
+        self.mode = settings.get("CSTO_RUN_MODE", "full")
+        self.sites = Sites(settings.getdict("CSTO_SITES"))
+        self.writer: ArchiveWriter | None = None
+        self.run_id = 0
+        self.buffer: list[Any] = []
+        self.last_flush = time.monotonic()
+        self.counts: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        try:
+            self.writer = ArchiveWriter.open(Path(self.path))
+        except ArchiveError as exc:
+            logger.error("Cannot open the archive: %s", exc)
+            raise
+        self.run_id = self.writer.begin_run(self.mode, self.arguments)
+        self.crawler.stats.set_value("csto/run_id", self.run_id)
+        logger.info("Archiving into %s (run %d)", self.path, self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size or time.monotonic() - self.last_flush >= self.batch_seconds:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.buffer or self.writer is None:
+            return
+        batch, self.buffer = self.buffer, []
+        results = self.writer.write_batch(batch, self.run_id)
+        self.last_flush = time.monotonic()
+        for result in results:
+            self.count(result)
+        self.writer.save_counts(self.run_id, self.report())
+
+    def count(self, result: WriteResult) -> None:
+        self.crawler.stats.inc_value(f"csto/archive/{result.kind}/{result.outcome}")
+        lang = result.lang or "-"
+        section = result.section or "-"
+        if result.kind in ("article", "gone") or (result.kind == "failure" and result.section):
+            self.counts[lang][section][result.outcome] += 1
+
+    def report(self) -> dict[str, Any]:
+        """Run counts per language and section (new/changed/unchanged/revived/gone/failed)."""
+        return {lang: {sec: dict(c) for sec, c in sorted(by.items())} for lang, by in sorted(self.counts.items())}
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is None:
+            return
+        self.flush()
+        report = self.report()
+        self.crawler.stats.set_value("csto/run_counts", report)
+        self.writer.finish_run(self.run_id, reason, report)
+        self.writer.close()
+        self.writer = None
+        logger.info("Run %d finished (%s): %s", self.run_id, reason, json.dumps(report, ensure_ascii=False))

@@ -1,0 +1,103 @@
+"""Scrapy settings for csto-crawler: the only configuration system (``CSTO_*`` are ours).
+
+Defaults are polite settings for the live sites. Override any of them with ``csto crawl -s NAME=VALUE``
+(or ``scrapy crawl news -s NAME=VALUE``); docs/settings.md describes each ``CSTO_*`` setting.
+"""
+
+BOT_NAME = "csto_crawler"
+SPIDER_MODULES = ["csto_crawler.spiders"]
+NEWSPIDER_MODULE = "csto_crawler.spiders"
+
+# --- what to crawl ---------------------------------------------------------------------------
+
+# Language -> base URL. ``www.`` and http/https variants of these hosts are aliases of the same site.
+CSTO_SITES = {"en": "https://en.odkb-csto.org", "ru": "https://odkb-csto.org"}
+# Languages crawled by default (``csto crawl --lang en`` narrows it).
+CSTO_LANGS = ["en", "ru"]
+# Listing sections walked newest first through ?PAGEN_1=N. A parent listing (authorized_organs,
+# session, training) lists the articles of all its subsections, so new subsections are not missed.
+CSTO_SECTIONS = [
+    "news/news_odkb",
+    "news/smi",
+    "documents/statements",
+    "documents/documents",
+    "authorized_organs",
+    "session",
+    "training",
+    "75-letie-pobedy/novosti",
+    "25years/news",
+]
+# Sitemaps fill gaps in the listings (articles in sections we do not walk) and give <lastmod>.
+CSTO_USE_SITEMAP = True
+CSTO_SITEMAP_PATHS = ["/sitemap.xml"]
+# Download attachment files (docx/pdf) into the archive, content-addressed.
+CSTO_FETCH_ATTACHMENTS = True
+# Timezone the site's times are in; date-only values stay calendar dates.
+CSTO_SITE_TIMEZONE = "Europe/Moscow"
+
+# --- where it goes ----------------------------------------------------------------------------
+
+CSTO_ARCHIVE_PATH = "archive/csto.sqlite"
+# Items written per transaction, and the longest a written item waits in memory (seconds).
+CSTO_WRITE_BATCH_SIZE = 100
+CSTO_WRITE_BATCH_SECONDS = 2.0
+
+# A crawl whose failed URLs exceed this share of the pages fetched exits with code 4.
+CSTO_MAX_FAILURE_RATIO = 0.02
+# Set by `csto crawl --full`: walk every listing to its last page even when the archive has data.
+CSTO_FULL = False
+
+# --- politeness -------------------------------------------------------------------------------
+
+# Who we are and how to reach us: site operators see this in their logs.
+CSTO_CONTACT = "https://github.com/csto-crawler/csto-crawler"
+USER_AGENT = f"csto-crawler/0.1 (archive of record of the CSTO websites; +{CSTO_CONTACT})"
+ROBOTSTXT_OBEY = True
+# One request per second per host at most before AutoThrottle adapts to the server's latency.
+DOWNLOAD_DELAY = 1.0
+# Vary each delay by ±50% so requests do not arrive in a machine-like rhythm.
+DOWNLOAD_DELAY_JITTER = 0.5
+# Two parallel requests per host; a government site on one server should never feel us.
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Both sites together.
+CONCURRENT_REQUESTS = 4
+AUTOTHROTTLE_ENABLED = True
+# Start cautiously; AutoThrottle then follows the server's response times.
+AUTOTHROTTLE_START_DELAY = 1.0
+# Never wait more than a minute between requests to a slow server.
+AUTOTHROTTLE_MAX_DELAY = 60.0
+# Aim for one request in flight per host on average.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# A detail page is 30-70 KB; 30 s covers a slow server without hanging on a dead one.
+DOWNLOAD_TIMEOUT = 30
+# Refuse anything past 16 MB (attachments included); log a warning past 4 MB.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# A handful of redirects is plenty for a slash fix; more means a loop.
+REDIRECT_MAX_TIMES = 5
+# 404/410 reach the spider: that is how removed articles are noticed.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+# Session cookies (PHPSESSID) change nothing in the content; not sending them keeps requests stateless.
+COOKIES_ENABLED = False
+
+# --- safety -----------------------------------------------------------------------------------
+
+# No code-execution or remote-control surface: Scrapy 2.19's RemoteControl extension runs an HTTP
+# server that executes Python, and the telnet console is a Python shell.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- components -------------------------------------------------------------------------------
+
+DOWNLOADER_MIDDLEWARES = {
+    # Only the configured hosts, ever (also for redirects); runs before anything else.
+    "csto_crawler.middlewares.AllowedHostsMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "csto_crawler.pipelines.NormalizeDatesPipeline": 100,
+    "csto_crawler.pipelines.StripBoilerplatePipeline": 200,
+    "csto_crawler.pipelines.ArchivePipeline": 900,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
