@@ -63,8 +63,14 @@ SIGNATURE_START_RE = re.compile(
     re.I,
 )
 
-# Telephone lines of a signature: "+7 495-795-27-10", "+7 (495) 621-33-23".
-PHONE_LINE_RE = re.compile(r"^(?:тел\.?|phone:?|tel\.?)?\s*\+?\d[\d\s()\-]{8,}$", re.I)
+# Telephone lines of a signature: "+7 495-795-27-10", "+7 (495) 621-33-23", and the 2022-2023 forms
+# "+7495-795-27-10," / "+7495-621-33-23-tel/fax" / "+7495-621-33-23 - tel/fax"
+# (fixture article/en-signature-press-secretary).
+PHONE_LINE_RE = re.compile(
+    r"^(?:тел\.?|phone:?|tel\.?)?\s*\+?\d[\d\s()\-]{8,}?[\s\-]*(?:tel/fax|тел\.?/факс)?[,;.]?$", re.I
+)
+# The press office e-mail closing some 2023 signatures: "odkb-pressa@gov.ru".
+EMAIL_LINE_RE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 # A signature is short: a rule, two or three name lines and a few phones.
 MAX_SIGNATURE_LINES = 8
@@ -93,7 +99,12 @@ def is_attachment_line(line: str) -> bool:
 
 def is_signature_line(line: str) -> bool:
     text = norm_ws(line)
-    return bool(SIGNATURE_RULE_RE.match(text) or SIGNATURE_START_RE.match(text) or PHONE_LINE_RE.match(text))
+    return bool(
+        SIGNATURE_RULE_RE.match(text)
+        or SIGNATURE_START_RE.match(text)
+        or PHONE_LINE_RE.match(text)
+        or EMAIL_LINE_RE.match(text)
+    )
 
 
 def signature_start(paragraphs: list[str]) -> int | None:
@@ -105,15 +116,25 @@ def signature_start(paragraphs: list[str]) -> int | None:
     tail_start = max(0, len(paragraphs) - MAX_SIGNATURE_LINES)
     for i in range(tail_start, len(paragraphs)):
         first = norm_ws(paragraphs[i])
-        opens_block = SIGNATURE_RULE_RE.match(first) or (
-            SIGNATURE_START_RE.match(first) and len(first.split()) <= MAX_SIGNATURE_WORDS
-        )
+        opens_block = SIGNATURE_RULE_RE.match(first) or _is_signature_heading(first)
         if not opens_block:
             continue
         rest = paragraphs[i + 1 :]
         if all(is_signature_line(p) or is_navigation_line(p) or _is_name_line(p) for p in rest):
             return i
     return None
+
+
+def _is_signature_heading(line: str) -> bool:
+    """'The CSTO Press Secretary Vladimir Zaynetdinov': a title followed by nothing but a capitalised name.
+
+    A closing sentence that merely starts with the title ('The CSTO Press Secretary said it was
+    postponed.') has lower-case words after it and stays in the body, however short it is.
+    """
+    m = SIGNATURE_START_RE.match(line)
+    if m is None or len(line.split()) > MAX_SIGNATURE_WORDS:
+        return False
+    return all(word[:1].isupper() for word in line[m.end() :].split())
 
 
 def _is_name_line(line: str) -> bool:

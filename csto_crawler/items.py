@@ -58,7 +58,8 @@ class ArticleItem:
     attachments: list[AttachmentLink] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     counterpart_url: str | None = None  # the same article on the other language site
-    requested_url: str | None = None  # the link that led here, when it was not canonical
+    requested_url: str | None = None  # the canonical URL requested, when a redirect led elsewhere
+    aliases: list[str] = field(default_factory=list)  # other URLs seen for this article (links, redirects)
     # Filled by the pipelines:
     published: str | None = None  # ISO date, or ISO datetime with offset
     published_raw: str | None = None
@@ -153,3 +154,12 @@ class SkippedPage:
     lang: str | None
     reason: str
     fetch: FetchRecord
+
+
+@dataclass
+class SectionWalked:
+    """A section listing walked from page 1 to its last page without a failed page."""
+
+    lang: str
+    section: str
+    last_page: int

@@ -1,17 +1,24 @@
-"""Downloader middlewares: host allow-list (also for redirects) and one download slot per site."""
+"""Downloader middlewares: host allow-list and slots per site, retries with backoff, Crawl-delay, encodings."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
 
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request
+from scrapy.http import Request, Response, TextResponse
+from scrapy.settings import BaseSettings
+from tenacity import RetryCallState, wait_exponential_jitter
 
+from .encoding import choose_encoding
 from .urls import Sites
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +46,126 @@ class AllowedHostsMiddleware:
             logger.warning("Refused request outside the configured sites: %s", request.url)
             raise IgnoreRequest(f"host not allowed: {request.url}")
         request.meta.setdefault("download_slot", site.netloc)
+
+
+def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds ("120") or an HTTP date."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (same codes, exceptions and RETRY_TIMES) with waits between attempts.
+
+    Scrapy retries at once; a server that answers 500/503/429 or resets connections needs time.
+    The wait is tenacity's exponential backoff with jitter (``CSTO_RETRY_BACKOFF_BASE`` doubling up
+    to ``CSTO_RETRY_BACKOFF_MAX``), or the server's ``Retry-After`` when that is longer (capped).
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_max = settings.getfloat("CSTO_RETRY_BACKOFF_MAX")
+        self.wait = wait_exponential_jitter(
+            initial=settings.getfloat("CSTO_RETRY_BACKOFF_BASE"),
+            max=self.backoff_max,
+            jitter=settings.getfloat("CSTO_RETRY_BACKOFF_BASE"),
+        )
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        state = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]
+        state.attempt_number = attempt
+        delay = float(self.wait(state))
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.backoff_max))
+        return delay
+
+    def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
+        new_request = super()._retry(request, reason)
+        if new_request is not None:
+            retry_after = request.meta.pop("csto_retry_after", None)
+            delay = self.backoff(int(new_request.meta.get("retry_times", 1)), retry_after)
+            new_request.meta["csto_retry_delay"] = delay
+            self.crawler.stats.inc_value("csto/retry/scheduled")
+            logger.info("Retrying %s in %.1fs (%s)", request.url, delay, reason)
+        return new_request
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
+        if response.status in self.retry_http_codes:
+            header = response.headers.get(b"Retry-After")
+            request.meta["csto_retry_after"] = parse_retry_after(
+                header.decode("latin-1") if header else None, dt.datetime.now(dt.UTC)
+            )
+        return super().process_response(request, response)
+
+    async def process_request(self, request: Request) -> None:
+        delay = request.meta.pop("csto_retry_delay", 0.0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class RobotsCrawlDelayMiddleware:
+    """Honour robots.txt ``Crawl-delay``: no site slot ever waits less than the site asked for.
+
+    Scrapy parses Crawl-delay but does not apply it, and AutoThrottle lowers slot delays freely,
+    so the floor is re-applied to the slot before each request.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
+        self.delays: dict[str, float] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelayMiddleware:
+        return cls(crawler)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        parser = getattr(robotparser, "rp", None)
+        delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+        if delay:
+            netloc = urlsplit(request.url).netloc.lower()
+            self.delays[netloc] = float(delay)
+            logger.info("robots.txt of %s asks for a crawl delay of %ss", netloc, delay)
+
+    def process_request(self, request: Request) -> None:
+        delay = self.delays.get(urlsplit(request.url).netloc.lower())
+        if not delay:
+            return
+        slot_key = request.meta.get("download_slot")
+        slot = self.crawler.engine.downloader.slots.get(slot_key) if slot_key else None
+        if slot is not None and slot.delay < delay:
+            slot.delay = delay
+
+
+class EncodingRepairMiddleware:
+    """Re-decode HTML whose announced encoding does not decode it (see csto_crawler.encoding)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EncodingRepairMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if not isinstance(response, TextResponse):
+            return response
+        encoding, note = choose_encoding(response.body, response.encoding)
+        if note is None:
+            return response
+        self.stats.inc_value("csto/encoding/repaired" if encoding else "csto/encoding/undecodable")
+        logger.warning("Encoding of %s: %s", response.url, note)
+        if encoding is None:
+            return response
+        return response.replace(encoding=encoding)

@@ -86,7 +86,7 @@ class ArchivePipeline:
         self.batch_size = settings.getint("CSTO_WRITE_BATCH_SIZE")
         self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
         self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
-        self.mode = settings.get("CSTO_RUN_MODE", "full")
+        self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
         self.sites = Sites(settings.getdict("CSTO_SITES"))
         self.writer: ArchiveWriter | None = None
         self.run_id = 0
@@ -106,7 +106,8 @@ class ArchivePipeline:
         except ArchiveError as exc:
             logger.error("Cannot open the archive: %s", exc)
             raise
-        self.run_id = self.writer.begin_run(self.mode, self.arguments)
+        mode = getattr(self.crawler.spider, "run_mode", "full")
+        self.run_id = self.writer.begin_run(mode, self.arguments)
         self.crawler.stats.set_value("csto/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.path, self.run_id)
 
@@ -139,6 +140,18 @@ class ArchivePipeline:
 
     def close_spider(self) -> None:
         self.flush()
+        self.mark_absent_from_sitemaps()
+
+    def mark_absent_from_sitemaps(self) -> None:
+        """Articles a complete sitemap no longer lists are gone (the spider says which are complete)."""
+        spider = self.crawler.spider
+        if self.writer is None or spider is None or not hasattr(spider, "sitemaps_complete"):
+            return
+        for lang in spider.sitemaps_complete():
+            result = self.writer.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share)
+            for section, count in result.items():
+                self.counts[lang][section]["gone"] += count
+                self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None:

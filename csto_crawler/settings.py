@@ -44,8 +44,13 @@ CSTO_WRITE_BATCH_SECONDS = 2.0
 
 # A crawl whose failed URLs exceed this share of the pages fetched exits with code 4.
 CSTO_MAX_FAILURE_RATIO = 0.02
-# Set by `csto crawl --full`: walk every listing to its last page even when the archive has data.
+# Set by `csto crawl --full`: walk every listing to its last page and fetch every article again.
 CSTO_FULL = False
+# Incremental runs fetch again the articles published in the last N days: edits happen then.
+CSTO_RECHECK_DAYS = 14
+# An article missing from a complete set of sitemaps is marked gone, unless more than this share
+# of a language's articles would be (then the sitemap is more likely broken than the site emptied).
+CSTO_MAX_SITEMAP_ABSENT_SHARE = 0.1
 
 # --- politeness -------------------------------------------------------------------------------
 
@@ -75,8 +80,8 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # A handful of redirects is plenty for a slash fix; more means a loop.
 REDIRECT_MAX_TIMES = 5
-# 404/410 reach the spider: that is how removed articles are noticed.
-HTTPERROR_ALLOWED_CODES = [404, 410]
+# 404/410 reach the spider: that is how removed articles are noticed; 304 answers our conditional requests.
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]
 # Session cookies (PHPSESSID) change nothing in the content; not sending them keeps requests stateless.
 COOKIES_ENABLED = False
 
@@ -89,9 +94,23 @@ TELNETCONSOLE_ENABLED = False
 
 # --- components -------------------------------------------------------------------------------
 
+# Five attempts in all for 5xx, 429, timeouts, resets and truncated bodies...
+RETRY_TIMES = 4
+# ... waiting 1 s, 2 s, 4 s, 8 s (+ up to 1 s jitter) between them, or the server's Retry-After.
+CSTO_RETRY_BACKOFF_BASE = 1.0
+# No single wait longer than this, whatever Retry-After says.
+CSTO_RETRY_BACKOFF_MAX = 60.0
+
 DOWNLOADER_MIDDLEWARES = {
     # Only the configured hosts, ever (also for redirects); runs before anything else.
     "csto_crawler.middlewares.AllowedHostsMiddleware": 50,
+    # After Scrapy's robots.txt check (100): keep slot delays at or above robots.txt Crawl-delay.
+    "csto_crawler.middlewares.RobotsCrawlDelayMiddleware": 110,
+    # Replaces Scrapy's RetryMiddleware at the same position, adding backoff and Retry-After.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "csto_crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Runs on responses after decompression (590): fixes a header that contradicts the bytes.
+    "csto_crawler.middlewares.EncodingRepairMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "csto_crawler.pipelines.NormalizeDatesPipeline": 100,

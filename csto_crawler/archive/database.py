@@ -7,9 +7,11 @@ researcher can act on; nothing is written to a file that fails these checks.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import dataset
@@ -141,6 +143,15 @@ def open_database(path: Path, create: bool = True, writer: bool = True) -> datas
     return db
 
 
+def _python_step(spec: str) -> Callable[[dataset.Database], None]:
+    """``python:package.module:function`` -> the function (only csto_crawler's own modules)."""
+    _, module_name, function_name = spec.split(":")
+    if not module_name.startswith("csto_crawler."):
+        raise ValueError(f"migration step outside csto_crawler: {spec}")
+    function: Callable[[dataset.Database], None] = getattr(importlib.import_module(module_name), function_name)
+    return function
+
+
 def schema_version(db: dataset.Database) -> int:
     with db:
         return int(next(iter(db.query("PRAGMA user_version")))["user_version"])
@@ -155,7 +166,10 @@ def migrate(db: dataset.Database, path: Path) -> None:
     with db:
         for step in MIGRATIONS[current:]:
             for statement in step:
-                db.query(statement)
+                if statement.startswith("python:"):
+                    _python_step(statement)(db)
+                else:
+                    db.query(statement)
         db.query(f"PRAGMA application_id={APPLICATION_ID}")
         # user_version cannot take a bound parameter; SCHEMA_VERSION is a code constant.
         db.query(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -112,7 +112,7 @@ class ArchiveReader:
         """One row per article (its latest content), deleted articles included."""
         where, params = self._where(flt, "a.")
         # The WHERE clause is built from fixed column names; every value is a bound parameter.
-        sql = f"{SELECT_ARTICLES}{where} ORDER BY a.lang, a.published DESC, a.id"  # noqa: S608
+        sql = f"{SELECT_ARTICLES}{where} ORDER BY a.lang, a.published DESC, a.id"
         for row in self.query(sql, **params):
             yield decode_row(row)
 
@@ -120,7 +120,7 @@ class ArchiveReader:
         """One row per version, oldest first within each article."""
         where, params = self._where(flt, "v.")
         where = where.replace("v.lang", "a.lang")
-        sql = f"{SELECT_VERSIONS}{where} ORDER BY a.lang, a.id, v.version"  # noqa: S608  (as above)
+        sql = f"{SELECT_VERSIONS}{where} ORDER BY a.lang, a.id, v.version"
         for row in self.query(sql, **params):
             yield decode_row(row)
 
@@ -128,6 +128,11 @@ class ArchiveReader:
         """Attachment URL -> sha256 of the downloaded file."""
         rows = self.query("SELECT url, sha256 FROM attachments WHERE sha256 IS NOT NULL")
         return {r["url"]: r["sha256"] for r in rows}
+
+    def failures(self) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT url, kind, lang, attempts, last_failed_at, error, status FROM failures ORDER BY last_failed_at, url"
+        )
 
     def stats(self) -> list[dict[str, Any]]:
         """Article counts per language, section and year of publication."""

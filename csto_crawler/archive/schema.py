@@ -1,6 +1,8 @@
 """Archive schema and migrations: each schema version is a list of DDL statements applied in order.
 
-The version lives in ``PRAGMA user_version``. Opening an older archive applies the missing steps
+The version lives in ``PRAGMA user_version``. A step written ``python:module:function`` calls that
+function with the open database, for work SQL cannot do (stemming text for the search index).
+Opening an older archive applies the missing steps
 in one transaction; a newer archive is refused, because this code would misread it.
 Every table and column is described in docs/archive-schema.md (a test keeps the two in step).
 """
@@ -164,5 +166,38 @@ SCHEMA_V1 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [SCHEMA_V1]
+# Step 2: archive of record (URL aliases, gone/revived events, date flags, full-text search).
+SCHEMA_V2 = [
+    """CREATE TABLE url_aliases (
+        url TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_aliases_article ON url_aliases(article_id)",
+    """CREATE TABLE article_events (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        event TEXT NOT NULL,
+        at TEXT NOT NULL,
+        run_id INTEGER,
+        detail TEXT
+    )""",
+    "CREATE INDEX ix_events_article ON article_events(article_id)",
+    "ALTER TABLE articles ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE versions ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
+    "CREATE INDEX ix_articles_last_run ON articles(last_run_id)",
+    # Stemmed shadow text (FTS5 has no Russian stemmer): the index matches stems, snippets come
+    # from the original text in ``articles``.
+    """CREATE VIRTUAL TABLE search_index USING fts5(
+        article_id UNINDEXED,
+        title,
+        body,
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    # Backfill: index every article already archived (a Python step, see archive/search.py).
+    "python:csto_crawler.archive.search:reindex_all",
+]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -23,7 +23,7 @@ from typing import Any
 import dataset
 from sqlalchemy import TextClause, text
 from sqlalchemy.exc import OperationalError
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from .. import __version__
 from ..dates import to_utc_iso, utc_now
@@ -35,12 +35,14 @@ from ..items import (
     GoneNotice,
     ListingPageItem,
     NotModified,
+    SectionWalked,
     SitemapItem,
     SkippedPage,
 )
 from . import blobs
 from .content import content_fingerprint
 from .database import open_database
+from .search import index_article
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +168,9 @@ class ArchiveWriter:
 
     @retry(
         retry=retry_if_exception(is_lock_error),
-        wait=wait_exponential_jitter(initial=0.5, max=10),
+        # 0.5 s doubling up to 10 s, plus up to 1 s of jitter. Not wait_exponential_jitter(initial=...):
+        # tenacity 9 deprecates ``initial`` and warns at import time, which fails filterwarnings=error.
+        wait=wait_exponential(multiplier=0.5, max=10) + wait_random(0, 1),
         stop=stop_after_attempt(6),
         reraise=True,
     )
@@ -193,6 +197,8 @@ class ArchiveWriter:
         if isinstance(item, SkippedPage):
             self._put_fetch(item.fetch, run_id)
             return WriteResult("skipped", item.lang, None, "skipped")
+        if isinstance(item, SectionWalked):
+            return self._save_section_walk(item, run_id)
         raise TypeError(f"cannot archive {type(item).__name__}")
 
     # --- fetches and blobs --------------------------------------------------------------------
@@ -239,6 +245,10 @@ class ArchiveWriter:
 
     def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM articles WHERE url = :url", url=item.url)
+        if row is None:
+            row = self._one(
+                "SELECT a.* FROM url_aliases u JOIN articles a ON a.id = u.article_id WHERE u.url = :url", url=item.url
+            )
         if row is None and item.element_id:
             row = self._one(
                 "SELECT * FROM articles WHERE lang = :lang AND element_id = :eid",
@@ -256,27 +266,60 @@ class ArchiveWriter:
         now = to_utc_iso(item.fetch.fetched_at)
         existing = self._find_article(item)
         if existing is None:
-            outcome = self._insert_article(item, fields, fetch_id, run_id, now)
+            aid = article_id(item.lang, item.element_id, item.url)
+            outcome = self._insert_article(aid, item, fields, fetch_id, run_id, now)
         else:
+            aid = existing["id"]
             outcome = self._update_article(existing, item, fields, fetch_id, run_id, now)
+        if outcome in (SaveOutcome.NEW, SaveOutcome.NEW_VERSION) or (
+            outcome is SaveOutcome.REVIVED and fields["content_sha256"] != (existing or {}).get("content_sha256")
+        ):
+            index_article(self.db, aid, item.title, item.body_text)
+        for alias in {*item.aliases, *([item.requested_url] if item.requested_url else [])} - {item.url}:
+            self._put_alias(alias, aid, now)
+        self._exec(
+            "UPDATE articles SET sitemap_lastmod = s.lastmod FROM sitemap_entries s"
+            " WHERE articles.id = :aid AND s.url = articles.url AND s.last_run_id = :run",
+            aid=aid,
+            run=run_id,
+        )
         self._clear_failure(item.url)
         if item.requested_url:
             self._clear_failure(item.requested_url)
         return WriteResult("article", item.lang, item.section, outcome.value)
 
+    def _put_alias(self, url: str, aid: str, now: str) -> None:
+        self._exec(
+            "INSERT INTO url_aliases (url, article_id, first_seen_at, last_seen_at) VALUES (:url, :aid, :now, :now)"
+            " ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id, last_seen_at = excluded.last_seen_at",
+            url=url,
+            aid=aid,
+            now=now,
+        )
+
+    def _event(self, aid: str, event: str, at: str, run_id: int, detail: str | None = None) -> None:
+        self._exec(
+            "INSERT INTO article_events (article_id, event, at, run_id, detail)"
+            " VALUES (:aid, :event, :at, :run, :detail)",
+            aid=aid,
+            event=event,
+            at=at,
+            run=run_id,
+            detail=detail,
+        )
+
     def _insert_article(
-        self, item: ArticleItem, fields: dict[str, Any], fetch_id: int, run_id: int, now: str
+        self, aid: str, item: ArticleItem, fields: dict[str, Any], fetch_id: int, run_id: int, now: str
     ) -> SaveOutcome:
-        aid = article_id(item.lang, item.element_id, item.url)
         self._exec(
             "INSERT INTO articles (id, url, lang, section, slug, element_id, title, subtitle, published,"
             " published_raw, published_source, published_tz, body_text, body_html, signature, attachments,"
             " images, counterpart_url, content_sha256, version_count, first_seen_at, last_seen_at,"
-            " first_run_id, last_run_id, last_fetch_id, etag, last_modified)"
+            " first_run_id, last_run_id, last_fetch_id, etag, last_modified, date_flags)"
             " VALUES (:id, :url, :lang, :section, :slug, :element_id, :title, :subtitle, :published,"
             " :published_raw, :published_source, :published_tz, :body_text, :body_html, :signature,"
             " :attachments, :images, :counterpart_url, :content_sha256, 1, :now, :now, :run, :run, :fetch,"
-            " :etag, :last_modified)",
+            " :etag, :last_modified, :date_flags)",
             id=aid,
             url=item.url,
             lang=item.lang,
@@ -307,10 +350,10 @@ class ArchiveWriter:
         self._exec(
             "INSERT INTO versions (article_id, version, content_sha256, url, title, subtitle, published,"
             " published_raw, published_source, published_tz, body_text, body_html, signature, attachments,"
-            " images, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256)"
+            " images, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256, date_flags)"
             " VALUES (:aid, :number, :content_sha256, :url, :title, :subtitle, :published, :published_raw,"
             " :published_source, :published_tz, :body_text, :body_html, :signature, :attachments, :images,"
-            " :now, :now, :run, :run, :fetch, :snapshot)",
+            " :now, :now, :run, :run, :fetch, :snapshot, :date_flags)",
             aid=aid,
             number=number,
             url=item.url,
@@ -353,7 +396,8 @@ class ArchiveWriter:
             " signature = :signature, attachments = :attachments, images = :images,"
             " counterpart_url = COALESCE(:counterpart_url, counterpart_url), content_sha256 = :content_sha256,"
             " version_count = :number, last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch,"
-            " gone_at = NULL, gone_reason = NULL, etag = :etag, last_modified = :last_modified WHERE id = :aid",
+            " gone_at = NULL, gone_reason = NULL, etag = :etag, last_modified = :last_modified,"
+            " date_flags = :date_flags WHERE id = :aid",
             url=item.url,
             section=item.section,
             slug=item.slug,
@@ -368,7 +412,11 @@ class ArchiveWriter:
             aid=aid,
             **fields,
         )
+        if existing["url"] != item.url:
+            self._put_alias(existing["url"], aid, now)
+            self._event(aid, "url_changed", now, run_id, f"{existing['url']} -> {item.url}")
         if revived:
+            self._event(aid, "revived", now, run_id, f"HTTP {item.fetch.status} after gone since {existing['gone_at']}")
             return SaveOutcome.REVIVED
         return SaveOutcome.NEW_VERSION if changed else SaveOutcome.UNCHANGED
 
@@ -381,14 +429,65 @@ class ArchiveWriter:
             return WriteResult("gone", item.lang, section_of(item.url), "failed")
         self._clear_failure(item.url)
         if row["gone_at"] is None:
-            self._exec(
-                "UPDATE articles SET gone_at = :at, gone_reason = :reason WHERE id = :id",
-                at=to_utc_iso(item.fetch.fetched_at),
-                reason=f"HTTP {item.status}",
-                id=row["id"],
-            )
+            self._mark_gone(row["id"], to_utc_iso(item.fetch.fetched_at), f"HTTP {item.status}", run_id)
             return WriteResult("gone", item.lang, row["section"], "gone")
         return WriteResult("gone", item.lang, row["section"], "still_gone")
+
+    def _mark_gone(self, aid: str, at: str, reason: str, run_id: int) -> None:
+        self._exec(
+            "UPDATE articles SET gone_at = :at, gone_reason = :reason WHERE id = :id", at=at, reason=reason, id=aid
+        )
+        self._event(aid, "gone", at, run_id, reason)
+
+    def mark_absent_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+        """Mark gone the live articles of ``lang`` that this run's sitemaps no longer list.
+
+        Only sections the sitemaps cover count, articles fetched in this run are spared, and
+        nothing is marked when more than ``max_share`` of the language's articles would be.
+        Returns the number marked per section.
+        """
+        with self.db:
+            absent = [
+                dict(r)
+                for r in self._exec(
+                    "SELECT a.id, a.section FROM articles a WHERE a.lang = :lang AND a.gone_at IS NULL"
+                    " AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
+                    " AND a.section IN (SELECT DISTINCT ar.section FROM sitemap_entries s"
+                    "   JOIN articles ar ON ar.url = s.url WHERE s.lang = :lang AND s.last_run_id = :run)"
+                    " AND NOT EXISTS (SELECT 1 FROM sitemap_entries s WHERE s.url = a.url AND s.last_run_id = :run)",
+                    lang=lang,
+                    run=run_id,
+                ).mappings()
+            ]
+            alive = self._one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
+            total = int(alive["n"]) if alive else 0
+            if absent and len(absent) > max_share * total:
+                logger.warning(
+                    "Sitemaps of %s omit %d of %d articles: more likely a broken sitemap; marking none gone",
+                    lang,
+                    len(absent),
+                    total,
+                )
+                return {}
+            now = self._now()
+            marked: dict[str, int] = {}
+            for row in absent:
+                self._mark_gone(row["id"], now, "absent from sitemap", run_id)
+                marked[row["section"]] = marked.get(row["section"], 0) + 1
+            return marked
+
+    def _save_section_walk(self, item: SectionWalked, run_id: int) -> WriteResult:
+        self._exec(
+            "INSERT INTO section_walks (lang, section, last_page, completed_at, run_id)"
+            " VALUES (:lang, :section, :last, :now, :run) ON CONFLICT (lang, section) DO UPDATE SET"
+            " last_page = excluded.last_page, completed_at = excluded.completed_at, run_id = excluded.run_id",
+            lang=item.lang,
+            section=item.section,
+            last=item.last_page,
+            now=self._now(),
+            run=run_id,
+        )
+        return WriteResult("section", item.lang, item.section, "walked")
 
     def _save_not_modified(self, item: NotModified, run_id: int) -> WriteResult:
         fetch_id = self._put_fetch(item.fetch, run_id)
@@ -445,6 +544,13 @@ class ArchiveWriter:
         self._put_fetch(item.fetch, run_id)
         now = to_utc_iso(item.fetch.fetched_at)
         for url, lastmod in item.entries.items():
+            self._exec(
+                "UPDATE articles SET sitemap_lastmod = :lastmod"
+                " WHERE url = :url AND (last_run_id = :run OR sitemap_lastmod IS NULL)",
+                url=url,
+                lastmod=lastmod,
+                run=run_id,
+            )
             self._exec(
                 "INSERT INTO sitemap_entries (url, lang, lastmod, first_seen_at, last_seen_at, last_run_id)"
                 " VALUES (:url, :lang, :lastmod, :now, :now, :run)"
@@ -535,4 +641,5 @@ def article_fields(item: ArticleItem) -> dict[str, Any]:
             [{"url": a.url, "filename": a.filename} for a in item.attachments], ensure_ascii=False
         ),
         "images": json.dumps(item.images, ensure_ascii=False),
+        "date_flags": json.dumps(item.date_flags, ensure_ascii=False),
     }

@@ -1,10 +1,18 @@
-"""NewsSpider: listings -> articles, Bitrix pagination, sitemaps for gaps; it routes, it does not parse."""
+"""NewsSpider: listings -> articles, Bitrix pagination, sitemaps; it routes, it does not parse or store.
+
+A first crawl walks every configured section listing to its last page. Later crawls are
+incremental: the archive (read once at start) says what is known, each listing is walked newest
+first only while its pages bring new articles, and known articles are fetched again only for a
+reason (plan.refetch_reason): a changed title or sitemap <lastmod>, an earlier failure, or youth.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -15,6 +23,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..archive.state import CrawlState, load_crawl_state
 from ..dates import utc_now
 from ..items import (
     ArticleItem,
@@ -25,20 +34,28 @@ from ..items import (
     GoneNotice,
     ListingEntry,
     ListingPageItem,
+    NotModified,
+    SectionWalked,
     SitemapItem,
     SkippedPage,
 )
 from ..pages.article import ArticlePage
+from ..pages.health import missing_content_reason, truncation
 from ..pages.listing import ListingPage
 from ..pages.sitemap import SitemapError, holds_articles, parse_sitemap
+from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_continues
 from ..urls import ForeignUrlError, Sites, is_content_url, listing_url, path_segments, section_and_slug
 
 logger = logging.getLogger(__name__)
 
-# Scheduling priorities: finish what a listing page promised before walking further.
+# Scheduling priorities: retries of old failures first, then what a listing page promised,
+# then attachments, then further listing pages.
+PRIORITY_RETRY = 20
 PRIORITY_ARTICLE = 10
 PRIORITY_ATTACHMENT = 5
 PRIORITY_LISTING = 0
+
+ArticleOutput = Request | ArticleItem | GoneNotice | FetchFailure | SkippedPage | NotModified
 
 
 class NewsSpider(Spider):
@@ -53,15 +70,21 @@ class NewsSpider(Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clock: Callable[[], dt.datetime] = utc_now
-        self.listed: dict[str, str] = {}  # canonical article URL -> listed date (first sighting)
+        self.state = CrawlState()
+        self.listed: dict[str, str] = {}  # canonical article URL -> listed date seen in this run
+        self.links: dict[str, set[str]] = defaultdict(set)  # canonical URL -> other links to it
         self.requested: set[str] = set()
         self.sitemap_urls: dict[str, str | None] = {}  # canonical article URL -> <lastmod>
+        self.sitemap_failed: set[str] = set()  # languages with a sitemap that could not be read
+        self.sitemap_read: set[str] = set()  # languages with at least one article sitemap read
         self.last_pages: dict[tuple[str, str], int] = {}
+        self.walk_failed: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler.settings)
+        spider.state = load_crawl_state(Path(crawler.settings.get("CSTO_ARCHIVE_PATH")))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -77,10 +100,27 @@ class NewsSpider(Spider):
         self.use_sitemap: bool = settings.getbool("CSTO_USE_SITEMAP")
         self.sitemap_paths: list[str] = settings.getlist("CSTO_SITEMAP_PATHS")
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
+        self.full: bool = settings.getbool("CSTO_FULL")
+        self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
+
+    @property
+    def run_mode(self) -> str:
+        """``full`` for a first crawl or ``--full``; ``incremental`` when the archive already knows the site."""
+        return "full" if self.full or not self.state.walked else "incremental"
+
+    def walks_all_pages(self, lang: str, section: str) -> bool:
+        return self.full or (lang, section) not in self.state.walked
+
+    @property
+    def today(self) -> dt.date:
+        return self.clock().date()
 
     # --- start ---------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        logger.info("Crawl mode: %s (%d articles already archived)", self.run_mode, len(self.state.articles))
+        for request in self.retry_requests():
+            yield request
         for lang in self.langs:
             site = self.sites.by_lang[lang]
             for section in self.sections:
@@ -88,6 +128,28 @@ class NewsSpider(Spider):
             if self.use_sitemap:
                 for path in self.sitemap_paths:
                     yield self.sitemap_request(lang, site.base + path)
+        for request in self.recheck_requests():
+            yield request
+
+    def retry_requests(self) -> Iterator[Request]:
+        """URLs an earlier run could not fetch come first."""
+        for url, kind, lang in self.state.failures:
+            if lang not in self.langs or not self.sites.is_allowed(url):
+                continue
+            if kind == "article":
+                yield self.article_request(url, lang, "retry", priority=PRIORITY_RETRY)
+            elif kind == "attachment":
+                yield self.attachment_request(url, "", url.rsplit("/", 1)[-1], lang)
+
+    def recheck_requests(self) -> Iterator[Request]:
+        """Articles young enough to still be edited, with conditional headers."""
+        if self.full:
+            return
+        for url, known in self.state.articles.items():
+            candidate = known.lang in self.langs and not known.gone and url not in self.requested
+            if candidate and is_within_recheck_window(known.published, self.today, self.recheck_days):
+                self.crawler.stats.inc_value("csto/plan/recheck")
+                yield self.article_request(url, known.lang, FetchReason.RECHECK.value)
 
     def listing_request(self, lang: str, section: str, page: int) -> Request:
         url = listing_url(self.sites.by_lang[lang].base, section, page)
@@ -110,40 +172,95 @@ class NewsSpider(Spider):
             meta={"csto_kind": "sitemap", "csto_lang": lang},
         )
 
-    def article_request(self, url: str, lang: str, origin: str) -> Request:
+    def article_request(self, url: str, lang: str, origin: str, priority: int = PRIORITY_ARTICLE) -> Request:
         self.requested.add(url)
+        headers = {}
+        known = self.state.known(url)
+        if known is not None and origin == FetchReason.RECHECK.value:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
         return Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            priority=PRIORITY_ARTICLE,
+            priority=priority,
+            headers=headers,
             cb_kwargs={"lang": lang, "origin": origin},
             meta={"csto_kind": "article", "csto_lang": lang},
         )
 
-    # --- callbacks -----------------------------------------------------------------------------
+    def attachment_request(self, url: str, article_url: str, filename: str, lang: str) -> Request:
+        self.requested.add(url)
+        return Request(
+            url,
+            callback=self.parse_attachment,
+            errback=self.on_error,
+            priority=PRIORITY_ATTACHMENT,
+            cb_kwargs={"article_url": article_url, "filename": filename},
+            meta={"csto_kind": "attachment", "csto_lang": lang},
+        )
+
+    # --- listings ------------------------------------------------------------------------------
 
     def parse_listing(
         self, response: Response, lang: str, section: str, page: int
-    ) -> Iterator[Request | ListingPageItem | FetchFailure]:
+    ) -> Iterator[Request | ListingPageItem | FetchFailure | SectionWalked | SkippedPage]:
         fetch = self.fetch_record(response, "listing", lang)
         if response.status in (404, 410):
             logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
             self.crawler.stats.inc_value("csto/listing/missing_section")
+            fetch.kind = "other"
+            yield SkippedPage(response.url, lang, f"no such listing (HTTP {response.status})", fetch)
             return
-        listing = ListingPage(response) if isinstance(response, TextResponse) else None
-        if listing is None or not listing.is_listing():
-            yield FetchFailure(response.url, lang, "listing", "not a listing page", 1, response.status, fetch)
+        problem = page_problem(response, "listing")
+        listing = ListingPage(response) if problem is None and isinstance(response, TextResponse) else None
+        if listing is not None and not listing.is_listing():
+            problem, listing = missing_content_reason(listing.response.text, "listing"), None
+        if listing is None:
+            self.walk_failed.add((lang, section))
+            self.crawler.stats.inc_value("csto/listing/soft_error")
+            yield FetchFailure(
+                response.url, lang, "listing", problem or "not a listing page", 1, response.status, fetch
+            )
+            yield from self.skip_failed_listing_page(lang, section, page)
             return
         entries = self.listing_entries(listing)
         current, last = listing.page_number(), listing.last_page()
         self.last_pages[(lang, section)] = last
         yield ListingPageItem(lang, section, current, last, entries, fetch)
+        new_here = 0
         for entry in entries:
-            if entry.article_url not in self.requested:
-                yield self.article_request(entry.article_url, lang, "listing")
-        if current == page and current < last:
+            new_here += self.state.known(entry.article_url) is None
+            request = self.listed_article_request(entry, lang)
+            if request is not None:
+                yield request
+        walk_all = self.walks_all_pages(lang, section)
+        if current == page and walk_continues(new_here, walk_all=walk_all, current=current, last=last):
             yield self.listing_request(lang, section, current + 1)
+        elif current == page and current >= last and walk_all and (lang, section) not in self.walk_failed:
+            yield SectionWalked(lang, section, last)
+        elif current == page and current < last:
+            self.crawler.stats.inc_value("csto/listing/stopped_early")
+            logger.debug("Stopping %s %s at page %d: nothing new", lang, section, current)
+
+    def listed_article_request(self, entry: ListingEntry, lang: str) -> Request | None:
+        if entry.article_url in self.requested:
+            return None
+        reason = refetch_reason(
+            self.state.known(entry.article_url),
+            full=self.full,
+            failed_before=False,
+            listed_title=entry.title,
+            today=self.today,
+            recheck_days=self.recheck_days,
+        )
+        if reason is None:
+            self.crawler.stats.inc_value("csto/plan/skipped_known")
+            return None
+        self.crawler.stats.inc_value(f"csto/plan/{reason.value}")
+        return self.article_request(entry.article_url, lang, reason.value)
 
     def listing_entries(self, listing: ListingPage) -> list[ListingEntry]:
         entries = []
@@ -154,9 +271,18 @@ class NewsSpider(Spider):
                 self.crawler.stats.inc_value("csto/listing/foreign_link")
                 continue
             entries.append(ListingEntry(url, item.url, item.position, item.title, item.date_raw, item.element_id))
+            if item.url != url:
+                self.links[url].add(item.url)
             if item.date_raw:
                 self.listed.setdefault(url, item.date_raw)
         return entries
+
+    def skip_failed_listing_page(self, lang: str, section: str, page: int) -> Iterator[Request]:
+        """A dead listing page must not end the walk: continue with the next page number."""
+        if page < self.last_pages.get((lang, section), 0):
+            yield self.listing_request(lang, section, page + 1)
+
+    # --- sitemaps ------------------------------------------------------------------------------
 
     def parse_sitemap(self, response: Response, lang: str) -> Iterator[Request | SitemapItem | FetchFailure]:
         fetch = self.fetch_record(response, "sitemap", lang)
@@ -166,6 +292,7 @@ class NewsSpider(Spider):
         try:
             document = parse_sitemap(response.body)
         except SitemapError as exc:
+            self.sitemap_failed.add(lang)
             yield FetchFailure(response.url, lang, "sitemap", str(exc), 1, response.status, fetch)
             return
         if document.is_index:
@@ -180,7 +307,22 @@ class NewsSpider(Spider):
             if url is not None:
                 entries[url] = lastmod
         self.sitemap_urls.update(entries)
+        self.sitemap_read.add(lang)
         yield SitemapItem(lang, entries, fetch)
+        yield from self.changed_in_sitemap(entries, lang)
+
+    def changed_in_sitemap(self, entries: dict[str, str | None], lang: str) -> Iterator[Request]:
+        """Known articles whose <lastmod> moved are fetched now; unknown ones wait for the listings."""
+        for url, lastmod in entries.items():
+            known = self.state.known(url)
+            if known is None or url in self.requested or self.full:
+                continue
+            reason = refetch_reason(
+                known, full=False, sitemap_lastmod=lastmod, today=self.today, recheck_days=self.recheck_days
+            )
+            if reason is not None:
+                self.crawler.stats.inc_value(f"csto/plan/{reason.value}")
+                yield self.article_request(url, lang, reason.value)
 
     def article_candidate(self, url: str, lang: str) -> str | None:
         """Canonical URL if ``url`` may be an article of the ``lang`` site, else None."""
@@ -192,52 +334,71 @@ class NewsSpider(Spider):
             return None  # the home page or a listing node
         return canonical
 
-    def parse_article(
-        self, response: Response, lang: str, origin: str
-    ) -> Iterator[Request | ArticleItem | GoneNotice | FetchFailure | SkippedPage]:
+    def sitemaps_complete(self) -> list[str]:
+        """Languages whose sitemaps were all read: only then may absence from them mean removal."""
+        return [lang for lang in self.langs if lang in self.sitemap_read and lang not in self.sitemap_failed]
+
+    # --- articles and attachments --------------------------------------------------------------
+
+    def parse_article(self, response: Response, lang: str, origin: str) -> Iterator[ArticleOutput]:
         fetch = self.fetch_record(response, "article", lang)
         url = self.sites.canonicalize(response.url)
+        if response.status == 304:
+            yield NotModified(url, lang, fetch)
+            return
         if response.status in (404, 410):
             yield GoneNotice(url, lang, response.status, fetch)
             return
-        page = ArticlePage(response) if isinstance(response, TextResponse) else None
-        if page is None or not page.is_article():
-            if origin == "sitemap":
-                # Sitemaps may list section pages too; remember the URL so it is not fetched again.
-                self.crawler.stats.inc_value("csto/article/not_an_article")
-                fetch.kind = "other"
-                yield SkippedPage(url, lang, "not an article page", fetch)
-            else:
-                yield FetchFailure(url, lang, "article", "not an article page", 1, response.status, fetch)
+        problem = page_problem(response, "article")
+        page = ArticlePage(response) if problem is None and isinstance(response, TextResponse) else None
+        if page is not None and not page.is_article():
+            problem, page = missing_content_reason(page.response.text, "article"), None
+        if page is None:
+            yield self.not_an_article(url, lang, origin, problem or "not an article page", fetch)
             return
         item = self.article_item(page, url, lang, fetch)
         requested = self.sites.canonicalize(fetch.url)
         if requested != url:
             item.requested_url = requested
         yield item
-        if self.fetch_attachments:
-            for attachment in item.attachments:
-                if attachment.url not in self.requested and self.sites.is_allowed(attachment.url):
-                    self.requested.add(attachment.url)
-                    yield Request(
-                        attachment.url,
-                        callback=self.parse_attachment,
-                        errback=self.on_error,
-                        priority=PRIORITY_ATTACHMENT,
-                        cb_kwargs={"article_url": url, "filename": attachment.filename},
-                        meta={"csto_kind": "attachment", "csto_lang": lang},
-                    )
+        yield from self.attachment_requests(item)
+
+    def not_an_article(
+        self, url: str, lang: str, origin: str, problem: str, fetch: FetchRecord
+    ) -> FetchFailure | SkippedPage:
+        """A failure to retry later, except for a page a sitemap listed that simply holds no article."""
+        if origin == "sitemap" and problem == "not an article page" and self.state.known(url) is None:
+            # Sitemaps may list section pages too; remember the URL so it is not fetched again.
+            self.crawler.stats.inc_value("csto/article/not_an_article")
+            fetch.kind = "other"
+            return SkippedPage(url, lang, problem, fetch)
+        self.crawler.stats.inc_value("csto/article/soft_error")
+        logger.warning("Not archiving %s: %s", url, problem)
+        return FetchFailure(url, lang, "article", problem, 1, fetch.status, fetch)
+
+    def attachment_requests(self, item: ArticleItem) -> Iterator[Request]:
+        if not self.fetch_attachments:
+            return
+        for attachment in item.attachments:
+            url = attachment.url
+            if url in self.requested or not self.sites.is_allowed(url):
+                continue
+            if url in self.state.attachments and not self.full:
+                continue
+            yield self.attachment_request(url, item.url, attachment.filename, item.lang)
 
     def article_item(self, page: ArticlePage, url: str, lang: str, fetch: FetchRecord) -> ArticleItem:
         section, slug = section_and_slug(url)
         candidates = page.date_candidates()
-        listed = self.listed.get(url)
+        listed = self.listed.get(url) or self.state.listed_dates.get(url)
         if listed:
             # The listing date comes right after the page's own dates; it carries the time on
             # en /authorized_organs/ lists ("05/08/2020 08:00:00").
             position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
             candidates.insert(position, DateCandidate(listed, "listing"))
         counterpart = page.counterpart_url()
+        if counterpart and not self.sites.is_allowed(counterpart):
+            counterpart = None
         return ArticleItem(
             url=url,
             lang=lang,
@@ -253,9 +414,8 @@ class NewsSpider(Spider):
             signature_lines=page.signature_lines(),
             attachments=page.attachments(),
             images=page.images(),
-            counterpart_url=self.sites.canonicalize(counterpart)
-            if counterpart and self.sites.is_allowed(counterpart)
-            else None,
+            counterpart_url=self.sites.canonicalize(counterpart) if counterpart else None,
+            aliases=sorted(self.links.get(url, ())),
         )
 
     def parse_attachment(
@@ -267,6 +427,8 @@ class NewsSpider(Spider):
             yield FetchFailure(response.url, lang, "attachment", f"HTTP {response.status}", 1, response.status, fetch)
             return
         yield AttachmentItem(response.url, article_url, filename, fetch)
+
+    # --- errors --------------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure | Request]:
         request = failure.request  # type: ignore[attr-defined]
@@ -284,29 +446,38 @@ class NewsSpider(Spider):
             error = f"{type(exc).__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value(f"csto/{kind}/failed")
         logger.warning("Giving up on %s after %d attempt(s): %s", request.url, attempts, error)
-        yield FetchFailure(request.url, lang, kind, error, attempts, status, fetch)
+        url = self.sites.canonicalize(request.url) if kind == "article" else request.url
+        yield FetchFailure(url, lang, kind, error, attempts, status, fetch)
+        if kind == "sitemap" and lang:
+            self.sitemap_failed.add(lang)
         if kind == "listing":
-            yield from self.skip_failed_listing_page(request)
-
-    def skip_failed_listing_page(self, request: Request) -> Iterator[Request]:
-        """A dead listing page must not end the walk: continue with the next page number."""
-        kwargs = request.cb_kwargs
-        lang, section, page = kwargs["lang"], kwargs["section"], kwargs["page"]
-        if page < self.last_pages.get((lang, section), 0):
-            yield self.listing_request(lang, section, page + 1)
+            kwargs = request.cb_kwargs
+            self.walk_failed.add((kwargs["lang"], kwargs["section"]))
+            yield from self.skip_failed_listing_page(kwargs["lang"], kwargs["section"], kwargs["page"])
 
     # --- idle: articles only the sitemap knows ------------------------------------------------
 
     def on_idle(self) -> None:
         pending = [url for url in self.sitemap_urls if url not in self.requested]
-        if not pending:
-            return
-        logger.info("Fetching %d article(s) found only in the sitemaps", len(pending))
-        self.crawler.stats.inc_value("csto/sitemap/only_in_sitemap", len(pending))
+        requests = []
         for url in pending:
             lang = self.sites.lang_of(url)
-            if lang is not None:
-                self.crawler.engine.crawl(self.article_request(url, lang, "sitemap"))
+            reason = refetch_reason(
+                self.state.known(url),
+                full=self.full,
+                sitemap_lastmod=self.sitemap_urls[url],
+                today=self.today,
+                recheck_days=self.recheck_days,
+            )
+            self.requested.add(url)
+            if lang is not None and reason is not None and url not in self.state.skipped:
+                requests.append(self.article_request(url, lang, "sitemap"))
+        if not requests:
+            return
+        logger.info("Fetching %d article(s) found only in the sitemaps", len(requests))
+        self.crawler.stats.inc_value("csto/plan/only_in_sitemap", len(requests))
+        for request in requests:
+            self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
     # --- provenance ----------------------------------------------------------------------------
@@ -319,3 +490,11 @@ class NewsSpider(Spider):
             for key, values in response.headers.items()
         }
         return FetchRecord(requested, response.url, response.status, headers, response.body, self.clock(), kind, lang)
+
+
+def page_problem(response: Response, expected: str) -> str | None:
+    """Why a 200 response for an article or listing URL cannot be used, before parsing it."""
+    if not isinstance(response, TextResponse):
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or "no content type"
+        return f"not HTML ({content_type}) where an {expected} was expected"
+    return truncation(response.body)

@@ -1,0 +1,137 @@
+"""Full-text search in both languages: FTS5 over stemmed shadow text, snippets from the original.
+
+SQLite's FTS5 tokenizers stem English at best (porter) and Russian not at all, so every word is
+stemmed here with Snowball (Russian for Cyrillic words, English for Latin ones, whatever the
+article's language: English pages quote Russian datelines) and the index holds the stems.
+``безопасность`` and ``безопасности`` both become ``безопасн``; ``meetings`` and ``meeting`` ``meet``.
+A query is reduced to its words' stems, each quoted, so FTS syntax characters, quotes and SQL in
+a query are plain text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import dataset
+import snowballstemmer
+
+from ..htmltext import norm_ws
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+# bm25 weights of the indexed columns (article_id is unindexed): a title hit counts 3x a body hit.
+TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
+SNIPPET_WORDS = 24
+MAX_QUERY_WORDS = 32
+
+_STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
+
+
+class SearchQueryError(ValueError):
+    """A query with nothing searchable in it."""
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball stem of one lower-cased word (Russian stemmer for Cyrillic, English otherwise)."""
+    lower = word.lower().replace("ё", "е")
+    stemmer = _STEMMERS["ru" if CYRILLIC_RE.search(lower) else "en"]
+    return str(stemmer.stemWord(lower))
+
+
+def stem_text(text: str) -> str:
+    """The shadow text the index stores: the stems of all words, space separated."""
+    return " ".join(stem(w) for w in WORD_RE.findall(text or ""))
+
+
+def index_article(db: dataset.Database, article_id: str, title: str, body: str) -> None:
+    """(Re)index one article inside the caller's transaction."""
+    db.query("DELETE FROM search_index WHERE article_id = :id", id=article_id)
+    db.query(
+        "INSERT INTO search_index (article_id, title, body) VALUES (:id, :title, :body)",
+        id=article_id,
+        title=stem_text(title),
+        body=stem_text(body),
+    )
+
+
+def reindex_all(db: dataset.Database) -> None:
+    """Index every archived article (migration backfill and ``csto reindex``)."""
+    db.query("DELETE FROM search_index")
+    rows = [dict(r) for r in db.query("SELECT id, title, body_text FROM articles")]
+    for row in rows:
+        index_article(db, row["id"], row["title"], row["body_text"])
+
+
+def fts_query(query: str) -> tuple[str, list[str]]:
+    """User query -> (FTS5 MATCH expression of quoted stems, the stems)."""
+    words = WORD_RE.findall(query)
+    if not words:
+        raise SearchQueryError(f"nothing to search for in {query!r}: give at least one word")
+    if len(words) > MAX_QUERY_WORDS:
+        raise SearchQueryError(f"too many words in the query ({len(words)} > {MAX_QUERY_WORDS})")
+    stems = list(dict.fromkeys(stem(w) for w in words))
+    # Quoted strings are literal tokens for FTS5; stems are \w+ so they never contain a quote.
+    return " AND ".join(f'"{s}"' for s in stems), stems
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    lang: str | None = None
+    section: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 20
+
+
+def search(db: dataset.Database, query: str, flt: SearchFilter) -> list[dict[str, Any]]:
+    """Ranked matches with a snippet around the first matching word."""
+    match, stems = fts_query(query)
+    clauses = ["search_index MATCH :match"]
+    params: dict[str, Any] = {"match": match, "limit": flt.limit}
+    if flt.lang:
+        clauses.append("a.lang = :lang")
+        params["lang"] = flt.lang
+    if flt.section:
+        clauses.append("(a.section = :section OR a.section LIKE :section_prefix ESCAPE '\\')")
+        params["section"] = flt.section.strip("/")
+        params["section_prefix"] = _escape_like(flt.section.strip("/")) + "/%"
+    if flt.since:
+        clauses.append("substr(a.published, 1, 10) >= :since")
+        params["since"] = flt.since
+    if flt.until:
+        clauses.append("substr(a.published, 1, 10) <= :until")
+        params["until"] = flt.until
+    # Fixed clauses and constant weights; every value is a bound parameter.
+    sql = (
+        "SELECT a.id, a.url, a.lang, a.section, a.title, a.published, a.body_text, a.gone_at,"  # noqa: S608
+        f" bm25(search_index, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score"
+        " FROM search_index JOIN articles a ON a.id = search_index.article_id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY score LIMIT :limit"
+    )
+    rows = [dict(r) for r in db.query(sql, **params)]
+    for row in rows:
+        row["snippet"] = snippet(row.pop("body_text") or "", set(stems))
+    return rows
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def snippet(text: str, stems: set[str], width: int = SNIPPET_WORDS) -> str:
+    """About ``width`` words of ``text`` around the first word whose stem matches, hits in [brackets]."""
+    words = norm_ws(text).split(" ")
+    hits = [i for i, w in enumerate(words) if any(stem(m) in stems for m in WORD_RE.findall(w))]
+    if not words or not words[0]:
+        return ""
+    first = hits[0] if hits else 0
+    start = max(0, first - width // 3)
+    window = words[start : start + width]
+    marked = [f"[{w}]" if (start + i) in hits else w for i, w in enumerate(window)]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + width < len(words) else ""
+    return prefix + " ".join(marked) + suffix

@@ -1,0 +1,337 @@
+"""The bundled demo site: a recording of both CSTO sites, served on loopback by ``DemoSite``.
+
+Why it exists: ``csto demo`` shows the whole crawler working with no network and no replica checkout,
+and tests crawl it end to end through real sockets. The recording (``demo_site/``, regenerated only by
+``scripts/build_demo_site.py``) holds every response one crawl needs; anything else answers 404.
+Tests change what the site serves with per-target overrides (an edited body, a deleted article) and
+read the request log to see what the crawler asked for.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import lzma
+import re
+import tarfile
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, unquote
+
+DEMO_SITE_DIR = Path(__file__).resolve().parent / "demo_site"
+DEMO_LANGS = ("en", "ru")
+# Base URLs the recorded bodies link to (the replica's default ports); rewritten to the live ports.
+DEMO_BASES = {"en": "http://127.0.0.1:8801", "ru": "http://127.0.0.1:8802"}
+# Politeness protects the live sites; the demo server is our own, on loopback, so it is switched off.
+DEMO_CRAWL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",  # no pause between requests
+    "AUTOTHROTTLE_ENABLED": "False",  # nothing to adapt to on loopback
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",  # the demo server runs a thread per connection
+    "CONCURRENT_REQUESTS": "16",  # both sites together
+    "CSTO_WRITE_BATCH_SECONDS": "0.5",  # the whole crawl takes a few seconds
+}
+# Characters left literal when request targets are compared: /del%20ODKB/ and /del ODKB/ are one page.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+TEXT_TYPES = ("text/", "application/xml")
+
+
+@dataclass(frozen=True)
+class DemoResponse:
+    """One answer of the demo server; ``headers`` are extra headers (ETag, Last-Modified, ...)."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoAttachment:
+    url: str  # path on the site, e.g. /upload/iblock/393/<32hex>.docx
+    filename: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    """An article of the recorded site as a perfect crawl archives it (from the replica's gold)."""
+
+    lang: str
+    path: str  # canonical, percent-encoded, trailing slash
+    section: str
+    title: str
+    subtitle: str | None
+    date: str  # YYYY-MM-DD, also when the page shows no date (no_date_line)
+    datetime: str | None  # YYYY-MM-DDTHH:MM:SS where the en authorized_organs listing shows a time
+    quirks: tuple[str, ...]
+    signature: str | None
+    body: str
+    pair: str | None
+    attachments: tuple[DemoAttachment, ...]
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    """One request the demo server answered."""
+
+    host: str  # language label: en | ru
+    method: str
+    path: str  # request target as sent: path and query
+    status: int
+
+
+@dataclass(frozen=True)
+class SiteMirror:
+    """The recorded responses of one language site, keyed by normalised request target."""
+
+    lang: str
+    base: str  # base URL the recorded bodies link to
+    responses: Mapping[str, DemoResponse]
+    not_found: DemoResponse
+    articles: tuple[DemoArticle, ...]
+
+
+def normalize_target(target: str) -> str:
+    """Request target with its path percent-encoding normalised; the query is kept as sent."""
+    path, sep, query = target.partition("?")
+    return quote(unquote(path), safe=PATH_SAFE) + sep + query
+
+
+def base_rewriter(old: Mapping[str, str], new: Mapping[str, str]) -> Callable[[bytes], bytes]:
+    """A function replacing each language's base URL ``old[lang]`` by ``new[lang]`` in one pass.
+
+    Plain and percent-encoded forms (share links carry ``http%3A%2F%2F127.0.0.1%3A8801``) are both
+    replaced; one pass, so a new port that equals another language's old port is not rewritten twice.
+    """
+    table: dict[bytes, bytes] = {}
+    for lang, base in old.items():
+        table[base.encode()] = new[lang].encode()
+        table[quote(base, safe="").encode()] = quote(new[lang], safe="").encode()
+    alternatives = b"|".join(re.escape(key) for key in sorted(table, key=len, reverse=True))
+    pattern = re.compile(b"(?:" + alternatives + rb")(?![0-9])")  # :8801 must not match :88010
+    return lambda body: pattern.sub(lambda m: table[m.group(0)], body)
+
+
+def is_text(content_type: str) -> bool:
+    return content_type.startswith(TEXT_TYPES)
+
+
+@functools.cache
+def load_mirrors(directory: Path = DEMO_SITE_DIR) -> dict[str, SiteMirror]:
+    """Both recorded sites (read once per process; the mirrors are immutable)."""
+    with tarfile.open(fileobj=io.BytesIO(lzma.decompress((directory / "bodies.tar.xz").read_bytes()))) as tar:
+        bodies = {m.name: _member_bytes(tar, m) for m in tar.getmembers() if m.isfile()}
+    mirrors = {}
+    for lang in DEMO_LANGS:
+        index = json.loads((directory / f"{lang}.json").read_text(encoding="utf-8"))
+        responses = {normalize_target(t): _response(r, bodies) for t, r in index["responses"].items()}
+        articles = tuple(_article(lang, a) for a in index["articles"])
+        not_found = _response(index["not_found"], bodies)
+        mirrors[lang] = SiteMirror(lang, index["base"], responses, not_found, articles)
+    return mirrors
+
+
+def _member_bytes(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    extracted = tar.extractfile(member)
+    if extracted is None:
+        raise ValueError(f"demo site archive member {member.name} has no data")
+    return extracted.read()
+
+
+def _response(record: dict[str, Any], bodies: Mapping[str, bytes]) -> DemoResponse:
+    return DemoResponse(record["status"], record["content_type"], bodies[record["body"]], dict(record["headers"]))
+
+
+def _article(lang: str, record: dict[str, Any]) -> DemoArticle:
+    attachments = tuple(DemoAttachment(**a) for a in record["attachments"])
+    fields = {k: record[k] for k in ("path", "section", "title", "subtitle", "date", "datetime", "signature", "body")}
+    return DemoArticle(
+        lang=lang, quirks=tuple(record["quirks"]), pair=record["pair"], attachments=attachments, **fields
+    )
+
+
+class DemoSite:
+    """Serves the recorded en and ru sites on two free loopback ports; a context manager.
+
+    Example::
+
+        with DemoSite() as site:
+            site.override("en", "/news/news_odkb/some-slug/", status=404)   # the article was deleted
+            ...crawl site.base_urls...
+            assert ("GET", "/robots.txt") in [(r.method, r.path) for r in site.requests("en")]
+    """
+
+    def __init__(
+        self, directory: Path = DEMO_SITE_DIR, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+    ) -> None:
+        self.mirrors = load_mirrors(directory)
+        self.host = host
+        self.ports = dict(ports or {})  # lang -> port; 0 or absent: any free port
+        self.base_urls: dict[str, str] = {}
+        self._servers: dict[str, _SiteServer] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        self._overrides: dict[tuple[str, str], DemoResponse] = {}
+        self._log: list[DemoRequest] = []
+        self._lock = threading.Lock()
+        self._rewrite: Callable[[bytes], bytes] = bytes
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> DemoSite:
+        """Bind both sites and serve them in daemon threads; OSError when a requested port is busy."""
+        try:
+            for lang in DEMO_LANGS:
+                self._servers[lang] = _SiteServer((self.host, self.ports.get(lang, 0)), lang, self)
+        except OSError:
+            self.stop()
+            raise
+        for lang, server in self._servers.items():
+            self.base_urls[lang] = f"http://{self.host}:{server.server_address[1]}"
+        self._rewrite = base_rewriter({lang: m.base for lang, m in self.mirrors.items()}, self.base_urls)
+        for lang, server in self._servers.items():
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"demo-site-{lang}", daemon=True
+            )
+            thread.start()
+            self._threads[lang] = thread
+        return self
+
+    def stop(self) -> None:
+        for lang, server in self._servers.items():
+            if lang in self._threads:  # shutdown() waits for serve_forever, so only on a serving socket
+                server.shutdown()
+                self._threads[lang].join()
+            server.server_close()
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> DemoSite:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- what is served --------------------------------------------------------------------------
+
+    def url(self, lang: str, target: str) -> str:
+        """Absolute URL of a target (``/news/news_odkb/slug/``) on the running site."""
+        return self.base_urls[lang] + target
+
+    def articles(self, lang: str) -> tuple[DemoArticle, ...]:
+        return self.mirrors[lang].articles
+
+    def served(self, lang: str, target: str) -> DemoResponse:
+        """What a GET of ``target`` answers now: an override, the recording (links rewritten), or 404."""
+        key = normalize_target(target)
+        with self._lock:
+            override = self._overrides.get((lang, key))
+        if override is not None:
+            return override
+        mirror = self.mirrors[lang]
+        recorded = mirror.responses.get(key, mirror.not_found)
+        if is_text(recorded.content_type):
+            return replace(recorded, body=self._rewrite(recorded.body))
+        return recorded
+
+    def override(
+        self,
+        lang: str,
+        target: str,
+        *,
+        status: int | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Serve something else at ``target`` until cleared; bodies are served as given.
+
+        Fields not given keep those of the current answer, except that an error status without a body
+        serves the site's not-found page (``status=404`` deletes an article).
+        """
+        current = self.served(lang, target)
+        if body is None and status is not None and status >= 400:
+            current = replace(self.mirrors[lang].not_found, body=self._rewrite(self.mirrors[lang].not_found.body))
+        response = DemoResponse(
+            status if status is not None else current.status,
+            content_type if content_type is not None else current.content_type,
+            body if body is not None else current.body,
+            dict(headers) if headers is not None else dict(current.headers),
+        )
+        with self._lock:
+            self._overrides[(lang, normalize_target(target))] = response
+
+    def clear_override(self, lang: str, target: str) -> None:
+        with self._lock:
+            self._overrides.pop((lang, normalize_target(target)), None)
+
+    def clear_overrides(self) -> None:
+        with self._lock:
+            self._overrides.clear()
+
+    # --- request log -----------------------------------------------------------------------------
+
+    def requests(self, host: str | None = None) -> list[DemoRequest]:
+        """Requests answered so far (of one host label when given), oldest first."""
+        with self._lock:
+            return [r for r in self._log if host is None or r.host == host]
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def answer(self, lang: str, method: str, target: str, if_none_match: str | None) -> DemoResponse:
+        """The response to one request, logged; ETag revalidation answers 304 like the replica."""
+        response = self.served(lang, target)
+        etag = next((v for k, v in response.headers.items() if k.lower() == "etag"), None)
+        if etag and if_none_match == etag and response.status == 200:
+            response = DemoResponse(304, response.content_type, b"", {"ETag": etag})
+        with self._lock:
+            self._log.append(DemoRequest(lang, method, target, response.status))
+        return response
+
+
+class _SiteServer(ThreadingHTTPServer):
+    """One listening socket for one language of a DemoSite."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], lang: str, site: DemoSite) -> None:
+        self.lang, self.site = lang, site
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy's HTTP/1.1 client expects
+    server_version = "csto-demo"
+    timeout = 30  # an idle keep-alive connection is dropped after 30 s
+    server: _SiteServer
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        response = self.server.site.answer(self.server.lang, self.command, self.path, self.headers.get("If-None-Match"))
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """The DemoSite request log replaces the default stderr lines."""

@@ -1,0 +1,59 @@
+"""Which encoding really decodes an HTML body, when the HTTP header and the page disagree.
+
+The Russian site serves windows-1251 (header and ``<meta>``); a misconfigured proxy or template
+can announce UTF-8 for cp1251 bytes or the reverse. Scrapy trusts the header, which would store
+mojibake; this checks that the announced encoding decodes the bytes and otherwise tries the
+``<meta>`` declaration, then UTF-8, then windows-1251. Valid UTF-8 with non-ASCII bytes is taken as
+UTF-8 whatever was announced.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+FALLBACK_ENCODINGS = ("utf-8", "windows-1251")
+
+
+def normalise(name: str | None) -> str | None:
+    """Python's canonical codec name, or None for an unknown encoding."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in its ``<meta>`` tags (first 4 KB)."""
+    match = META_CHARSET_RE.search(body[:4096])
+    return normalise(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decodes_cleanly(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def choose_encoding(body: bytes, announced: str | None) -> tuple[str | None, str | None]:
+    """(encoding to use, note) — the announced one when it decodes the bytes, else the first that does.
+
+    Returns (None, note) when nothing decodes cleanly: keep the announced encoding and flag the page.
+    """
+    announced = normalise(announced)
+    if not body.isascii() and decodes_cleanly(body, "utf-8"):
+        # Non-ASCII bytes that form valid UTF-8 are UTF-8: single-byte encodings such as
+        # windows-1251 decode any bytes "cleanly", so their success proves nothing.
+        return "utf-8", None if announced == "utf-8" else f"announced {announced or 'no encoding'}, bytes are UTF-8"
+    if announced and decodes_cleanly(body, announced):
+        return announced, None
+    candidates = [meta_charset(body), *FALLBACK_ENCODINGS]
+    for candidate in candidates:
+        if candidate and candidate != announced and decodes_cleanly(body, candidate):
+            return candidate, f"announced {announced or 'no encoding'}, bytes decode as {candidate}"
+    return None, f"no encoding decodes the bytes cleanly (announced {announced or 'none'})"

@@ -1,0 +1,226 @@
+"""DemoSite: the recorded demo site, its loopback server, overrides and request log; ``csto demo`` errors."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from csto_crawler.cli import main
+from csto_crawler.demo import DEMO_BASES, DEMO_SITE_DIR, DemoSite, base_rewriter, load_mirrors, normalize_target
+from csto_crawler.settings import CSTO_SECTIONS
+
+# Quirks of the replica (see its README) the demo site must show, so a crawl of it exercises them.
+REQUIRED_QUIRKS = {"word_html", "br_paragraphs", "glued_date", "no_date_line", "video", "photo_credit", "interview"}
+# Listings a crawl of the demo site walks (page 1 each; news/news_odkb also has page 2).
+LISTED_SECTIONS = ("news/news_odkb", "news/smi", "documents/statements", "documents/documents", "authorized_organs")
+LOC_RE = re.compile(r"<loc>([^<]+)</loc>")
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[DemoSite]:
+    with DemoSite() as demo:
+        yield demo
+
+
+@pytest.fixture(autouse=True)
+def clean_site(site: DemoSite) -> Iterator[None]:
+    site.clear_log()
+    yield
+    site.clear_overrides()
+
+
+def get(
+    site: DemoSite, lang: str, target: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    connection = http.client.HTTPConnection(urlsplit(site.base_urls[lang]).netloc, timeout=10)
+    try:
+        connection.request(method, target, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def first_article(site: DemoSite, lang: str, section_prefix: str, quirk: str | None = None) -> str:
+    for article in site.articles(lang):
+        if article.section.startswith(section_prefix) and (quirk is None or quirk in article.quirks):
+            return article.path
+    raise AssertionError(f"no {lang} {section_prefix} article with {quirk} in the demo site")
+
+
+# --- the recording -------------------------------------------------------------------------------
+
+
+def test_mirror_is_small_on_disk() -> None:
+    size = sum(p.stat().st_size for p in DEMO_SITE_DIR.rglob("*") if p.is_file())
+    assert size < 1_500_000
+
+
+def test_mirror_holds_every_article_attachment_and_listing_page() -> None:
+    for lang, mirror in load_mirrors().items():
+        for article in mirror.articles:
+            assert mirror.responses[normalize_target(article.path)].status == 200, article.path
+            for attachment in article.attachments:
+                assert mirror.responses[attachment.url].status == 200
+        for target in ("/robots.txt", "/sitemap.xml", "/news/news_odkb/", "/news/news_odkb/?PAGEN_1=2"):
+            assert mirror.responses[target].status == 200, (lang, target)
+        for section in LISTED_SECTIONS:
+            assert mirror.responses[f"/{section}/"].status == 200, (lang, section)
+
+
+def test_mirror_covers_the_site_quirks() -> None:
+    mirrors = load_mirrors()
+    for lang, mirror in mirrors.items():
+        assert {q for a in mirror.articles for q in a.quirks} >= REQUIRED_QUIRKS, lang
+        assert any(a.signature for a in mirror.articles), lang
+        assert any(a.subtitle for a in mirror.articles), lang
+        assert any(a.attachments and a.section == "documents/statements" for a in mirror.articles), lang
+        assert any(a.section == "documents/documents" for a in mirror.articles), lang
+        assert sum(a.section == "news/news_odkb" for a in mirror.articles) > 10, lang  # two listing pages
+    assert any(a.datetime and a.section.startswith("authorized_organs/") for a in mirrors["en"].articles)
+
+
+# --- serving -------------------------------------------------------------------------------------
+
+
+def test_demo_site_serves_ru_pages_in_windows_1251(site: DemoSite) -> None:
+    article = site.articles("ru")[0]
+    status, headers, body = get(site, "ru", article.path)
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=windows-1251"
+    assert article.title.split()[0] in body.decode("cp1251")
+
+
+def test_demo_site_rewrites_base_urls_to_its_own_ports(site: DemoSite) -> None:
+    _, _, robots = get(site, "en", "/robots.txt")
+    assert f"Sitemap: {site.base_urls['en']}/sitemap.xml" in robots.decode()
+    _, _, index = get(site, "ru", "/sitemap.xml")
+    locs = LOC_RE.findall(index.decode())
+    assert locs
+    assert all(loc.startswith(site.base_urls["ru"] + "/") for loc in locs)
+    _, _, page = get(site, "en", site.articles("en")[0].path)
+    assert DEMO_BASES["ru"].encode() not in page
+    assert site.base_urls["ru"].encode() in page  # the language switch points at the running ru site
+
+
+def test_demo_site_answers_404_for_anything_not_recorded(site: DemoSite) -> None:
+    missing = [s for s in CSTO_SECTIONS if f"/{s}/" not in site.mirrors["en"].responses]
+    assert missing  # the demo site lacks some sections, as the real sites do
+    for target in (f"/{missing[0]}/", "/news/news_odkb/no-such-article/", "/news/news_odkb/?PAGEN_1=99"):
+        status, headers, body = get(site, "en", target)
+        assert status == 404, target
+        assert headers["Content-Type"].startswith("text/html")
+        assert body
+
+
+def test_demo_site_matches_encoded_and_literal_paths(site: DemoSite) -> None:
+    encoded = next(a.path for a in site.articles("en") if "%20" in a.path)
+    assert get(site, "en", encoded)[0] == 200
+    assert site.served("en", encoded.replace("%20", " ")).status == 200
+    assert site.served("en", encoded.replace("%20", "%2520")).status == 404
+
+
+def test_demo_site_head_has_no_body(site: DemoSite) -> None:
+    status, headers, body = get(site, "en", "/robots.txt", method="HEAD")
+    assert (status, body) == (200, b"")
+    assert int(headers["Content-Length"]) > 0
+
+
+def test_demo_site_revalidates_attachments_by_etag(site: DemoSite) -> None:
+    attachment = next(a for art in site.articles("en") for a in art.attachments)
+    status, headers, body = get(site, "en", attachment.url)
+    assert status == 200
+    assert len(body) == attachment.size
+    status, _, body = get(site, "en", attachment.url, headers={"If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, b"")
+
+
+def test_demo_site_logs_every_request(site: DemoSite) -> None:
+    get(site, "en", "/robots.txt")
+    get(site, "ru", "/nowhere/?x=1", method="HEAD")
+    assert [(r.host, r.method, r.path, r.status) for r in site.requests()] == [
+        ("en", "GET", "/robots.txt", 200),
+        ("ru", "HEAD", "/nowhere/?x=1", 404),
+    ]
+    assert [r.path for r in site.requests("ru")] == ["/nowhere/?x=1"]
+
+
+# --- overrides -----------------------------------------------------------------------------------
+
+
+def test_override_status_deletes_an_article(site: DemoSite) -> None:
+    path = first_article(site, "en", "news/")
+    site.override("en", path, status=404)
+    status, _, body = get(site, "en", path)
+    assert status == 404
+    assert body == site.served("en", "/no-such-page/").body
+    site.clear_override("en", path)
+    assert get(site, "en", path)[0] == 200
+
+
+def test_override_body_serves_an_edited_article(site: DemoSite) -> None:
+    path = first_article(site, "ru", "news/")
+    original = site.served("ru", path)
+    edited = original.body.replace(b"</h1>", " (дополнено)</h1>".encode("cp1251"), 1)
+    site.override("ru", path, body=edited)
+    status, headers, body = get(site, "ru", path)
+    assert (status, body) == (200, edited)
+    assert headers["Content-Type"] == original.content_type
+    site.clear_overrides()
+    assert get(site, "ru", path)[2] == original.body
+
+
+def test_override_adds_a_page_that_was_not_recorded(site: DemoSite) -> None:
+    site.override("en", "/news/news_odkb/?PAGEN_1=3", status=200, body=b"<html></html>", content_type="text/html")
+    status, _, body = get(site, "en", "/news/news_odkb/?PAGEN_1=3")
+    assert (status, body) == (200, b"<html></html>")
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+
+def test_base_rewriter_rewrites_in_one_pass() -> None:
+    # en moves to ru's old port: ru's old base must not be rewritten twice.
+    rewrite = base_rewriter(DEMO_BASES, {"en": "http://127.0.0.1:8802", "ru": "http://127.0.0.1:9000"})
+    body = b'<a href="http://127.0.0.1:8801/x/">en</a> <a href="http://127.0.0.1:8802/y/">ru</a> :88010'
+    assert rewrite(body) == (
+        b'<a href="http://127.0.0.1:8802/x/">en</a> <a href="http://127.0.0.1:9000/y/">ru</a> :88010'
+    )
+    assert rewrite(b"u=http%3A%2F%2F127.0.0.1%3A8801%2Fx") == b"u=http%3A%2F%2F127.0.0.1%3A8802%2Fx"
+
+
+def test_normalize_target_keeps_the_query() -> None:
+    assert normalize_target("/del ODKB/?PAGEN_1=2") == "/del%20ODKB/?PAGEN_1=2"
+    assert normalize_target("/del%20ODKB/") == "/del%20ODKB/"
+
+
+def busy_port() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+def test_demo_site_refuses_a_busy_port_and_binds_nothing() -> None:
+    with busy_port() as sock:
+        port = sock.getsockname()[1]
+        site = DemoSite(ports={"en": 0, "ru": port})
+        with pytest.raises(OSError):
+            site.start()
+        assert site._servers == {}
+
+
+def test_cli_demo_busy_port_is_one_line_and_exit_code_3(tmp_path: Path) -> None:
+    with busy_port() as sock:
+        port = sock.getsockname()[1]
+        result = CliRunner().invoke(main, ["demo", "--port", str(port), "--archive", f"{tmp_path}/d.sqlite"])
+    assert result.exit_code == 3
+    assert "try --port 0" in result.output
+    assert "Traceback" not in result.output
