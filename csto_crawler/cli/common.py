@@ -1,0 +1,102 @@
+"""Shared pieces of the command line: exit codes, user-facing errors, common options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..archive.database import ArchiveError
+from ..archive.queries import ArchiveReader
+from ..crawl import CrawlRefusedError
+
+DEFAULT_ARCHIVE = "archive/csto.sqlite"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """Exit codes a scheduler can act on (documented in docs/cli.md)."""
+
+    OK = 0
+    USAGE = 2  # bad arguments (click's own code)
+    CANNOT_RUN = 3  # the archive or the configuration prevents the command from running
+    FAILURES = 4  # the crawl finished, but more URLs failed than CSTO_MAX_FAILURE_RATIO allows
+    LOCKED = 5  # another crawl holds the archive's run lock
+    DAMAGED = 6  # `csto verify` found the archive damaged
+    GAPS = 7  # `csto coverage` found articles listed but not archived (or the reverse)
+
+
+class CstoError(click.ClickException):
+    """A user-facing error: printed as one line; the class says the exit code."""
+
+    exit_code = ExitCode.CANNOT_RUN
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"csto: error: {self.format_message()}", err=True)
+
+
+class LockedError(CstoError):
+    exit_code = ExitCode.LOCKED
+
+
+class FailuresError(CstoError):
+    exit_code = ExitCode.FAILURES
+
+
+class BadUsageError(CstoError):
+    exit_code = ExitCode.USAGE
+
+
+class DamagedError(CstoError):
+    exit_code = ExitCode.DAMAGED
+
+
+class GapsError(CstoError):
+    exit_code = ExitCode.GAPS
+
+
+@contextmanager
+def archive_errors() -> Iterator[None]:
+    """Turn archive problems into one clear line and exit code 3."""
+    try:
+        yield
+    except ArchiveError as exc:
+        raise CstoError(str(exc)) from exc
+
+
+def archive_option(must_exist: bool) -> Callable[[F], F]:
+    return click.option(
+        "--archive",
+        "archive_path",
+        type=click.Path(dir_okay=False, path_type=Path, exists=must_exist),
+        default=DEFAULT_ARCHIVE,
+        show_default=True,
+        help="SQLite archive file.",
+    )
+
+
+@contextmanager
+def open_reader(archive_path: Path) -> Iterator[ArchiveReader]:
+    """A read-only archive connection; archive problems become one clear line and exit code 3."""
+    with archive_errors():
+        reader = ArchiveReader.open(archive_path)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def crawl_error(exc: Exception) -> CstoError:
+    """The user-facing error for a crawl that could not start."""
+    if isinstance(exc, CrawlRefusedError) and exc.locked:
+        return LockedError(str(exc))
+    return CstoError(str(exc))
+
+
+def iso_day(value: Any) -> str | None:
+    """A click DateTime option as an ISO date string."""
+    return value.date().isoformat() if value else None

@@ -1,0 +1,82 @@
+"""``csto export`` and ``csto stats``: the archive as files and counts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
+from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
+from .common import BadUsageError, archive_option, iso_day, open_reader
+
+
+@click.command()
+@archive_option(must_exist=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default stdout).")
+@click.option("--versions", is_flag=True, help="One row per version instead of one per article.")
+@click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
+def export(
+    archive_path: Path, fmt: str, output: str | None, versions: bool, lang: str | None, since: Any, until: Any
+) -> None:
+    """Export articles (or every version) as JSONL, CSV or Parquet, same columns in each.
+
+    \b
+    Example:
+      csto export --format jsonl -o articles.jsonl
+      csto export --format parquet --versions --lang ru --since 2024-01-01 -o ru-versions.parquet
+    """
+    if fmt == "parquet" and not output:
+        raise BadUsageError("Parquet is binary: give an output file with -o")
+    flt = ExportFilter(lang, iso_day(since), iso_day(until))
+    with open_reader(archive_path) as reader:
+        rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
+        rows = with_attachment_hashes(rows, reader.attachment_hashes())
+        columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
+        count = _write_rows(rows, columns, fmt, output)
+    click.echo(f"exported {count} rows", err=True)
+
+
+def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | None) -> int:
+    if fmt == "parquet" and output is not None:
+        return write_parquet(rows, columns, output)
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    if output is None:
+        return writer(rows, columns, sys.stdout)
+    with Path(output).open("w", encoding="utf-8", newline="") as out:
+        return writer(rows, columns, out)
+
+
+@click.command()
+@archive_option(must_exist=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(archive_path: Path, as_json: bool) -> None:
+    """Article counts per language, section and year.
+
+    \b
+    Example:
+      csto stats --archive archive/csto.sqlite
+    """
+    with open_reader(archive_path) as reader:
+        rows, totals = reader.stats(), reader.totals()
+    if as_json:
+        click.echo(json.dumps({"totals": totals, "by_lang_section_year": rows}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{'lang':4} {'section':40} {'year':4} {'articles':>8} {'edited':>6} {'gone':>5}")
+    for row in rows:
+        click.echo(
+            f"{row['lang']:4} {row['section']:40} {row['year'] or '----':4} {row['articles']:8d}"
+            f" {row['edited'] or 0:6d} {row['gone'] or 0:5d}"
+        )
+    ratio = totals["stored_bytes"] / totals["raw_bytes"] if totals["raw_bytes"] else 0.0
+    click.echo(
+        f"total: {totals['articles']} articles, {totals['versions']} versions, {totals['fetches']} fetches, "
+        f"{totals['snapshots']} snapshots ({ratio:.2f} of raw size), {totals['failures']} failures, "
+        f"{totals['runs']} runs"
+    )

@@ -1,0 +1,138 @@
+"""``csto search``, ``csto show`` and ``csto diff``: reading the archive as a researcher."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..archive.history import ArticleHistory, UnknownArticleError, load_history, version_diff
+from ..archive.queries import ArchiveReader
+from ..archive.search import SearchFilter, SearchQueryError
+from ..archive.search import search as run_search
+from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
+
+
+@click.command()
+@click.argument("query")
+@archive_option(must_exist=True)
+@click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
+@click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def search(
+    query: str,
+    archive_path: Path,
+    lang: str | None,
+    section: str | None,
+    since: Any,
+    until: Any,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search in titles and bodies, any inflected form (Russian and English stemming).
+
+    \b
+    Example:
+      csto search "безопасность" --lang ru
+      csto search "meetings" --since 2024-01-01 --limit 5
+    """
+    flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit)
+    with open_reader(archive_path) as reader:
+        try:
+            hits = run_search(reader.db, query, flt)
+        except SearchQueryError as exc:
+            raise BadUsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    for hit in hits:
+        gone = "  [gone]" if hit["gone_at"] else ""
+        click.echo(f"{hit['id']}  {(hit['published'] or '')[:10]}  {hit['title']}{gone}\n  {hit['url']}")
+        click.echo(f"  {hit['snippet']}\n")
+    click.echo(f"{len(hits)} result(s)", err=True)
+
+
+@click.command()
+@click.argument("article")
+@archive_option(must_exist=True)
+@click.option("--versions", is_flag=True, help="List every version, the events and the URL aliases.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def show(article: str, archive_path: Path, versions: bool, as_json: bool) -> None:
+    """Show one article (by ID such as en-8573, or by URL) and optionally its history.
+
+    \b
+    Example:
+      csto show en-8573
+      csto show https://en.odkb-csto.org/news/news_odkb/some-slug/ --versions
+    """
+    with open_reader(archive_path) as reader:
+        history = _history(reader, article)
+    if as_json:
+        payload = {**history.article, "aliases": history.aliases, "events": history.events}
+        if versions:
+            payload["versions"] = history.versions
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    a = history.article
+    click.echo(f"{a['id']}  {a['lang']}  {a['section']}  published {a['published'] or 'unknown'}")
+    click.echo(f"{a['url']}\n\n{a['title']}\n")
+    if a["subtitle"]:
+        click.echo(f"{a['subtitle']}\n")
+    click.echo(a["body_text"])
+    if a["signature"]:
+        click.echo(f"\n{a['signature']}")
+    state = f"gone since {a['gone_at']} ({a['gone_reason']})" if a["gone_at"] else "live"
+    click.echo(f"\n[{state}; seen {a['first_seen_at']} .. {a['last_seen_at']}; {a['version_count']} version(s)]")
+    if versions:
+        _echo_history(history)
+
+
+def _echo_history(history: Any) -> None:
+    click.echo("\nversions:")
+    for v in history.versions:
+        click.echo(
+            f"  v{v['version']}  {v['first_seen_at']} .. {v['last_seen_at']}"
+            f"  runs {v['first_run_id']}..{v['last_run_id']}  {v['content_sha256'][:12]}  {v['title']}"
+        )
+    for e in history.events:
+        click.echo(f"  event {e['event']} at {e['at']} (run {e['run_id']}): {e['detail'] or ''}")
+    for alias in history.aliases:
+        click.echo(f"  alias {alias}")
+
+
+@click.command()
+@click.argument("article")
+@click.argument("versions", nargs=-1, type=click.IntRange(min=1))
+@archive_option(must_exist=True)
+def diff(article: str, versions: tuple[int, ...], archive_path: Path) -> None:
+    """Unified diff between two versions of an article (default: the last two).
+
+    \b
+    Example:
+      csto diff en-8573
+      csto diff en-8573 1 3
+    """
+    if len(versions) not in (0, 2):
+        raise BadUsageError("give two version numbers, or none for the last two")
+    with open_reader(archive_path) as reader:
+        history = _history(reader, article)
+    if len(history.versions) < 2 and not versions:
+        click.echo(f"{history.article['id']} has a single version: nothing to compare", err=True)
+        return
+    try:
+        text = version_diff(history, *versions)
+    except UnknownArticleError as exc:
+        raise BadUsageError(str(exc)) from exc
+    click.echo(text or "versions are identical in title, date, signature and body")
+
+
+def _history(reader: ArchiveReader, key: str) -> ArticleHistory:
+    try:
+        return load_history(reader, key)
+    except UnknownArticleError as exc:
+        raise CstoError(str(exc)) from exc
