@@ -15,7 +15,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
-from tenacity import RetryCallState, wait_exponential_jitter
+from tenacity import RetryCallState, wait_exponential, wait_random
 
 from .encoding import choose_encoding
 from .urls import Sites
@@ -75,11 +75,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.backoff_max = settings.getfloat("CSTO_RETRY_BACKOFF_MAX")
-        self.wait = wait_exponential_jitter(
-            initial=settings.getfloat("CSTO_RETRY_BACKOFF_BASE"),
-            max=self.backoff_max,
-            jitter=settings.getfloat("CSTO_RETRY_BACKOFF_BASE"),
-        )
+        base = settings.getfloat("CSTO_RETRY_BACKOFF_BASE")
+        self.wait = wait_exponential(multiplier=base, max=self.backoff_max) + wait_random(0, base)
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         state = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]

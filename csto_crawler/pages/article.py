@@ -18,7 +18,8 @@ from scrapy.http import TextResponse
 
 from ..dates import split_leading_date, split_trailing_date
 from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
-from ..items import AttachmentLink, DateCandidate
+from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
+from ..urls import section_and_slug
 
 # The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
 DETAIL_CSS = "div.news-detail"
@@ -202,6 +203,36 @@ class ArticlePage:
 
     def html_lang(self) -> str | None:
         return self.sel.xpath("/html/@lang").get()
+
+    def to_item(self, url: str, lang: str, fetch: FetchRecord, listed_date: str | None = None) -> ArticleItem:
+        """All fields as an ArticleItem for the cleaning pipelines.
+
+        ``listed_date`` (what a listing showed for this article) ranks right after the page's own
+        dates and before the attachments line: it is the only date on no_date_line pages and carries
+        the time on en /authorized_organs/ lists ("05/08/2020 08:00:00").
+        """
+        section, slug = section_and_slug(url)
+        candidates = self.date_candidates()
+        if listed_date:
+            position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
+            candidates.insert(position, DateCandidate(listed_date, "listing"))
+        return ArticleItem(
+            url=url,
+            lang=lang,
+            section=section,
+            slug=slug,
+            title=self.title(),
+            fetch=fetch,
+            element_id=self.element_id(),
+            subtitle=self.subtitle(),
+            date_candidates=candidates,
+            body_paragraphs=self.body_paragraphs(),
+            body_html=self.body_html(),
+            signature_lines=self.signature_lines(),
+            attachments=self.attachments(),
+            images=self.images(),
+            counterpart_url=self.counterpart_url(),
+        )
 
 
 def _starts_body(body: etree._Element, node: etree._Element) -> bool:

@@ -28,7 +28,6 @@ from ..dates import utc_now
 from ..items import (
     ArticleItem,
     AttachmentItem,
-    DateCandidate,
     FetchFailure,
     FetchRecord,
     GoneNotice,
@@ -44,7 +43,7 @@ from ..pages.health import missing_content_reason, truncation
 from ..pages.listing import ListingPage
 from ..pages.sitemap import SitemapError, holds_articles, parse_sitemap
 from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_continues
-from ..urls import ForeignUrlError, Sites, is_content_url, listing_url, path_segments, section_and_slug
+from ..urls import ForeignUrlError, Sites, is_content_url, listing_url, path_segments
 
 logger = logging.getLogger(__name__)
 
@@ -388,35 +387,13 @@ class NewsSpider(Spider):
             yield self.attachment_request(url, item.url, attachment.filename, item.lang)
 
     def article_item(self, page: ArticlePage, url: str, lang: str, fetch: FetchRecord) -> ArticleItem:
-        section, slug = section_and_slug(url)
-        candidates = page.date_candidates()
-        listed = self.listed.get(url) or self.state.listed_dates.get(url)
-        if listed:
-            # The listing date comes right after the page's own dates; it carries the time on
-            # en /authorized_organs/ lists ("05/08/2020 08:00:00").
-            position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
-            candidates.insert(position, DateCandidate(listed, "listing"))
-        counterpart = page.counterpart_url()
-        if counterpart and not self.sites.is_allowed(counterpart):
-            counterpart = None
-        return ArticleItem(
-            url=url,
-            lang=lang,
-            section=section,
-            slug=slug,
-            title=page.title(),
-            fetch=fetch,
-            element_id=page.element_id(),
-            subtitle=page.subtitle(),
-            date_candidates=candidates,
-            body_paragraphs=page.body_paragraphs(),
-            body_html=page.body_html(),
-            signature_lines=page.signature_lines(),
-            attachments=page.attachments(),
-            images=page.images(),
-            counterpart_url=self.sites.canonicalize(counterpart) if counterpart else None,
-            aliases=sorted(self.links.get(url, ())),
+        item = page.to_item(url, lang, fetch, self.listed.get(url) or self.state.listed_dates.get(url))
+        counterpart = item.counterpart_url
+        item.counterpart_url = (
+            self.sites.canonicalize(counterpart) if counterpart and self.sites.is_allowed(counterpart) else None
         )
+        item.aliases = sorted(self.links.get(url, ()))
+        return item
 
     def parse_attachment(
         self, response: Response, article_url: str, filename: str
