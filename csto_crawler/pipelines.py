@@ -14,12 +14,12 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from .archive.database import ArchiveError
+from .archive.lock import RunLock
 from .archive.store import ArchiveWriter, WriteResult
 from .boilerplate import clean_signature, drop_repeated_title, strip_boilerplate
 from .dates import choose_published, site_timezone, utc_now
 from .htmltext import join_paragraphs
 from .items import ArticleItem
-from .urls import Sites
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +87,13 @@ class ArchivePipeline:
         self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
         self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
         self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
-        self.sites = Sites(settings.getdict("CSTO_SITES"))
         self.writer: ArchiveWriter | None = None
+        self.lock = RunLock(Path(self.path))
         self.run_id = 0
         self.buffer: list[Any] = []
         self.last_flush = time.monotonic()
+        self.last_progress = time.monotonic()
+        self.progress_seconds = settings.getfloat("CSTO_PROGRESS_SECONDS")
         self.counts: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
 
     @classmethod
@@ -102,8 +104,10 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         try:
+            self.lock.acquire()
             self.writer = ArchiveWriter.open(Path(self.path))
         except ArchiveError as exc:
+            self.lock.release()
             logger.error("Cannot open the archive: %s", exc)
             raise
         mode = getattr(self.crawler.spider, "run_mode", "full")
@@ -126,6 +130,18 @@ class ArchivePipeline:
         for result in results:
             self.count(result)
         self.writer.save_counts(self.run_id, self.report())
+        if time.monotonic() - self.last_progress >= self.progress_seconds:
+            self.last_progress = time.monotonic()
+            self.log_progress()
+
+    def log_progress(self) -> None:
+        """One progress line on stderr for long runs: pages so far and outcomes per language."""
+        pages = self.crawler.stats.get_value("response_received_count", 0)
+        per_lang = "; ".join(
+            f"{lang} " + ", ".join(f"{k} {v}" for k, v in sorted(sum(sections.values(), Counter()).items()))
+            for lang, sections in sorted(self.counts.items())
+        )
+        logger.info("Progress: %d pages fetched; %s", pages, per_lang or "nothing archived yet")
 
     def count(self, result: WriteResult) -> None:
         self.crawler.stats.inc_value(f"csto/archive/{result.kind}/{result.outcome}")
@@ -162,4 +178,5 @@ class ArchivePipeline:
         self.writer.finish_run(self.run_id, reason, report)
         self.writer.close()
         self.writer = None
+        self.lock.release()
         logger.info("Run %d finished (%s): %s", self.run_id, reason, json.dumps(report, ensure_ascii=False))

@@ -41,6 +41,8 @@ CSTO_ARCHIVE_PATH = "archive/csto.sqlite"
 # Items written per transaction, and the longest a written item waits in memory (seconds).
 CSTO_WRITE_BATCH_SIZE = 100
 CSTO_WRITE_BATCH_SECONDS = 2.0
+# A progress line (pages fetched, new/changed/failed so far) on stderr this often during a crawl.
+CSTO_PROGRESS_SECONDS = 30.0
 
 # A crawl whose failed URLs exceed this share of the pages fetched exits with code 4.
 CSTO_MAX_FAILURE_RATIO = 0.02

@@ -7,6 +7,7 @@ researcher can act on; nothing is written to a file that fails these checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 import os
@@ -18,6 +19,7 @@ import dataset
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from .. import __version__
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -143,6 +145,21 @@ def open_database(path: Path, create: bool = True, writer: bool = True) -> datas
     return db
 
 
+def _record_upgrade(db: dataset.Database, previous: int) -> None:
+    """Provenance of the file itself in ``meta``: when it was created and by which version upgraded."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    rows = {"schema_version": str(SCHEMA_VERSION), "upgraded_at": now, "upgraded_by": f"csto-crawler {__version__}"}
+    if previous == 0:
+        rows["created_at"] = now
+    for key, value in rows.items():
+        db.query(
+            "INSERT INTO meta (key, value) VALUES (:key, :value)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            key=key,
+            value=value,
+        )
+
+
 def _python_step(spec: str) -> Callable[[dataset.Database], None]:
     """``python:package.module:function`` -> the function (only csto_crawler's own modules)."""
     _, module_name, function_name = spec.split(":")
@@ -170,6 +187,7 @@ def migrate(db: dataset.Database, path: Path) -> None:
                     _python_step(statement)(db)
                 else:
                     db.query(statement)
+        _record_upgrade(db, current)
         db.query(f"PRAGMA application_id={APPLICATION_ID}")
         # user_version cannot take a bound parameter; SCHEMA_VERSION is a code constant.
         db.query(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, ClassVar
 
 from .database import ArchiveError
 
@@ -27,13 +27,31 @@ class ArchiveLockedError(ArchiveError):
 
 
 class RunLock:
-    """Exclusive, non-blocking, process-lifetime lock next to an archive file."""
+    """Exclusive, non-blocking, process-lifetime lock next to an archive file.
+
+    Re-entrant within one process (``csto crawl`` takes it before Scrapy starts, the archive
+    pipeline takes it again so that ``scrapy crawl`` and Scrapyd runs are covered too).
+    """
+
+    # Lock file path -> (file handle, holders in this process).
+    _held: ClassVar[dict[Path, list[Any]]] = {}
 
     def __init__(self, archive_path: Path) -> None:
-        self.path = archive_path.with_name(archive_path.name + ".lock")
+        self.path = archive_path.with_name(archive_path.name + ".lock").absolute()
         self._fh: IO[str] | None = None
+        self._mine = False
 
     def acquire(self) -> None:
+        held = RunLock._held.get(self.path)
+        if held is not None:
+            held[1] += 1
+            self._mine = True
+            return
+        self._lock_file()
+        RunLock._held[self.path] = [self._fh, 1]
+        self._mine = True
+
+    def _lock_file(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = self.path.open("a+", encoding="utf-8")
         try:
@@ -62,12 +80,19 @@ class RunLock:
         self._fh = fh
 
     def release(self) -> None:
-        if self._fh is None:
+        if not self._mine:
             return
-        self._fh.seek(0)
-        self._fh.truncate()
-        fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-        self._fh.close()
+        self._mine = False
+        held = RunLock._held[self.path]
+        held[1] -= 1
+        if held[1] > 0:
+            return
+        del RunLock._held[self.path]
+        fh = held[0]
+        fh.seek(0)
+        fh.truncate()
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
         self._fh = None
 
     def __enter__(self) -> RunLock:

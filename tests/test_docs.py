@@ -1,0 +1,95 @@
+"""The docs stay true: README commands, CI, every command/option, setting, table and column documented."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from csto_crawler import settings as project_settings
+from csto_crawler.archive.database import open_database
+from csto_crawler.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+SETTINGS_DOC = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+SCHEMA_DOC = (ROOT / "docs" / "archive-schema.md").read_text(encoding="utf-8")
+
+
+def setup_commands() -> list[str]:
+    """The shell commands in the README's "Set up and run" section (before its subsections)."""
+    section = README.split("## Set up and run", 1)[1].split("###", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    return [line for block in blocks for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    commands = setup_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("csto crawl")
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert setup_commands()[1] in ci.splitlines()
+
+
+def commands() -> dict[str, click.Command]:
+    return dict(main.commands)
+
+
+@pytest.mark.parametrize("name", sorted(commands()))
+def test_cli_doc_describes_every_command_and_option(name: str) -> None:
+    assert f"### `csto {name}" in CLI_DOC
+    section = CLI_DOC.split(f"### `csto {name}", 1)[1].split("\n### ", 1)[0]
+    for param in commands()[name].params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert any(opt in section for opt in param.opts), f"{name}: {param.opts} undocumented"
+
+
+@pytest.mark.parametrize("name", sorted(commands()))
+def test_cli_help_has_an_example(name: str) -> None:
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_cli_doc_lists_every_exit_code() -> None:
+    from csto_crawler.cli import ExitCode
+
+    for code in ExitCode:
+        assert re.search(rf"^\| {int(code)} \|", CLI_DOC, re.M), f"exit code {code!r} undocumented"
+
+
+def used_settings() -> set[str]:
+    """CSTO_* names defined in settings.py or read anywhere in the package."""
+    names = {n for n in dir(project_settings) if n.startswith("CSTO_")}
+    for path in (ROOT / "csto_crawler").rglob("*.py"):
+        names |= set(re.findall(r"\"(CSTO_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_settings_doc_describes_every_csto_setting() -> None:
+    missing = sorted(n for n in used_settings() if f"`{n}`" not in SETTINGS_DOC)
+    assert not missing
+
+
+def test_schema_doc_describes_every_table_and_column(tmp_path: Path) -> None:
+    open_database(tmp_path / "a.sqlite").close()
+    con = sqlite3.connect(tmp_path / "a.sqlite")
+    tables = [
+        r[0]
+        for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index_%'")
+    ]
+    assert "articles" in tables
+    for table in tables:
+        assert f"### `{table}`" in SCHEMA_DOC, f"table {table} undocumented"
+        section = SCHEMA_DOC.split(f"### `{table}`", 1)[1].split("\n### ", 1)[0]
+        for (column,) in con.execute(f"SELECT name FROM pragma_table_info('{table}')"):  # noqa: S608  (names from SQLite)
+            assert f"`{column}`" in section, f"{table}.{column} undocumented"
