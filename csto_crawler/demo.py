@@ -3,8 +3,9 @@
 Why it exists: ``csto demo`` shows the whole crawler working with no network and no replica checkout,
 and tests crawl it end to end through real sockets. The recording (``demo_site/``, regenerated only by
 ``scripts/build_demo_site.py``) holds every response one crawl needs; anything else answers 404.
-Tests change what the site serves with per-target overrides (an edited body, a deleted article) and
-read the request log to see what the crawler asked for.
+Tests change what the site serves with per-target overrides (an edited body, a deleted article),
+inject transport faults (``fault``: 5xx, 429, connection reset, cut-short body, slow answer) and read
+the request log to see what the crawler asked for.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import io
 import json
 import lzma
 import re
+import socket
+import struct
+import sys
 import tarfile
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -39,6 +45,28 @@ DEMO_CRAWL_SETTINGS = {
 # Characters left literal when request targets are compared: /del%20ODKB/ and /del ODKB/ are one page.
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 TEXT_TYPES = ("text/", "application/xml")
+
+
+class FaultKind(StrEnum):
+    """Ways the demo server can fail one request (see ``DemoSite.fault``)."""
+
+    ERROR_500 = "500"  # HTTP 500 with the site's error page
+    ERROR_503 = "503"  # HTTP 503, as an overloaded Bitrix answers
+    TOO_MANY = "429"  # HTTP 429 with ``Retry-After`` (``Fault.retry_after`` seconds)
+    RESET = "reset"  # TCP RST instead of an answer (SO_LINGER 0, then close)
+    TRUNCATE = "truncate"  # the full Content-Length announced, half the body sent, then close
+    SLOW = "slow"  # the normal answer after ``Fault.delay`` seconds (past DOWNLOAD_TIMEOUT: a timeout)
+    DEAD = "dead"  # HTTP 500 on every request, whatever ``times`` says
+
+
+@dataclass
+class Fault:
+    """A fault armed on one target: ``remaining`` requests still fail (DEAD never runs out)."""
+
+    kind: FaultKind
+    remaining: int
+    delay: float = 0.0
+    retry_after: int = 1
 
 
 @dataclass(frozen=True)
@@ -84,7 +112,9 @@ class DemoRequest:
     host: str  # language label: en | ru
     method: str
     path: str  # request target as sent: path and query
-    status: int
+    status: int  # 0 when the connection was reset
+    fault: FaultKind | None = None  # the fault this request met, if any
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass(frozen=True)
@@ -178,6 +208,7 @@ class DemoSite:
         self._servers: dict[str, _SiteServer] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._overrides: dict[tuple[str, str], DemoResponse] = {}
+        self._faults: dict[tuple[str, str], Fault] = {}
         self._log: list[DemoRequest] = []
         self._lock = threading.Lock()
         self._rewrite: Callable[[bytes], bytes] = bytes
@@ -274,8 +305,47 @@ class DemoSite:
             self._overrides.pop((lang, normalize_target(target)), None)
 
     def clear_overrides(self) -> None:
+        """Clear every override and every fault."""
         with self._lock:
             self._overrides.clear()
+            self._faults.clear()
+
+    # --- faults ----------------------------------------------------------------------------------
+
+    def fault(
+        self,
+        lang: str,
+        target: str,
+        kind: FaultKind | str,
+        times: int = 1,
+        *,
+        delay: float = 1.0,
+        retry_after: int = 1,
+    ) -> None:
+        """Make the next ``times`` requests of ``target`` fail as ``kind``, then serve it normally.
+
+        ``delay`` is how long a SLOW answer waits; ``retry_after`` the seconds a 429 asks for.
+        ``clear_fault`` (or ``clear_overrides``) disarms it; a DEAD target fails until then.
+        """
+        armed = Fault(FaultKind(kind), times, delay, retry_after)
+        with self._lock:
+            self._faults[(lang, normalize_target(target))] = armed
+
+    def clear_fault(self, lang: str, target: str) -> None:
+        with self._lock:
+            self._faults.pop((lang, normalize_target(target)), None)
+
+    def _take_fault(self, lang: str, target: str) -> Fault | None:
+        """The fault this request meets, counting it down (under the lock)."""
+        key = (lang, normalize_target(target))
+        armed = self._faults.get(key)
+        if armed is None:
+            return None
+        if armed.kind is not FaultKind.DEAD:
+            armed.remaining -= 1
+            if armed.remaining <= 0:
+                del self._faults[key]
+        return armed
 
     # --- request log -----------------------------------------------------------------------------
 
@@ -288,15 +358,37 @@ class DemoSite:
         with self._lock:
             self._log.clear()
 
-    def answer(self, lang: str, method: str, target: str, if_none_match: str | None) -> DemoResponse:
-        """The response to one request, logged; ETag revalidation answers 304 like the replica."""
+    def answer(
+        self, lang: str, method: str, target: str, if_none_match: str | None
+    ) -> tuple[DemoResponse, Fault | None]:
+        """The response to one request and the fault it meets, logged; ETag revalidation answers 304."""
+        arrived = time.monotonic()
+        with self._lock:
+            armed = self._take_fault(lang, target)
         response = self.served(lang, target)
         etag = next((v for k, v in response.headers.items() if k.lower() == "etag"), None)
-        if etag and if_none_match == etag and response.status == 200:
+        if armed is not None:
+            response = self._faulty_response(lang, armed, response)
+        elif etag and if_none_match == etag and response.status == 200:
             response = DemoResponse(304, response.content_type, b"", {"ETag": etag})
+        status = 0 if armed is not None and armed.kind is FaultKind.RESET else response.status
         with self._lock:
-            self._log.append(DemoRequest(lang, method, target, response.status))
-        return response
+            self._log.append(DemoRequest(lang, method, target, status, armed.kind if armed else None, arrived))
+        return response, armed
+
+    def _faulty_response(self, lang: str, armed: Fault, normal: DemoResponse) -> DemoResponse:
+        """What a faulty answer carries: an error page for the HTTP faults, else the normal answer."""
+        statuses = {
+            FaultKind.ERROR_500: 500,
+            FaultKind.DEAD: 500,
+            FaultKind.ERROR_503: 503,
+            FaultKind.TOO_MANY: 429,
+        }
+        if armed.kind not in statuses:
+            return normal
+        headers = {"Retry-After": str(armed.retry_after)} if armed.kind is FaultKind.TOO_MANY else {}
+        error_page = self.mirrors[lang].not_found
+        return DemoResponse(statuses[armed.kind], error_page.content_type, self._rewrite(error_page.body), headers)
 
 
 class _SiteServer(ThreadingHTTPServer):
@@ -304,10 +396,18 @@ class _SiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows when a crawl opens 8+ connections at once; the
+    # kernel then drops SYNs and the client retries a second later, which looks like a slow server.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], lang: str, site: DemoSite) -> None:
         self.lang, self.site = lang, site
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a cancelled download, a timeout) is normal; anything else is printed."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -323,15 +423,34 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
-        response = self.server.site.answer(self.server.lang, self.command, self.path, self.headers.get("If-None-Match"))
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if send_body:
-            self.wfile.write(response.body)
+        site = self.server.site
+        response, armed = site.answer(self.server.lang, self.command, self.path, self.headers.get("If-None-Match"))
+        kind = armed.kind if armed else None
+        if kind is FaultKind.RESET:
+            self._reset()
+            return
+        if kind is FaultKind.SLOW and armed is not None:
+            time.sleep(armed.delay)
+        body = response.body if send_body else b""
+        if kind is FaultKind.TRUNCATE:
+            body, self.close_connection = body[: len(body) // 2], True
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (a SLOW answer past its timeout): nothing left to tell it.
+            self.close_connection = True
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST: SO_LINGER on with a zero timeout, then close."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """The DemoSite request log replaces the default stderr lines."""

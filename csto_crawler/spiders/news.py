@@ -78,6 +78,7 @@ class NewsSpider(Spider):
         self.sitemap_read: set[str] = set()  # languages with at least one article sitemap read
         self.last_pages: dict[tuple[str, str], int] = {}
         self.walk_failed: set[tuple[str, str]] = set()
+        self.walked_sections: set[tuple[str, str]] = set()  # (lang, section) listings walked in this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -110,6 +111,17 @@ class NewsSpider(Spider):
     def walks_all_pages(self, lang: str, section: str) -> bool:
         return self.full or (lang, section) not in self.state.walked
 
+    def sections_to_walk(self, lang: str) -> list[str]:
+        """Configured sections, plus sections earlier runs discovered through the sitemaps."""
+        extra = sorted(
+            section
+            for walked_lang, section in self.state.walked
+            if walked_lang == lang
+            and section not in self.sections
+            and not any(section.startswith(s + "/") for s in self.sections)
+        )
+        return self.sections + extra
+
     @property
     def today(self) -> dt.date:
         return self.clock().date()
@@ -122,7 +134,8 @@ class NewsSpider(Spider):
             yield request
         for lang in self.langs:
             site = self.sites.by_lang[lang]
-            for section in self.sections:
+            for section in self.sections_to_walk(lang):
+                self.walked_sections.add((lang, section))
                 yield self.listing_request(lang, section, 1)
             if self.use_sitemap:
                 for path in self.sitemap_paths:
@@ -186,6 +199,10 @@ class NewsSpider(Spider):
             errback=self.on_error,
             priority=priority,
             headers=headers,
+            # ``requested`` already keeps articles unique; Scrapy's duplicate filter would also drop
+            # a redirect back to a URL seen before (a redirect loop), silently: no article, no failure.
+            # Unfiltered, a loop ends at REDIRECT_MAX_TIMES with an IgnoreRequest the errback records.
+            dont_filter=True,
             cb_kwargs={"lang": lang, "origin": origin},
             meta={"csto_kind": "article", "csto_lang": lang},
         )
@@ -197,6 +214,7 @@ class NewsSpider(Spider):
             callback=self.parse_attachment,
             errback=self.on_error,
             priority=PRIORITY_ATTACHMENT,
+            dont_filter=True,  # as for articles: a redirect loop must end as a recorded failure
             cb_kwargs={"article_url": article_url, "filename": filename},
             meta={"csto_kind": "attachment", "csto_lang": lang},
         )
@@ -423,7 +441,12 @@ class NewsSpider(Spider):
             error = f"{type(exc).__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value(f"csto/{kind}/failed")
         logger.warning("Giving up on %s after %d attempt(s): %s", request.url, attempts, error)
-        url = self.sites.canonicalize(request.url) if kind == "article" else request.url
+        # The failure belongs to the URL the spider asked for: after a redirect, request.url may be
+        # the redirect target, on a foreign host (Location: http://elsewhere/...) or in a loop.
+        redirects = request.meta.get("redirect_urls")
+        url = redirects[0] if redirects else request.url
+        if kind == "article":
+            url = self.sites.canonicalize(url)
         yield FetchFailure(url, lang, kind, error, attempts, status, fetch)
         if kind == "sitemap" and lang:
             self.sitemap_failed.add(lang)
@@ -435,20 +458,20 @@ class NewsSpider(Spider):
     # --- idle: articles only the sitemap knows ------------------------------------------------
 
     def on_idle(self) -> None:
+        """When the listings are done: first walk the listings of sections only the sitemaps
+        revealed (so their articles get listing dates), then fetch what is still unrequested."""
         pending = [url for url in self.sitemap_urls if url not in self.requested]
-        requests = []
-        for url in pending:
-            lang = self.sites.lang_of(url)
-            reason = refetch_reason(
-                self.state.known(url),
-                full=self.full,
-                sitemap_lastmod=self.sitemap_urls[url],
-                today=self.today,
-                recheck_days=self.recheck_days,
-            )
-            self.requested.add(url)
-            if lang is not None and reason is not None and url not in self.state.skipped:
-                requests.append(self.article_request(url, lang, "sitemap"))
+        if not pending:
+            return
+        discovered = self.uncovered_sections(pending)
+        if discovered:
+            for lang, section in sorted(discovered):
+                logger.info("Walking %s listing %s, a section found only in the sitemaps", lang, section)
+                self.walked_sections.add((lang, section))
+                self.crawler.engine.crawl(self.listing_request(lang, section, 1))
+            self.crawler.stats.inc_value("csto/plan/discovered_sections", len(discovered))
+            raise DontCloseSpider
+        requests = [r for r in (self.sitemap_only_request(url) for url in pending) if r is not None]
         if not requests:
             return
         logger.info("Fetching %d article(s) found only in the sitemaps", len(requests))
@@ -456,6 +479,37 @@ class NewsSpider(Spider):
         for request in requests:
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
+
+    def uncovered_sections(self, urls: list[str]) -> set[tuple[str, str]]:
+        """(lang, section) of article URLs that no walked listing covers."""
+        found = set()
+        for url in urls:
+            lang = self.sites.lang_of(url)
+            section = "/".join(path_segments(url)[:-1])
+            if lang is not None and not self.is_covered(lang, section):
+                found.add((lang, section))
+        return found
+
+    def is_covered(self, lang: str, section: str) -> bool:
+        return any(
+            section == walked or section.startswith(walked + "/")
+            for walked_lang, walked in self.walked_sections
+            if walked_lang == lang
+        )
+
+    def sitemap_only_request(self, url: str) -> Request | None:
+        self.requested.add(url)
+        lang = self.sites.lang_of(url)
+        reason = refetch_reason(
+            self.state.known(url),
+            full=self.full,
+            sitemap_lastmod=self.sitemap_urls[url],
+            today=self.today,
+            recheck_days=self.recheck_days,
+        )
+        if lang is None or reason is None or url in self.state.skipped:
+            return None
+        return self.article_request(url, lang, "sitemap")
 
     # --- provenance ----------------------------------------------------------------------------
 
