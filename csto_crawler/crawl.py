@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from .archive.database import open_database
+from .archive.database import check_archive, open_database
 from .archive.lock import ArchiveLockedError, RunLock
 from .spiders.news import NewsSpider
 from .urls import Sites
@@ -121,6 +121,9 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in settings.getdict("CSTO_SITES")]
     if unknown:
         raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")
+    # Before the lock: a path whose parent is a file, a file that is not a csto archive, or one
+    # from a newer schema, is refused without creating <archive>.lock next to it.
+    check_archive(options.archive_path, create=True)
     lock = RunLock(options.archive_path)
     try:
         lock.acquire()

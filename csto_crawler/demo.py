@@ -194,6 +194,7 @@ class DemoSite:
 
         with DemoSite() as site:
             site.override("en", "/news/news_odkb/some-slug/", status=404)   # the article was deleted
+            site.fault("ru", "/news/news_odkb/", "503", times=2)            # overloaded twice, then fine
             ...crawl site.base_urls...
             assert ("GET", "/robots.txt") in [(r.method, r.path) for r in site.requests("en")]
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from tenacity import RetryCallState, wait_exponential, wait_random
 
+from .dates import utc_now
 from .encoding import choose_encoding
 from .urls import Sites
 
@@ -74,6 +76,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
+        self.clock: Callable[[], dt.datetime] = utc_now  # "now" for Retry-After dates; tests inject one
         self.backoff_max = settings.getfloat("CSTO_RETRY_BACKOFF_MAX")
         base = settings.getfloat("CSTO_RETRY_BACKOFF_BASE")
         self.wait = wait_exponential(multiplier=base, max=self.backoff_max) + wait_random(0, base)
@@ -100,7 +103,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if response.status in self.retry_http_codes:
             header = response.headers.get(b"Retry-After")
             request.meta["csto_retry_after"] = parse_retry_after(
-                header.decode("latin-1") if header else None, dt.datetime.now(dt.UTC)
+                header.decode("latin-1") if header else None, self.clock()
             )
         return super().process_response(request, response)
 

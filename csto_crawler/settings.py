@@ -114,6 +114,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Runs on responses after decompression (590): fixes a header that contradicts the bytes.
     "csto_crawler.middlewares.EncodingRepairMiddleware": 580,
 }
+# Items one callback returns are processed by this many asyncio tasks. The pipelines are
+# synchronous, so more tasks buy no parallelism; Scrapy 2.19 starts all of them (and a queue) for
+# every response, which at the default 100 cost a fifth of a fast crawl's CPU (benchmarks/README.md).
+CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {
     "csto_crawler.pipelines.NormalizeDatesPipeline": 100,
     "csto_crawler.pipelines.StripBoilerplatePipeline": 200,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -30,24 +31,28 @@ class ForeignUrlError(ValueError):
 
 @dataclass(frozen=True)
 class Site:
-    """One language version of the site: its language code and canonical base URL."""
+    """One language version of the site: its language code and canonical base URL.
+
+    The parts of ``base`` are computed once: ``Sites.site_for`` reads them for every URL a crawl
+    meets (tens of thousands of sitemap entries in an incremental run).
+    """
 
     lang: str
     base: str  # scheme://host[:port], no trailing slash
 
-    @property
+    @functools.cached_property
     def scheme(self) -> str:
         return urlsplit(self.base).scheme
 
-    @property
+    @functools.cached_property
     def netloc(self) -> str:
         return urlsplit(self.base).netloc.lower()
 
-    @property
+    @functools.cached_property
     def host(self) -> str:
         return (urlsplit(self.base).hostname or "").lower()
 
-    @property
+    @functools.cached_property
     def port(self) -> int | None:
         return urlsplit(self.base).port
 
@@ -64,6 +69,10 @@ class Sites:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"site base URL for {lang!r} must be http(s)://host[:port], got {base!r}")
             self.by_lang[lang] = Site(lang, f"{parts.scheme}://{parts.netloc.lower()}")
+        # (host without www., explicit port) -> site, the first configured winning as in a scan.
+        self._by_address: dict[tuple[str, int | None], Site] = {}
+        for site in self.by_lang.values():
+            self._by_address.setdefault((site.host.removeprefix("www."), _site_port(site)), site)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.by_lang.values())
@@ -78,11 +87,7 @@ class Sites:
         if parts.scheme not in ("http", "https"):
             return None
         host = (parts.hostname or "").lower()
-        host = host.removeprefix("www.")
-        for site in self.by_lang.values():
-            if host == site.host.removeprefix("www.") and _port(parts) == _site_port(site):
-                return site
-        return None
+        return self._by_address.get((host.removeprefix("www."), _port(parts)))
 
     def lang_of(self, url: str) -> str | None:
         site = self.site_for(url)

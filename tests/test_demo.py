@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from csto_crawler.cli import main
-from csto_crawler.demo import DEMO_BASES, DEMO_SITE_DIR, DemoSite, base_rewriter, load_mirrors, normalize_target
+from csto_crawler.demo import (
+    DEMO_BASES,
+    DEMO_SITE_DIR,
+    DemoSite,
+    FaultKind,
+    base_rewriter,
+    load_mirrors,
+    normalize_target,
+)
 from csto_crawler.settings import CSTO_SECTIONS
 
 # Quirks of the replica (see its README) the demo site must show, so a crawl of it exercises them.
@@ -224,3 +233,60 @@ def test_cli_demo_busy_port_is_one_line_and_exit_code_3(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "try --port 0" in result.output
     assert "Traceback" not in result.output
+
+
+# --- faults --------------------------------------------------------------------------------------
+
+
+def test_fault_fails_the_next_requests_then_serves_normally(site: DemoSite) -> None:
+    path = first_article(site, "en", "news/")
+    site.fault("en", path, FaultKind.ERROR_503, times=2)
+    assert [get(site, "en", path)[0] for _ in range(3)] == [503, 503, 200]
+    assert [(r.status, r.fault) for r in site.requests("en")] == [
+        (503, FaultKind.ERROR_503),
+        (503, FaultKind.ERROR_503),
+        (200, None),
+    ]
+
+
+def test_fault_429_asks_to_retry_after(site: DemoSite) -> None:
+    site.fault("en", "/robots.txt", "429", retry_after=7)
+    status, headers, _ = get(site, "en", "/robots.txt")
+    assert (status, headers["Retry-After"]) == (429, "7")
+
+
+def test_fault_dead_fails_until_cleared(site: DemoSite) -> None:
+    site.fault("ru", "/robots.txt", FaultKind.DEAD, times=1)
+    assert [get(site, "ru", "/robots.txt")[0] for _ in range(3)] == [500, 500, 500]
+    site.clear_fault("ru", "/robots.txt")
+    assert get(site, "ru", "/robots.txt")[0] == 200
+
+
+def test_fault_reset_aborts_the_connection(site: DemoSite) -> None:
+    site.fault("en", "/robots.txt", FaultKind.RESET)
+    with pytest.raises(ConnectionResetError):
+        get(site, "en", "/robots.txt")
+    assert [(r.status, r.fault) for r in site.requests("en")] == [(0, FaultKind.RESET)]
+    assert get(site, "en", "/robots.txt")[0] == 200  # the server keeps serving
+
+
+def test_fault_truncate_sends_half_the_announced_body(site: DemoSite) -> None:
+    path = first_article(site, "en", "news/")
+    size = len(site.served("en", path).body)
+    site.fault("en", path, FaultKind.TRUNCATE)
+    with pytest.raises(http.client.IncompleteRead) as cut:
+        get(site, "en", path)
+    assert (len(cut.value.partial), cut.value.expected) == (size // 2, size - size // 2)
+
+
+def test_fault_slow_answers_after_the_delay(site: DemoSite) -> None:
+    site.fault("en", "/robots.txt", FaultKind.SLOW, delay=0.3)
+    started = time.monotonic()
+    assert get(site, "en", "/robots.txt")[0] == 200
+    assert time.monotonic() - started >= 0.3
+
+
+def test_clear_overrides_disarms_faults(site: DemoSite) -> None:
+    site.fault("en", "/robots.txt", FaultKind.ERROR_500, times=5)
+    site.clear_overrides()
+    assert get(site, "en", "/robots.txt")[0] == 200

@@ -67,19 +67,30 @@ def check_path(path: Path, create: bool) -> None:
     if not path.exists():
         if not create:
             raise ArchiveNotFoundError(f"no archive at {path}")
-        parent = path.parent if str(path.parent) else Path()
-        if not parent.exists():
-            try:
-                parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ArchiveUnwritableError(f"cannot create folder {parent}: {exc.strerror}") from exc
-        if not os.access(parent, os.W_OK):
-            raise ArchiveUnwritableError(f"cannot write an archive in {parent}: permission denied")
+        check_parent(path.parent if str(path.parent) else Path())
         return
     with path.open("rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head and head != SQLITE_MAGIC:
         raise NotAnArchiveError(f"{path} is not an SQLite archive")
+
+
+def check_parent(parent: Path) -> None:
+    """Raise ArchiveUnwritableError unless ``parent`` is (or can be made) a folder we may write in.
+
+    A parent that is a regular file needs its own check: ``os.access`` grants root write access to
+    any file, and SQLite then fails with "unable to open database file", which would be reported as
+    a corrupt archive.
+    """
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveUnwritableError(f"cannot create folder {parent}: {exc.strerror}") from exc
+    if not parent.is_dir():
+        raise ArchiveUnwritableError(f"cannot create an archive in {parent}: it is a file, not a folder")
+    if not os.access(parent, os.W_OK):
+        raise ArchiveUnwritableError(f"cannot write an archive in {parent}: permission denied")
 
 
 def inspect_file(path: Path) -> tuple[int, int, int]:
@@ -120,8 +131,8 @@ def connect(path: Path, writer: bool) -> dataset.Database:
     return db
 
 
-def open_database(path: Path, create: bool = True, writer: bool = True) -> dataset.Database:
-    """Open (creating or migrating as needed) the archive at ``path``."""
+def check_archive(path: Path, create: bool = True) -> None:
+    """Every check that needs no write: the path, the SQLite header, the application id, the schema."""
     check_path(path, create)
     if path.exists() and path.stat().st_size > 0:
         app_id, version, tables = inspect_file(path)
@@ -134,6 +145,11 @@ def open_database(path: Path, create: bool = True, writer: bool = True) -> datas
             )
     elif not create:
         raise ArchiveNotFoundError(f"no archive at {path}")
+
+
+def open_database(path: Path, create: bool = True, writer: bool = True) -> dataset.Database:
+    """Open (creating or migrating as needed) the archive at ``path``."""
+    check_archive(path, create)
     db = connect(path, writer=writer)
     try:
         migrate(db, path)
@@ -191,3 +207,16 @@ def migrate(db: dataset.Database, path: Path) -> None:
         db.query(f"PRAGMA application_id={APPLICATION_ID}")
         # user_version cannot take a bound parameter; SCHEMA_VERSION is a code constant.
         db.query(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def dbapi_connection(db: dataset.Database) -> sqlite3.Connection:
+    """The sqlite3 connection under ``db`` (this thread's), for the archive's hot write paths.
+
+    Statements run on it belong to the transaction ``with db:`` began, like SQLAlchemy's own; they
+    skip SQLAlchemy's per-statement compile, parameter and result handling, which cost more than
+    SQLite's work when writing a page (benchmarks/README.md).
+    """
+    connection = db.executable.connection.driver_connection
+    if not isinstance(connection, sqlite3.Connection):
+        raise TypeError(f"archive connection is {type(connection).__name__}, not sqlite3")
+    return connection

@@ -17,7 +17,7 @@ import socket
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from .database import ArchiveError
+from .database import ArchiveError, ArchiveUnwritableError
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,11 @@ class RunLock:
         self._mine = True
 
     def _lock_file(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise ArchiveUnwritableError(f"cannot create the run lock {self.path}: {exc.strerror}") from exc
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -19,6 +19,7 @@ import dataset
 import snowballstemmer
 
 from ..htmltext import norm_ws
+from .database import dbapi_connection
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -44,17 +45,23 @@ def stem(word: str) -> str:
 
 def stem_text(text: str) -> str:
     """The shadow text the index stores: the stems of all words, space separated."""
-    return " ".join(stem(w) for w in WORD_RE.findall(text or ""))
+    return " ".join(map(stem, WORD_RE.findall(text or "")))
 
 
-def index_article(db: dataset.Database, article_id: str, title: str, body: str) -> None:
-    """(Re)index one article inside the caller's transaction."""
-    db.query("DELETE FROM search_index WHERE article_id = :id", id=article_id)
-    db.query(
+def index_article(db: dataset.Database, article_id: str, title: str, body: str, replace: bool = True) -> None:
+    """(Re)index one article inside the caller's transaction.
+
+    ``replace=False`` for an article that cannot be in the index yet (just inserted): article_id is
+    an UNINDEXED column, so the DELETE scans the whole index, and doing that for every new article
+    made a first crawl quadratic in the archive's size.
+    Runs on the sqlite3 connection itself (the same transaction), as ArchiveWriter._exec does.
+    """
+    connection = dbapi_connection(db)
+    if replace:
+        connection.execute("DELETE FROM search_index WHERE article_id = :id", {"id": article_id})
+    connection.execute(
         "INSERT INTO search_index (article_id, title, body) VALUES (:id, :title, :body)",
-        id=article_id,
-        title=stem_text(title),
-        body=stem_text(body),
+        {"id": article_id, "title": stem_text(title), "body": stem_text(body)},
     )
 
 
@@ -63,7 +70,7 @@ def reindex_all(db: dataset.Database) -> None:
     db.query("DELETE FROM search_index")
     rows = [dict(r) for r in db.query("SELECT id, title, body_text FROM articles")]
     for row in rows:
-        index_article(db, row["id"], row["title"], row["body_text"])
+        index_article(db, row["id"], row["title"], row["body_text"], replace=False)
 
 
 def fts_query(query: str) -> tuple[str, list[str]]:

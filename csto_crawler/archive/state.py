@@ -33,6 +33,7 @@ class CrawlState:
     aliases: dict[str, str] = field(default_factory=dict)  # alias URL -> canonical URL of its article
     listed_dates: dict[str, str] = field(default_factory=dict)  # article URL -> latest listed date
     failures: list[tuple[str, str, str | None]] = field(default_factory=list)  # (url, kind, lang)
+    listed_unarchived: list[tuple[str, str]] = field(default_factory=list)  # (url, lang) listed, never archived
     walked: set[tuple[str, str]] = field(default_factory=set)  # (lang, section) walked to the end once
     attachments: set[str] = field(default_factory=set)  # attachment URLs already downloaded
     skipped: set[str] = field(default_factory=set)  # URLs known to hold no article
@@ -84,6 +85,13 @@ def _read_state(reader: ArchiveReader) -> CrawlState:
         " ORDER BY last_seen_at, id"
     ):
         state.listed_dates[row["article_url"]] = row["listed_date_raw"]  # later rows win: the latest sighting
+    state.listed_unarchived = [
+        (r["article_url"], r["lang"])
+        for r in reader.query(
+            "SELECT DISTINCT article_url, lang FROM listing_sightings"
+            " WHERE article_url NOT IN (SELECT url FROM articles UNION SELECT url FROM url_aliases)"
+        )
+    ]
     state.failures = [(r["url"], r["kind"], r["lang"]) for r in reader.query("SELECT url, kind, lang FROM failures")]
     state.walked = {(r["lang"], r["section"]) for r in reader.query("SELECT lang, section FROM section_walks")}
     state.attachments = {r["url"] for r in reader.query("SELECT url FROM attachments WHERE sha256 IS NOT NULL")}

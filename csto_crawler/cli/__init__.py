@@ -16,6 +16,7 @@ from .care import coverage, failures, verify
 from .common import ExitCode
 from .crawl import crawl, demo
 from .export import export, stats
+from .files import attachments
 from .research import diff, search, show
 
 __all__ = ["ExitCode", "main"]
@@ -35,5 +36,5 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (crawl, demo, export, stats, search, show, diff, verify, failures, coverage):
+for command in (crawl, demo, export, stats, search, show, diff, verify, failures, coverage, attachments):
     main.add_command(command)

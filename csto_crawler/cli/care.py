@@ -13,7 +13,7 @@ from .common import DamagedError, GapsError, archive_option, open_reader
 
 
 @click.command()
-@archive_option(must_exist=True)
+@archive_option()
 def verify(archive_path: Path) -> None:
     """Check the archive: SQLite integrity, every snapshot re-hashed, every reference resolved.
 
@@ -35,7 +35,7 @@ def verify(archive_path: Path) -> None:
 
 
 @click.command()
-@archive_option(must_exist=True)
+@archive_option()
 def failures(archive_path: Path) -> None:
     """URLs that could not be fetched, one per line: URL, kind, attempts, last failure, error.
 
@@ -53,7 +53,7 @@ def failures(archive_path: Path) -> None:
 
 
 @click.command()
-@archive_option(must_exist=True)
+@archive_option()
 def coverage(archive_path: Path) -> None:
     """Reconcile the archive with the listings and sitemaps it has seen; exit 7 when there are gaps.
 

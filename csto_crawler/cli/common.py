@@ -68,11 +68,13 @@ def archive_errors() -> Iterator[None]:
         raise CstoError(str(exc)) from exc
 
 
-def archive_option(must_exist: bool) -> Callable[[F], F]:
+def archive_option() -> Callable[[F], F]:
+    # No ``exists=True`` or ``dir_okay=False``: click would answer with a usage screen and exit 2;
+    # the archive layer says "no archive at PATH" (or "... is a directory") in one line, exit 3.
     return click.option(
         "--archive",
         "archive_path",
-        type=click.Path(dir_okay=False, path_type=Path, exists=must_exist),
+        type=click.Path(path_type=Path),
         default=DEFAULT_ARCHIVE,
         show_default=True,
         help="SQLite archive file.",

@@ -25,7 +25,7 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 
 @click.command()
 @click.option("--site", "sites", multiple=True, metavar="LANG=BASE_URL", help="Point a language at another base URL.")
-@archive_option(must_exist=False)
+@archive_option()
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Crawl only these languages.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("--full", is_flag=True, help="Walk every listing to the end even if the archive has data.")

@@ -15,7 +15,7 @@ from .common import BadUsageError, archive_option, iso_day, open_reader
 
 
 @click.command()
-@archive_option(must_exist=True)
+@archive_option()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default stdout).")
 @click.option("--versions", is_flag=True, help="One row per version instead of one per article.")
@@ -54,7 +54,7 @@ def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | Non
 
 
 @click.command()
-@archive_option(must_exist=True)
+@archive_option()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def stats(archive_path: Path, as_json: bool) -> None:
     """Article counts per language, section and year.

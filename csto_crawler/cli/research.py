@@ -17,7 +17,7 @@ from .common import BadUsageError, CstoError, archive_option, iso_day, open_read
 
 @click.command()
 @click.argument("query")
-@archive_option(must_exist=True)
+@archive_option()
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
@@ -59,7 +59,7 @@ def search(
 
 @click.command()
 @click.argument("article")
-@archive_option(must_exist=True)
+@archive_option()
 @click.option("--versions", is_flag=True, help="List every version, the events and the URL aliases.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def show(article: str, archive_path: Path, versions: bool, as_json: bool) -> None:
@@ -108,7 +108,7 @@ def _echo_history(history: Any) -> None:
 @click.command()
 @click.argument("article")
 @click.argument("versions", nargs=-1, type=click.IntRange(min=1))
-@archive_option(must_exist=True)
+@archive_option()
 def diff(article: str, versions: tuple[int, ...], archive_path: Path) -> None:
     """Unified diff between two versions of an article (default: the last two).
 

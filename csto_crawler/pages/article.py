@@ -9,10 +9,12 @@ inside a page full of chrome (accessibility panel, menu, sidebar of other news, 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from parsel import Selector
 from scrapy.http import TextResponse
 
@@ -20,6 +22,7 @@ from ..dates import split_leading_date, split_trailing_date
 from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
+from . import page_selector
 
 # The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
 DETAIL_CSS = "div.news-detail"
@@ -52,6 +55,10 @@ NON_BODY_CSS = (
     ".share",
     ".print-link",
 )
+# Compiled once: element.cssselect(css) translates the CSS to XPath again on every call, and the
+# body tree is pruned with these on every article page.
+NON_BODY_SELECTORS = tuple(CSSSelector(css, translator="html") for css in NON_BODY_CSS)
+BODY_DATE_SELECTOR = CSSSelector(BODY_DATE_CSS, translator="html")
 
 
 class ArticlePage:
@@ -59,8 +66,12 @@ class ArticlePage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
-        self.sel: Selector = response.selector
+        self.sel: Selector = page_selector(response)
         self._detail = self.sel.css(DETAIL_CSS)
+        # The component's own blocks (head line, subtitle, body, files, signature) are looked up
+        # inside it: libxml2 tests a class selector against every element, and the component is a
+        # small part of a page full of chrome. The whole page when there is not exactly one.
+        self._scope: Selector = self._detail[0] if len(self._detail) == 1 else self.sel
 
     def is_article(self) -> bool:
         """A detail page has the detail component and a title; listings and static pages do not."""
@@ -79,70 +90,75 @@ class ArticlePage:
             text = norm_ws(" ".join(self.sel.css(css)[:1].css("::text").getall()))
             if text:
                 return text
-        head = norm_ws(" ".join(self.sel.css(HEAD_CSS)[:1].css("::text").getall()))
+        head = norm_ws(" ".join(self._scope.css(HEAD_CSS)[:1].css("::text").getall()))
         return split_trailing_date(head)[0]
 
     def subtitle(self) -> str | None:
-        text = norm_ws(" ".join(self.sel.css(SUBTITLE_CSS)[:1].css("::text").getall()))
+        text = norm_ws(" ".join(self._scope.css(SUBTITLE_CSS)[:1].css("::text").getall()))
         return text or None
 
     def date_candidates(self) -> list[DateCandidate]:
         """Dates the page shows, best first: head line, glued to the body, attachments line."""
         found: list[DateCandidate] = []
-        head = self.sel.css(HEAD_DATE_CSS).get()
+        head = self._scope.css(HEAD_DATE_CSS).get()
         if head and head.strip():
             found.append(DateCandidate(head.strip(), "detail"))
         else:
-            head_text = norm_ws(" ".join(self.sel.css(HEAD_CSS)[:1].css("::text").getall()))
+            head_text = norm_ws(" ".join(self._scope.css(HEAD_CSS)[:1].css("::text").getall()))
             trailing = split_trailing_date(head_text)[1]
             if trailing:
                 found.append(DateCandidate(trailing, "detail"))
         glued = self._glued_date()
         if glued:
             found.append(DateCandidate(glued, "detail_body"))
-        files_date = self.sel.css(FILES_DATE_CSS).get()
+        files_date = self._scope.css(FILES_DATE_CSS).get()
         if files_date and files_date.strip():
             found.append(DateCandidate(files_date.strip(), "attachments"))
         return found
 
+    @functools.cached_property
     def _body_element(self) -> etree._Element | None:
         for css in BODY_CSS:
-            found = self.sel.css(css)
+            found = self._scope.css(css)
             if found:
                 return found[0].root
         return None
 
     def _glued_date(self) -> str | None:
-        body = self._body_element()
+        body = self._body_element
         if body is None:
             return None
-        first = body.cssselect(BODY_DATE_CSS) if hasattr(body, "cssselect") else []
+        first = BODY_DATE_SELECTOR(body)
         if first and _starts_body(body, first[0]):
             text = (first[0].text or "").strip()
             return text if split_leading_date(text)[1] else None
         return None
 
+    @functools.cached_property
     def _body_tree(self) -> etree._Element | None:
-        """A copy of the body container without non-body blocks and the glued date span."""
-        body = self._body_element()
+        """A copy of the body container without non-body blocks and the glued date span.
+
+        Built once per page: body_paragraphs reads it, body_html only makes its links absolute.
+        """
+        body = self._body_element
         if body is None:
             return None
         tree = copy.deepcopy(body)
         tree.tail = None
-        for css in NON_BODY_CSS:
-            for node in tree.cssselect(css):
+        for selector in NON_BODY_SELECTORS:
+            for node in selector(tree):
                 remove_keep_tail(node)
-        dates = tree.cssselect(BODY_DATE_CSS)
+        dates = BODY_DATE_SELECTOR(tree)
         if dates and _starts_body(tree, dates[0]):
             remove_keep_tail(dates[0])
         return tree
 
     def body_paragraphs(self) -> list[str]:
-        tree = self._body_tree()
+        tree = self._body_tree
         return element_paragraphs(tree) if tree is not None else []
 
     def body_html(self) -> str:
-        tree = self._body_tree()
+        tree = self._body_tree
         if tree is None:
             return ""
         for node in tree.iter("a", "img"):
@@ -154,15 +170,15 @@ class ArticlePage:
 
     def signature_lines(self) -> list[str]:
         lines = []
-        for block in self.sel.css(SIGNATURE_CSS)[:1]:
+        for block in self._scope.css(SIGNATURE_CSS)[:1]:
             lines = element_paragraphs(block.root)
         return lines
 
     def attachments(self) -> list[AttachmentLink]:
         """Document links from the attachments line and from the body, in page order, once each."""
-        hrefs = self.sel.css(f"{FILES_CSS} a::attr(href)").getall()
+        hrefs = self._scope.css(f"{FILES_CSS} a::attr(href)").getall()
         for css in BODY_CSS[:2]:
-            hrefs += self.sel.css(f"{css} a::attr(href)").getall()
+            hrefs += self._scope.css(f"{css} a::attr(href)").getall()
         out: list[AttachmentLink] = []
         seen: set[str] = set()
         for href in hrefs:
@@ -178,7 +194,7 @@ class ArticlePage:
         """The detail picture and pictures inside the body (template images excluded)."""
         srcs = self.sel.css(PICTURE_CSS).getall()
         for css in BODY_CSS[:2]:
-            srcs += self.sel.css(f"{css} img::attr(src)").getall()
+            srcs += self._scope.css(f"{css} img::attr(src)").getall()
         out: list[str] = []
         for src in srcs:
             src = src.strip()

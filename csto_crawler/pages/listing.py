@@ -15,6 +15,7 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from ..htmltext import norm_ws
+from . import page_selector
 
 ITEM_CSS = ".news-list .news-item, .news-list p.news-item"
 ITEM_ID_RE = re.compile(r"^bx_\w+?_(\d+)$")  # bx_3218110189_22946 -> 22946
@@ -41,7 +42,7 @@ class ListingPage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
-        self.sel: Selector = response.selector
+        self.sel: Selector = page_selector(response)
 
     def is_listing(self) -> bool:
         return bool(self.sel.css(".news-list"))

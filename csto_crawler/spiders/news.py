@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -53,6 +53,12 @@ PRIORITY_RETRY = 20
 PRIORITY_ARTICLE = 10
 PRIORITY_ATTACHMENT = 5
 PRIORITY_LISTING = 0
+
+# The message of Scrapy's RobotsTxtMiddleware when it refuses a request.
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
+
+# Content types an article or listing page may be served with.
+HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 ArticleOutput = Request | ArticleItem | GoneNotice | FetchFailure | SkippedPage | NotModified
 
@@ -144,7 +150,12 @@ class NewsSpider(Spider):
             yield request
 
     def retry_requests(self) -> Iterator[Request]:
-        """URLs an earlier run could not fetch come first."""
+        """URLs an earlier run could not fetch come first, then articles a listing showed that never
+        reached the archive (a run killed between reading a listing page and saving its articles)."""
+        failed = {url for url, _, _ in self.state.failures}
+        for url, listed_lang in self.state.listed_unarchived:
+            if url not in failed and listed_lang in self.langs and self.sites.is_allowed(url):
+                yield self.article_request(url, listed_lang, "listed_unarchived", priority=PRIORITY_RETRY)
         for url, kind, lang in self.state.failures:
             if lang not in self.langs or not self.sites.is_allowed(url):
                 continue
@@ -295,8 +306,13 @@ class NewsSpider(Spider):
         return entries
 
     def skip_failed_listing_page(self, lang: str, section: str, page: int) -> Iterator[Request]:
-        """A dead listing page must not end the walk: continue with the next page number."""
-        if page < self.last_pages.get((lang, section), 0):
+        """A dead listing page must not end the walk: continue with the next page number.
+
+        When the first page dies, no pager has told how many pages there are: page 2 is tried once
+        (a section without one answers 404, or Bitrix serves its last page, and the walk ends there).
+        """
+        last = self.last_pages.get((lang, section))
+        if (last is not None and page < last) or (last is None and page == 1):
             yield self.listing_request(lang, section, page + 1)
 
     # --- sitemaps ------------------------------------------------------------------------------
@@ -433,6 +449,11 @@ class NewsSpider(Spider):
         status = None
         fetch = None
         exc = failure.value
+        if isinstance(exc, IgnoreRequest) and ROBOTS_FORBIDDEN in str(exc):
+            # The site asks us not to fetch it: a decision, not a failure to retry or to count.
+            self.crawler.stats.inc_value(f"csto/{kind}/robots_forbidden")
+            logger.info("Not fetching %s: forbidden by robots.txt", request.url)
+            return
         if isinstance(exc, HttpError):
             status = exc.response.status
             fetch = self.fetch_record(exc.response, kind, lang)
@@ -524,8 +545,14 @@ class NewsSpider(Spider):
 
 
 def page_problem(response: Response, expected: str) -> str | None:
-    """Why a 200 response for an article or listing URL cannot be used, before parsing it."""
-    if not isinstance(response, TextResponse):
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or "no content type"
-        return f"not HTML ({content_type}) where an {expected} was expected"
+    """Why a 200 response for an article or listing URL cannot be used, before parsing it.
+
+    The declared type counts, not only Scrapy's response class: for a type it has no class for
+    (application/pdf, application/octet-stream) Scrapy sniffs the body and makes HTML-looking bytes
+    an HtmlResponse anyway.
+    """
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    declared = content_type.split(";", 1)[0].strip().lower()
+    if not isinstance(response, TextResponse) or (declared and declared not in HTML_CONTENT_TYPES):
+        return f"not HTML ({content_type or 'no content type'}) where an {expected} was expected"
     return truncation(response.body)

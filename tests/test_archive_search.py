@@ -1,0 +1,181 @@
+"""Full-text search: stemmed in both languages, title hits first, filters, snippets, hostile queries as plain text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_items import article_item, count, write_run
+from click.testing import CliRunner
+
+from csto_crawler.archive.queries import ArchiveReader
+from csto_crawler.archive.search import MAX_QUERY_WORDS, SearchFilter, SearchQueryError, search
+from csto_crawler.cli import ExitCode, main
+
+# (slug, lang, element ID, section, published, title, body)
+CORPUS = [
+    (
+        "minsk",
+        "en",
+        "1",
+        "news/news_odkb",
+        "2026-01-10",
+        "CSTO Secretary General held a meeting in Minsk",
+        "The talks covered the situation near the Tajik-Afghan border.",
+    ),
+    (
+        "stability",
+        "en",
+        "2",
+        "documents/statements",
+        "2025-12-01",
+        "Statement on regional stability",
+        "Adopted after several meetings of the working group.",
+    ),
+    (
+        "exercises",
+        "en",
+        "3",
+        "news/news_odkb",
+        "2025-09-20",
+        "Exercises Interaction-2025 completed",
+        "The motto of the exercises was «безопасность» in Russian.",
+    ),
+    (
+        "o-bezopasnosti",
+        "ru",
+        "11",
+        "news/news_odkb",
+        "2026-01-10",
+        "О коллективной безопасности",
+        "Совет принял заявление.",
+    ),
+    (
+        "vstrecha",
+        "ru",
+        "12",
+        "news/smi",
+        "2025-11-05",
+        "Встреча министров",
+        "Министры обсудили вопросы региональной безопасности и сотрудничества в Центральной Азии.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search") / "csto.sqlite"
+    items = [
+        article_item(slug, lang=lang, element_id=eid, section=section, published=published, title=title, body_text=body)
+        for slug, lang, eid, section, published, title, body in CORPUS
+    ]
+    write_run(path, items)
+    return path
+
+
+@pytest.fixture
+def reader(archive: Path) -> Iterator[ArchiveReader]:
+    opened = ArchiveReader.open(archive)
+    yield opened
+    opened.close()
+
+
+def ids(reader: ArchiveReader, query: str, **filters: Any) -> list[str]:
+    return [hit["id"] for hit in search(reader.db, query, SearchFilter(**filters))]
+
+
+def test_search_finds_other_russian_word_forms(reader: ArchiveReader) -> None:
+    assert ids(reader, "безопасность", lang="ru") == ["ru-11", "ru-12"]
+    assert ids(reader, "министрами") == ["ru-12"]
+
+
+def test_search_finds_other_english_word_forms(reader: ArchiveReader) -> None:
+    assert ids(reader, "meetings") == ["en-1", "en-2"]
+    assert ids(reader, "Meeting") == ["en-1", "en-2"]
+
+
+def test_search_ranks_title_hits_first(reader: ArchiveReader) -> None:
+    hits = search(reader.db, "безопасности", SearchFilter(lang="ru"))
+    assert [h["id"] for h in hits] == ["ru-11", "ru-12"]  # ru-11 has it in the title, ru-12 in the body
+    assert hits[0]["score"] < hits[1]["score"]
+
+
+def test_search_all_words_must_match(reader: ArchiveReader) -> None:
+    assert ids(reader, "безопасность сотрудничество") == ["ru-12"]
+    assert ids(reader, "meeting Minsk") == ["en-1"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"lang": "en"}, ["en-3"]),
+        ({"lang": "ru"}, ["ru-11", "ru-12"]),
+        ({"section": "news/news_odkb"}, ["ru-11", "en-3"]),
+        ({"section": "news"}, ["ru-11", "ru-12", "en-3"]),
+        ({"section": "news/"}, ["ru-11", "ru-12", "en-3"]),
+        ({"since": "2026-01-01"}, ["ru-11"]),
+        ({"until": "2025-11-05"}, ["ru-12", "en-3"]),
+        ({"since": "2025-10-01", "until": "2025-12-31"}, ["ru-12"]),
+    ],
+    ids=["lang-en", "lang-ru", "section", "section-prefix", "section-slash", "since", "until", "range"],
+)
+def test_search_filters(reader: ArchiveReader, filters: dict[str, str], expected: list[str]) -> None:
+    assert sorted(ids(reader, "безопасность", **filters)) == sorted(expected)
+
+
+def test_search_section_filter_does_not_match_a_longer_name(reader: ArchiveReader) -> None:
+    assert ids(reader, "meeting", section="news/news_odk") == []
+    assert ids(reader, "meeting", section="documents/statement") == []
+
+
+def test_search_snippet_marks_the_hit(reader: ArchiveReader) -> None:
+    hits = search(reader.db, "безопасность", SearchFilter(lang="ru", section="news/smi"))
+    assert [h["snippet"] for h in hits] == [
+        "Министры обсудили вопросы региональной [безопасности] и сотрудничества в Центральной Азии."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('a" OR 1=1 --', []),
+        ("NEAR(", ["en-1"]),
+        ("border*", ["en-1"]),
+        ("'; DROP TABLE articles; --", []),
+        ("meeting) OR (stability", []),
+        ("title:Minsk", []),
+        ("^Minsk", ["en-1"]),
+    ],
+)
+def test_search_treats_operators_and_sql_as_plain_words(reader: ArchiveReader, query: str, expected: list[str]) -> None:
+    assert ids(reader, query) == expected
+    assert reader.query("SELECT count(*) AS n FROM articles") == [{"n": len(CORPUS)}]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "*", '"" -- ;', "«»"])
+def test_search_query_without_words_raises(reader: ArchiveReader, query: str) -> None:
+    with pytest.raises(SearchQueryError, match=r"nothing to search for .* give at least one word"):
+        search(reader.db, query, SearchFilter())
+
+
+def test_search_query_with_too_many_words_raises(reader: ArchiveReader) -> None:
+    with pytest.raises(SearchQueryError, match="too many words"):
+        search(reader.db, " ".join(["meeting"] * (MAX_QUERY_WORDS + 1)), SearchFilter())
+
+
+def test_cli_search_prints_hits_as_json(archive: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "безопасность", "--lang", "ru", "--json", "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert [(h["id"], h["published"]) for h in hits] == [("ru-11", "2026-01-10"), ("ru-12", "2025-11-05")]
+
+
+def test_cli_search_without_words_is_a_usage_error(archive: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "*", "--archive", str(archive)])
+    assert result.exit_code == ExitCode.USAGE
+    assert "nothing to search for" in result.stderr
+    assert "Traceback" not in result.output
+    assert count(archive, "articles") == len(CORPUS)

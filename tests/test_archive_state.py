@@ -1,0 +1,129 @@
+"""load_crawl_state: what the archive tells the next crawl, read once and read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from archive_items import (
+    T0,
+    TITLE,
+    article_item,
+    article_url,
+    fetch_failure,
+    fetch_record,
+    gone_notice,
+    listing_item,
+    section_walked,
+    sitemap_item,
+    write_run,
+)
+
+from csto_crawler.archive.state import CrawlState, KnownArticle, load_crawl_state
+from csto_crawler.items import ArticleItem, AttachmentItem, SkippedPage
+from csto_crawler.plan import FetchReason, refetch_reason
+
+ATTACHMENT_URL = "https://en.odkb-csto.org/upload/iblock/39a/statement.docx"
+SECTION_PAGE = "https://en.odkb-csto.org/news/"
+DAY = dt.timedelta(days=1)
+TODAY = dt.date(2026, 2, 15)
+
+
+def with_etag(item: ArticleItem, etag: str) -> ArticleItem:
+    item.fetch.headers["etag"] = etag
+    return item
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory: pytest.TempPathFactory) -> CrawlState:
+    path = tmp_path_factory.mktemp("state") / "csto.sqlite"
+    listed = article_url("en", "meeting")
+    write_run(
+        path,
+        [
+            sitemap_item("en", {article_url("en", "old-slug"): "2026-02-10"}),
+            with_etag(article_item("old-slug"), '"abc"'),
+            article_item("removed", element_id="2"),
+            listing_item("en", [(listed, TITLE, "10.02.2026")]),
+            fetch_failure(article_url("en", "broken"), attempts=2),
+            section_walked("en"),
+            section_walked("ru", "documents/statements", 3),
+            AttachmentItem(
+                ATTACHMENT_URL, listed, "statement.docx", fetch_record(ATTACHMENT_URL, b"PK", kind="attachment")
+            ),
+            SkippedPage(
+                SECTION_PAGE, "en", "not an article page", fetch_record(SECTION_PAGE, b"<html/>", kind="other")
+            ),
+        ],
+    )
+    write_run(
+        path,
+        [
+            article_item("meeting", at=T0 + DAY),  # the slug changed: old-slug becomes an alias
+            gone_notice(article_url("en", "removed"), at=T0 + DAY),
+            listing_item("en", [(listed, TITLE, "11.02.2026")], at=T0 + DAY),
+        ],
+    )
+    # Run 3 sees the first sighting again: the latest sighting is the one seen last, not the newest row.
+    write_run(path, [listing_item("en", [(listed, TITLE, "10.02.2026")], at=T0 + 2 * DAY)])
+    return load_crawl_state(path)
+
+
+def test_load_crawl_state_missing_archive_is_empty_and_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "absent.sqlite"
+    state = load_crawl_state(path)
+    assert state == CrawlState()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_crawl_state_known_articles(state: CrawlState) -> None:
+    assert sorted(state.articles) == [article_url("en", "meeting"), article_url("en", "removed")]
+    meeting = state.articles[article_url("en", "meeting")]
+    assert meeting == KnownArticle(
+        id="en-8573",
+        lang="en",
+        section="news/news_odkb",
+        title=TITLE,
+        published="2026-02-10",
+        gone=False,
+        sitemap_lastmod="2026-02-10",
+        etag=None,  # the fetch in run 2 sent no ETag: the old one no longer applies
+        last_modified=None,
+        last_seen_at=(T0 + DAY).isoformat(),
+    )
+    assert state.articles[article_url("en", "removed")].gone is True
+
+
+def test_load_crawl_state_resolves_aliases(state: CrawlState) -> None:
+    assert state.aliases == {article_url("en", "old-slug"): article_url("en", "meeting")}
+    found = state.known(article_url("en", "old-slug"))
+    assert found is not None and found.id == "en-8573"
+    assert state.known(article_url("en", "never-seen")) is None
+
+
+def test_load_crawl_state_latest_listed_date_wins(state: CrawlState) -> None:
+    assert state.listed_dates == {article_url("en", "meeting"): "10.02.2026"}
+
+
+def test_load_crawl_state_failures_walks_attachments_and_skipped_pages(state: CrawlState) -> None:
+    assert state.failures == [(article_url("en", "broken"), "article", "en")]
+    assert state.walked == {("en", "news/news_odkb"), ("ru", "documents/statements")}
+    assert state.attachments == {ATTACHMENT_URL}
+    assert state.skipped == {SECTION_PAGE}
+
+
+def test_load_crawl_state_interrupted_run_does_not_hide_a_moved_lastmod(tmp_path: Path) -> None:
+    """Run 2 reads a sitemap whose <lastmod> moved after run 1's fetch, and is killed before refetching.
+
+    The archive must not record that <lastmod> as if the article had been fetched with it, or run 3
+    would see no change and miss the edit.
+    """
+    path = tmp_path / "csto.sqlite"
+    url = article_url("en", "meeting")
+    write_run(path, [article_item()])  # run 1: no sitemap read
+    write_run(path, [sitemap_item("en", {url: "2026-02-14T09:00:00+03:00"}, at=T0 + DAY)])  # run 2, killed
+    known = load_crawl_state(path).known(url)
+    assert known is not None and known.sitemap_lastmod is None
+    reason = refetch_reason(known, full=False, sitemap_lastmod="2026-02-14T09:00:00+03:00", today=TODAY, recheck_days=0)
+    assert reason is FetchReason.LASTMOD_CHANGED

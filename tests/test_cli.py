@@ -1,0 +1,169 @@
+"""The ``csto`` command line on bad input: one clear line on stderr, a documented exit code, no traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from csto_crawler.archive.database import open_database
+from csto_crawler.archive.schema import SCHEMA_VERSION
+from csto_crawler.cli import ExitCode, main
+
+READ_COMMANDS = [
+    ["stats"],
+    ["export"],
+    ["search", "безопасность"],
+    ["show", "en-8573"],
+    ["diff", "en-8573"],
+    ["verify"],
+    ["failures"],
+    ["coverage"],
+    ["attachments"],
+]
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def one_error_line(result: Result) -> str:
+    """The single line a user error prints on stderr (nothing on stdout)."""
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("csto: error: ")
+    return lines[0]
+
+
+def usage_error(result: Result) -> str:
+    """Click's usage errors: a usage line and one ``Error:`` line naming the problem, exit 2."""
+    assert result.exit_code == ExitCode.USAGE
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_csto_help_has_an_example() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    for name in main.commands:
+        assert name in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "--bogus"], "No such option '--bogus'"),
+        (["nosuchcommand"], "No such command 'nosuchcommand'"),
+        (["crawl", "--site", "en"], "expected NAME=VALUE, got 'en'"),
+        (["crawl", "--site", "=http://x"], "expected NAME=VALUE"),
+        (["crawl", "-s", "DOWNLOAD_DELAY"], "expected NAME=VALUE, got 'DOWNLOAD_DELAY'"),
+        (["crawl", "--lang", "xx"], "'xx' is not one of 'en', 'ru'"),
+        (["export", "--format", "xml"], "'xml' is not one of"),
+        (["search", "x", "--limit", "0"], "0 is not in the range"),
+        (["export", "--since", "14.02.2026"], "'14.02.2026' does not match the format"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_problem(args: list[str], message: str) -> None:
+    assert message in usage_error(invoke(*args))
+
+
+@pytest.mark.parametrize("base", ["ftp://x", "x", "http://", "file:///etc/passwd"])
+def test_crawl_refuses_a_site_that_is_not_http(tmp_path: Path, base: str) -> None:
+    result = invoke("crawl", "--site", f"en={base}", "--archive", str(tmp_path / "a.sqlite"))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert one_error_line(result) == f"csto: error: site base URL for 'en' must be http(s)://host[:port], got {base!r}"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: c[0])
+def test_read_commands_without_an_archive_say_so_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "none.sqlite"
+    result = invoke(*command, "--archive", str(missing))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert one_error_line(result) == f"csto: error: no archive at {missing}"
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl"]], ids=lambda c: c[0])
+def test_commands_refuse_a_directory_as_archive(tmp_path: Path, command: list[str]) -> None:
+    result = invoke(*command, "--archive", str(tmp_path))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert one_error_line(result) == f"csto: error: {tmp_path} is a directory, not an archive file"
+
+
+def test_crawl_refuses_an_archive_under_a_regular_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder\n")
+    result = invoke("crawl", "--archive", str(blocker / "csto.sqlite"))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert "it is a file, not a folder" in one_error_line(result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_crawl_refuses_an_archive_two_levels_under_a_regular_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    result = invoke("crawl", "--archive", str(blocker / "sub" / "csto.sqlite"))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert one_error_line(result).startswith(f"csto: error: cannot create folder {blocker / 'sub'}")
+
+
+# Files that must come out of any command byte for byte as they went in.
+
+
+def text_file(path: Path) -> Path:
+    path.write_text("Meeting notes, not an archive.\n" * 50, encoding="utf-8")
+    return path
+
+
+def newer_archive(path: Path) -> Path:
+    open_database(path).close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 7}")
+    return path
+
+
+def foreign_sqlite(path: Path) -> Path:
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        db.execute("INSERT INTO moz_places (url) VALUES ('https://example.org/')")
+    return path
+
+
+FOREIGN_FILES = {
+    "text": (text_file, "is not an SQLite archive"),
+    "newer-schema": (
+        newer_archive,
+        f"has archive schema {SCHEMA_VERSION + 7}, newer than this csto-crawler understands",
+    ),
+    "other-sqlite": (foreign_sqlite, "is an SQLite file but not a csto archive"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FOREIGN_FILES))
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl"]], ids=lambda c: c[0])
+def test_commands_refuse_a_file_that_is_not_their_archive_untouched(
+    tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    make, message = FOREIGN_FILES[kind]
+    path = make(tmp_path / "file.sqlite")
+    before = path.read_bytes()
+    result = invoke(*command, "--archive", str(path))
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    line = one_error_line(result)
+    assert line.startswith(f"csto: error: {path} ")
+    assert message in line
+    assert path.read_bytes() == before
+    # Only SQLite's own side files of a WAL-mode file opened read-only, and crawl's run lock, may appear.
+    side_files = {"file.sqlite-wal", "file.sqlite-shm", "file.sqlite.lock"}
+    assert {p.name for p in tmp_path.iterdir()} <= {"file.sqlite", *side_files}

@@ -1,0 +1,64 @@
+"""NewsSpider pieces that decide without a crawl: which 200 answers are usable, how a dead listing page is skipped."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.settings import Settings
+
+from csto_crawler.spiders.news import NewsSpider, page_problem
+
+URL = "https://en.odkb-csto.org/news/news_odkb/vstrecha/"
+PAGE = b"<!DOCTYPE html><html><head><title>CSTO</title></head><body>" + b"<p>text</p>" * 100 + b"</body></html>"
+
+
+def test_page_problem_accepts_a_whole_html_page() -> None:
+    assert (
+        page_problem(HtmlResponse(URL, body=PAGE, headers={"Content-Type": "text/html; charset=UTF-8"}), "article")
+        is None
+    )
+    assert page_problem(HtmlResponse(URL, body=PAGE), "article") is None  # no content type: the bytes decide
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        Response(URL, body=b"%PDF-1.4\n" + b"\x00" * 600, headers={"Content-Type": "application/pdf"}),
+        # Scrapy sniffs HTML-looking bytes into an HtmlResponse whatever the declared type.
+        HtmlResponse(URL, body=PAGE, headers={"Content-Type": "application/pdf"}),
+        HtmlResponse(URL, body=PAGE, headers={"Content-Type": "application/octet-stream"}),
+        TextResponse(URL, body=PAGE, headers={"Content-Type": "text/plain"}),
+    ],
+    ids=["pdf-bytes", "html-bytes-declared-pdf", "html-bytes-declared-octet-stream", "text-plain"],
+)
+def test_page_problem_refuses_what_is_not_declared_html(response: Response) -> None:
+    content_type = response.headers[b"Content-Type"].decode()
+    assert page_problem(response, "article") == f"not HTML ({content_type}) where an article was expected"
+
+
+def test_page_problem_names_a_truncated_page() -> None:
+    response = HtmlResponse(URL, body=PAGE[:-20], headers={"Content-Type": "text/html"})
+    assert page_problem(response, "listing") == "truncated document (no closing </html>)"
+
+
+def spider() -> NewsSpider:
+    news = NewsSpider()
+    news.configure(Settings({"CSTO_SITES": {"en": "https://en.odkb-csto.org"}, "CSTO_SECTIONS": ["news/news_odkb"]}))
+    return news
+
+
+def test_dead_listing_page_is_skipped_to_the_next_page() -> None:
+    news = spider()
+    news.last_pages[("en", "news/news_odkb")] = 4
+    [request] = news.skip_failed_listing_page("en", "news/news_odkb", 2)
+    assert request.url == "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=3"
+    assert request.cb_kwargs == {"lang": "en", "section": "news/news_odkb", "page": 3}
+    assert list(news.skip_failed_listing_page("en", "news/news_odkb", 4)) == []  # the last page
+
+
+def test_dead_first_listing_page_tries_page_2_once() -> None:
+    # No pager was ever read: page 2 is the only way on (a one-page section answers 404 there).
+    news = spider()
+    [request] = news.skip_failed_listing_page("en", "news/news_odkb", 1)
+    assert request.url == "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=2"
+    assert list(news.skip_failed_listing_page("en", "news/news_odkb", 2)) == []
