@@ -231,6 +231,24 @@ def test_archive_writer_slug_change_keeps_the_article_id(path: Path) -> None:
     assert events(path) == [("url_changed", f"{old} -> {new}")]
 
 
+def test_archive_writer_slug_changed_back_is_no_longer_an_alias(path: Path) -> None:
+    write_run(path, [article_item("old-slug")])
+    write_run(path, [article_item("new-slug", at=T0 + dt.timedelta(1))])
+    write_run(path, [article_item("old-slug", at=T0 + dt.timedelta(2))])
+    old, new = article_url("en", "old-slug"), article_url("en", "new-slug")
+    assert article_row(path)["url"] == old
+    assert [a["url"] for a in rows(path, "SELECT url FROM url_aliases")] == [new]
+
+
+def test_archive_writer_404_on_a_former_url_neither_kills_the_article_nor_fails(path: Path) -> None:
+    write_run(path, [article_item("old-slug")])
+    write_run(path, [article_item("new-slug", at=T0 + dt.timedelta(1))])
+    _, results = write_run(path, [gone_notice(article_url("en", "old-slug"), at=T0 + dt.timedelta(2))])
+    assert outcomes(results) == ["alias_gone"]
+    assert article_row(path)["gone_at"] is None
+    assert count(path, "failures") == 0
+
+
 def test_archive_writer_without_element_id_a_new_slug_is_a_new_article(path: Path) -> None:
     write_run(path, [article_item("old-slug", element_id=None)])
     write_run(path, [article_item("new-slug", element_id=None)])

@@ -430,6 +430,8 @@ class ArchiveWriter:
         )
         if existing["url"] != item.url:
             self._put_alias(existing["url"], aid, now)
+            # A slug edited back: the URL is canonical again, no longer an alias of itself.
+            self._exec("DELETE FROM url_aliases WHERE url = :url", url=item.url)
             self._event(aid, "url_changed", now, run_id, f"{existing['url']} -> {item.url}")
         if revived:
             self._event(aid, "revived", now, run_id, f"HTTP {item.fetch.status} after gone since {existing['gone_at']}")
@@ -439,6 +441,10 @@ class ArchiveWriter:
     def _save_gone(self, item: GoneNotice, run_id: int) -> WriteResult:
         self._put_fetch(item.fetch, run_id)
         row = self._one("SELECT id, gone_at, section FROM articles WHERE url = :url", url=item.url)
+        if row is None and self._one("SELECT 1 AS found FROM url_aliases WHERE url = :url", url=item.url):
+            # A former URL of an article that lives on under its new URL: the old one is simply dead.
+            self._clear_failure(item.url)
+            return WriteResult("gone", item.lang, section_of(item.url), "alias_gone")
         if row is None:
             # Linked but never archived: the site lists a page it does not serve.
             self._record_failure(item.url, item.lang, "article", f"HTTP {item.status}", 1, item.status, run_id)
