@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,13 @@ from scrapy.crawler import Crawler
 
 from .archive.database import ArchiveError
 from .archive.lock import RunLock
-from .archive.store import ArchiveWriter, WriteResult
+from .archive.store import WriteResult
+from .archive.writer_process import ArchiveClient
 from .boilerplate import clean_signature, drop_repeated_title, strip_boilerplate
 from .dates import choose_published, site_timezone, utc_now
 from .htmltext import join_paragraphs
 from .items import ArticleItem
+from .workers import WorkerCall, workers_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,14 @@ class StripBoilerplatePipeline:
 
 
 class ArchivePipeline:
-    """Writes every item into the SQLite archive in batches (one transaction per batch)."""
+    """Writes every item into the SQLite archive in batches (one transaction per batch).
+
+    With worker processes (``CSTO_WORKER_PROCESSES``) the writer runs in one: batches are handed over and
+    their results collected when ready (at most ``MAX_BATCHES_IN_FLIGHT`` outstanding), so the
+    crawl thread does not wait for compression and SQLite.
+    """
+
+    MAX_BATCHES_IN_FLIGHT = 4
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -87,10 +96,13 @@ class ArchivePipeline:
         self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
         self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
         self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
-        self.writer: ArchiveWriter | None = None
+        self.in_process = not workers_enabled(settings)
+        self.archive: ArchiveClient | None = None
         self.lock = RunLock(Path(self.path))
         self.run_id = 0
         self.buffer: list[Any] = []
+        self.in_flight: deque[WorkerCall] = deque()
+        self.failed = False
         self.last_flush = time.monotonic()
         self.last_progress = time.monotonic()
         self.progress_seconds = settings.getfloat("CSTO_PROGRESS_SECONDS")
@@ -105,13 +117,13 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         try:
             self.lock.acquire()
-            self.writer = ArchiveWriter.open(Path(self.path))
+            self.archive = ArchiveClient(Path(self.path), self.in_process)
         except ArchiveError as exc:
             self.lock.release()
             logger.error("Cannot open the archive: %s", exc)
             raise
         mode = getattr(self.crawler.spider, "run_mode", "full")
-        self.run_id = self.writer.begin_run(mode, self.arguments)
+        self.run_id = self.archive.call("begin_run", mode, self.arguments).result()
         self.crawler.stats.set_value("csto/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.path, self.run_id)
 
@@ -121,18 +133,41 @@ class ArchivePipeline:
             self.flush()
         return item
 
-    def flush(self) -> None:
-        if not self.buffer or self.writer is None:
-            return
-        batch, self.buffer = self.buffer, []
-        results = self.writer.write_batch(batch, self.run_id)
-        self.last_flush = time.monotonic()
-        for result in results:
-            self.count(result)
-        self.writer.save_counts(self.run_id, self.report())
+    def flush(self, wait: bool = False) -> None:
+        """Hand the buffered items to the writer; take in the results that are ready (or all)."""
+        if self.buffer and self.archive is not None and not self.failed:
+            batch, self.buffer = self.buffer, []
+            self.in_flight.append(self.archive.call("write_batch", batch, self.run_id))
+            self.last_flush = time.monotonic()
+        self.collect(wait)
         if time.monotonic() - self.last_progress >= self.progress_seconds:
             self.last_progress = time.monotonic()
             self.log_progress()
+
+    def collect(self, wait: bool) -> None:
+        counted = False
+        while self.in_flight and (wait or self.in_flight[0].done() or len(self.in_flight) > self.MAX_BATCHES_IN_FLIGHT):
+            future = self.in_flight.popleft()
+            try:
+                results: list[WriteResult] = future.result()
+            except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
+                self.stop_on_error(exc)
+                continue
+            for result in results:
+                self.count(result)
+            counted = True
+        if counted and self.archive is not None and not self.failed:
+            self.archive.call("save_counts", self.run_id, self.report())
+
+    def stop_on_error(self, exc: BaseException) -> None:
+        """The archive cannot take more: stop crawling (what is written stays consistent)."""
+        self.crawler.stats.inc_value("csto/archive/write_errors")
+        if self.failed:
+            return
+        self.failed = True
+        logger.error("Writing to the archive failed, stopping the crawl: %r", exc)
+        if self.crawler.engine is not None:
+            self.crawler.engine.close_spider(self.crawler.spider, reason="archive_error")  # type: ignore[arg-type]
 
     def log_progress(self) -> None:
         """One progress line on stderr for long runs: pages so far and outcomes per language."""
@@ -155,28 +190,31 @@ class ArchivePipeline:
         return {lang: {sec: dict(c) for sec, c in sorted(by.items())} for lang, by in sorted(self.counts.items())}
 
     def close_spider(self) -> None:
-        self.flush()
-        self.mark_absent_from_sitemaps()
+        self.flush(wait=True)
+        if not self.failed:
+            self.mark_absent_from_sitemaps()
 
     def mark_absent_from_sitemaps(self) -> None:
         """Articles a complete sitemap no longer lists are gone (the spider says which are complete)."""
         spider = self.crawler.spider
-        if self.writer is None or spider is None or not hasattr(spider, "sitemaps_complete"):
+        if self.archive is None or spider is None or not hasattr(spider, "sitemaps_complete"):
             return
         for lang in spider.sitemaps_complete():
-            result = self.writer.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share)
-            for section, count in result.items():
+            marked = self.archive.call("mark_absent_from_sitemap", lang, self.run_id, self.max_absent_share)
+            for section, count in marked.result().items():
                 self.counts[lang][section]["gone"] += count
                 self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.writer is None:
+        if self.archive is None:
             return
-        self.flush()
+        self.flush(wait=True)
         report = self.report()
         self.crawler.stats.set_value("csto/run_counts", report)
-        self.writer.finish_run(self.run_id, reason, report)
-        self.writer.close()
-        self.writer = None
-        self.lock.release()
+        try:
+            self.archive.call("finish_run", self.run_id, reason, report).result()
+        finally:
+            self.archive.close()
+            self.archive = None
+            self.lock.release()
         logger.info("Run %d finished (%s): %s", self.run_id, reason, json.dumps(report, ensure_ascii=False))

@@ -35,6 +35,11 @@ CSTO_FETCH_ATTACHMENTS = True
 # Timezone the site's times are in; date-only values stay calendar dates.
 CSTO_SITE_TIMEZONE = "Europe/Moscow"
 
+# Run page extraction and the archive writer in two worker processes, off the crawl thread:
+# "auto" does so when politeness is off (DOWNLOAD_DELAY 0, AutoThrottle off) on a machine with two
+# or more CPUs, where parsing and writing would otherwise halve the crawl's speed; "true"/"false" force it.
+CSTO_WORKER_PROCESSES = "auto"
+
 # --- where it goes ----------------------------------------------------------------------------
 
 CSTO_ARCHIVE_PATH = "archive/csto.sqlite"
@@ -104,8 +109,12 @@ CSTO_RETRY_BACKOFF_BASE = 1.0
 CSTO_RETRY_BACKOFF_MAX = 60.0
 
 DOWNLOADER_MIDDLEWARES = {
-    # Only the configured hosts, ever (also for redirects); runs before anything else.
+    # Only the configured hosts, ever (also for redirects); runs before anything else. It replaces
+    # Scrapy's OffsiteMiddleware, which compares host names only (not ports).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "csto_crawler.middlewares.AllowedHostsMiddleware": 50,
+    # A <meta http-equiv="refresh"> on a CSTO page is a maintenance or error page: never follow it.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     # After Scrapy's robots.txt check (100): keep slot delays at or above robots.txt Crawl-delay.
     "csto_crawler.middlewares.RobotsCrawlDelayMiddleware": 110,
     # Replaces Scrapy's RetryMiddleware at the same position, adding backoff and Retry-After.
@@ -118,6 +127,14 @@ DOWNLOADER_MIDDLEWARES = {
 # synchronous, so more tasks buy no parallelism; Scrapy 2.19 starts all of them (and a queue) for
 # every response, which at the default 100 cost a fifth of a fast crawl's CPU (benchmarks/README.md).
 CONCURRENT_ITEMS = 1
+# Spider middlewares that do nothing for this spider cost time on every response at full speed:
+# requests already stay on the configured hosts (AllowedHostsMiddleware), there is no depth limit,
+# canonical URLs are short, and a Referer header tells the site nothing it needs.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+}
 ITEM_PIPELINES = {
     "csto_crawler.pipelines.NormalizeDatesPipeline": 100,
     "csto_crawler.pipelines.StripBoilerplatePipeline": 200,

@@ -25,6 +25,10 @@ FILE_SEGMENT_RE = re.compile(r"\.(php|html?|xml|txt|docx?|pdf|xlsx?|pptx?|rtf|zi
 NON_CONTENT_PREFIXES = ("/bitrix/", "/search/", "/auth/", "/personal/", "/upload/", "/include/")
 
 
+# Sites.site_for remembers this many (scheme, netloc) pairs; links to other hosts are few, but bounded.
+MAX_NETLOCS_REMEMBERED = 4096
+
+
 class ForeignUrlError(ValueError):
     """A URL that belongs to none of the configured sites."""
 
@@ -73,6 +77,9 @@ class Sites:
         self._by_address: dict[tuple[str, int | None], Site] = {}
         for site in self.by_lang.values():
             self._by_address.setdefault((site.host.removeprefix("www."), _site_port(site)), site)
+        # (scheme, netloc) -> site or None: a crawl meets a handful of netlocs in tens of thousands
+        # of URLs, and parsing host and port out of each netloc again was most of site_for's time.
+        self._by_netloc: dict[tuple[str, str], Site | None] = {}
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.by_lang.values())
@@ -84,10 +91,16 @@ class Sites:
     def site_for(self, url: str) -> Site | None:
         """The site a URL belongs to: same host (ignoring ``www.``), same port, http or https."""
         parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key in self._by_netloc:
+            return self._by_netloc[key]
         if parts.scheme not in ("http", "https"):
             return None
         host = (parts.hostname or "").lower()
-        return self._by_address.get((host.removeprefix("www."), _port(parts)))
+        site = self._by_address.get((host.removeprefix("www."), _port(parts)))
+        if len(self._by_netloc) < MAX_NETLOCS_REMEMBERED:
+            self._by_netloc[key] = site
+        return site
 
     def lang_of(self, url: str) -> str | None:
         site = self.site_for(url)
@@ -136,6 +149,8 @@ def canonical_path(path: str) -> str:
 
 def canonical_query(query: str) -> str:
     """Only content-addressing keys, sorted; ``PAGEN_1=1`` is the bare listing URL."""
+    if not query:
+        return ""  # most URLs (every sitemap entry) have none: skip parsing
     kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=False) if k in SIGNIFICANT_QUERY_KEYS]
     kept = [(k, v) for k, v in kept if not (k == "PAGEN_1" and v == "1")]
     return urlencode(sorted(kept))

@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
 from ..dates import utc_now
+from ..extraction import ExtractionJob, Extractor
 from ..items import (
     ArticleItem,
     AttachmentItem,
@@ -38,12 +39,12 @@ from ..items import (
     SitemapItem,
     SkippedPage,
 )
-from ..pages.article import ArticlePage
 from ..pages.health import missing_content_reason, truncation
 from ..pages.listing import ListingPage
 from ..pages.sitemap import SitemapError, holds_articles, parse_sitemap
 from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_continues
 from ..urls import ForeignUrlError, Sites, is_content_url, listing_url, path_segments
+from ..workers import workers_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class NewsSpider(Spider):
         super().__init__(*args, **kwargs)
         self.clock: Callable[[], dt.datetime] = utc_now
         self.state = CrawlState()
+        self.extractor = Extractor(0)
         self.listed: dict[str, str] = {}  # canonical article URL -> listed date seen in this run
         self.links: dict[str, set[str]] = defaultdict(set)  # canonical URL -> other links to it
         self.requested: set[str] = set()
@@ -92,7 +94,11 @@ class NewsSpider(Spider):
         spider.configure(crawler.settings)
         spider.state = load_crawl_state(Path(crawler.settings.get("CSTO_ARCHIVE_PATH")))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
+
+    def on_closed(self) -> None:
+        self.extractor.close()
 
     def configure(self, settings: BaseSettings) -> None:
         """Read the CSTO_* settings (kept apart from from_crawler so tests can configure directly)."""
@@ -108,6 +114,7 @@ class NewsSpider(Spider):
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
         self.full: bool = settings.getbool("CSTO_FULL")
         self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
+        self.extractor = Extractor(1 if workers_enabled(settings) else 0)
 
     @property
     def run_mode(self) -> str:
@@ -373,7 +380,7 @@ class NewsSpider(Spider):
 
     # --- articles and attachments --------------------------------------------------------------
 
-    def parse_article(self, response: Response, lang: str, origin: str) -> Iterator[ArticleOutput]:
+    async def parse_article(self, response: Response, lang: str, origin: str) -> AsyncIterator[ArticleOutput]:
         fetch = self.fetch_record(response, "article", lang)
         url = self.sites.canonicalize(response.url)
         if response.status == 304:
@@ -383,18 +390,19 @@ class NewsSpider(Spider):
             yield GoneNotice(url, lang, response.status, fetch)
             return
         problem = page_problem(response, "article")
-        page = ArticlePage(response) if problem is None and isinstance(response, TextResponse) else None
-        if page is not None and not page.is_article():
-            problem, page = missing_content_reason(page.response.text, "article"), None
-        if page is None:
+        if problem is not None or not isinstance(response, TextResponse):
             yield self.not_an_article(url, lang, origin, problem or "not an article page", fetch)
             return
-        item = self.article_item(page, url, lang, fetch)
-        requested = self.sites.canonicalize(fetch.url)
-        if requested != url:
-            item.requested_url = requested
+        listed = self.listed.get(url) or self.state.listed_dates.get(url)
+        job = ExtractionJob(response.body, response.url, url, response.encoding, lang, listed)
+        extraction = await self.extractor.extract(job)
+        if extraction.item is None:
+            yield self.not_an_article(url, lang, origin, extraction.problem or "not an article page", fetch)
+            return
+        item = self.finish_item(extraction.item, fetch)
         yield item
-        yield from self.attachment_requests(item)
+        for request in self.attachment_requests(item):
+            yield request
 
     def not_an_article(
         self, url: str, lang: str, origin: str, problem: str, fetch: FetchRecord
@@ -420,13 +428,17 @@ class NewsSpider(Spider):
                 continue
             yield self.attachment_request(url, item.url, attachment.filename, item.lang)
 
-    def article_item(self, page: ArticlePage, url: str, lang: str, fetch: FetchRecord) -> ArticleItem:
-        item = page.to_item(url, lang, fetch, self.listed.get(url) or self.state.listed_dates.get(url))
+    def finish_item(self, item: ArticleItem, fetch: FetchRecord) -> ArticleItem:
+        """What only the crawl knows: the fetch, the canonical counterpart, the links seen, redirects."""
+        item.fetch = fetch
         counterpart = item.counterpart_url
         item.counterpart_url = (
             self.sites.canonicalize(counterpart) if counterpart and self.sites.is_allowed(counterpart) else None
         )
-        item.aliases = sorted(self.links.get(url, ()))
+        item.aliases = sorted(self.links.get(item.url, ()))
+        requested = self.sites.canonicalize(fetch.url)
+        if requested != item.url:
+            item.requested_url = requested
         return item
 
     def parse_attachment(

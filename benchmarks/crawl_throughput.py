@@ -1,0 +1,144 @@
+"""Full crawl throughput: our crawl against a bare Scrapy spider fetching the very same URLs.
+
+One replica (``--scale N`` synthetic articles per language on top of the corpus) serves every run.
+A warm-up crawl of ours records, through the replica's request log, the exact URL list; then our full
+crawl (fresh archive each time) and the bare spider replaying that list run alternately, ``--repeats``
+times each (ABBA order, so drift on a shared machine hits both alike). Politeness is off for both;
+both obey robots.txt. pages/s = Scrapy's response_received_count / elapsed_time_seconds.
+
+Example:
+  python benchmarks/crawl_throughput.py --scale 1000 --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from measure import CHECKOUT_HELP, SET_HELP, RunResult, csto_crawl_command, median, run_child, save_results
+from replica import DEFAULT_REPLICA, Replica
+
+HERE = Path(__file__).resolve().parent
+TARGET_RATIO = 0.8
+
+
+def url_list(log_path: Path, sites: dict[str, str]) -> list[str]:
+    """Every URL the replica was asked for (robots.txt excluded: both crawlers fetch it themselves)."""
+    urls = []
+    with log_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            entry = json.loads(line)
+            if entry["path"] != "/robots.txt":
+                urls.append(sites[entry["host"]] + entry["path"])
+    return urls
+
+
+def run_ours(replica: Replica, work: Path, name: str, options: argparse.Namespace) -> RunResult:
+    archive = work / f"{name}.sqlite"
+    log = work / f"{name}.log"
+    command = csto_crawl_command(replica.sites, archive, log, options.set)
+    return with_server_cpu(replica, lambda: run_child("csto crawl", command, log, cwd=options.checkout))
+
+
+def run_bare(replica: Replica, urls_file: Path, work: Path, name: str) -> RunResult:
+    log = work / f"{name}.log"
+    command = [sys.executable, str(HERE / "bare_spider.py"), "--urls", str(urls_file), "--log-file", str(log)]
+    return with_server_cpu(replica, lambda: run_child("bare scrapy", command, log, cwd=HERE))
+
+
+def with_server_cpu(replica: Replica, run: Callable[[], RunResult]) -> RunResult:
+    """Also record the CPU the replica spent serving the run (both share the machine's cores)."""
+    before = replica.cpu_seconds()
+    result = run()
+    result.server_cpu_s = round(replica.cpu_seconds() - before, 3)
+    return result
+
+
+def print_run(result: RunResult) -> None:
+    print(
+        f"  {result.label:<12} {result.pages:>7} pages {result.elapsed_s:>8.2f} s {result.pages_per_s:>8.1f} pages/s"
+        f" {result.cpu_ms_per_page:>6.2f} CPU ms/page {result.max_rss_mb:>7.1f} MB peak RSS"
+        f" (replica: {1000 * result.server_cpu_s / max(1, result.pages):.2f} CPU ms/page)",
+        flush=True,
+    )
+
+
+def measure(options: argparse.Namespace, work: Path) -> dict[str, Any]:
+    replica_dir, scale, repeats = options.replica, options.scale, options.repeats
+    requests_log = work / "requests.jsonl"
+    with Replica(replica_dir, scale, requests_log) as replica:
+        print(f"replica --scale {scale}: en {replica.en} ru {replica.ru}", flush=True)
+        warm = run_ours(replica, work, "warm-up", options)
+        print_run(warm)
+        urls = url_list(requests_log, replica.sites)
+        urls_file = work / "urls.txt"
+        urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+        print(f"URL list: {len(urls)} requests (+ robots.txt) recorded from the warm-up crawl", flush=True)
+        ours: list[RunResult] = []
+        bare: list[RunResult] = []
+        for n in range(repeats):
+            order = ("ours", "bare") if n % 2 == 0 else ("bare", "ours")
+            for who in order:
+                if who == "ours":
+                    ours.append(run_ours(replica, work, f"ours-{n}", options))
+                    print_run(ours[-1])
+                else:
+                    bare.append(run_bare(replica, urls_file, work, f"bare-{n}"))
+                    print_run(bare[-1])
+    ours_pps = median([r.pages_per_s for r in ours])
+    bare_pps = median([r.pages_per_s for r in bare])
+    ratio = ours_pps / bare_pps
+    verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
+    print(f"median pages/s: ours {ours_pps:.1f}, bare {bare_pps:.1f};", end=" ")
+    print(f"ratio {ratio:.2f} (target >= {TARGET_RATIO}) {verdict}")
+    print(
+        f"median CPU ms/page: ours {median([r.cpu_ms_per_page for r in ours]):.2f},"
+        f" bare {median([r.cpu_ms_per_page for r in bare]):.2f}"
+    )
+    return {
+        "scale": scale,
+        "repeats": repeats,
+        "settings": options.set,
+        "checkout": str(options.checkout) if options.checkout else None,
+        "urls": len(urls),
+        "warm_up": warm.summary(),
+        "ours": [r.summary() for r in ours],
+        "bare": [r.summary() for r in bare],
+        "median_pages_per_s": {"ours": round(ours_pps, 1), "bare": round(bare_pps, 1)},
+        "median_cpu_ms_per_page": {
+            "ours": round(median([r.cpu_ms_per_page for r in ours]), 2),
+            "bare": round(median([r.cpu_ms_per_page for r in bare]), 2),
+        },
+        "ratio": round(ratio, 3),
+        "target": TARGET_RATIO,
+        "pass": ratio >= TARGET_RATIO,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py)")
+    parser.add_argument("--scale", type=int, default=1000, help="synthetic articles per language (default 1000)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each crawler (default 3)")
+    parser.add_argument("--work", type=Path, help="keep archives and logs here (default: a temporary folder)")
+    parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
+    parser.add_argument("--checkout", type=Path, help=CHECKOUT_HELP)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    args = parser.parse_args()
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        results = measure(args, args.work)
+    else:
+        with tempfile.TemporaryDirectory(prefix="csto-bench-") as tmp:
+            results = measure(args, Path(tmp))
+    if args.save:
+        print(f"saved {save_results(args.save, results)}")
+
+
+if __name__ == "__main__":
+    main()
