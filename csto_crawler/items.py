@@ -96,12 +96,17 @@ class ListingPageItem:
 
 @dataclass
 class SitemapItem:
-    """A fetched sitemap file; ``entries`` maps canonical article URL -> raw <lastmod> (or None)."""
+    """A fetched sitemap file; ``entries`` maps canonical article URL -> raw <lastmod> (or None).
+
+    ``unchanged``: the file's bytes are those a finished run already parsed, so it was not parsed
+    again (``entries`` is empty) and its archived entries still stand.
+    """
 
     lang: str
     entries: dict[str, str | None]
     fetch: FetchRecord
     is_index: bool = False
+    unchanged: bool = False
 
 
 @dataclass

@@ -133,8 +133,8 @@ def listing_item(
     )
 
 
-def sitemap_item(lang: str, entries: dict[str, str | None], *, at: dt.datetime = T0) -> SitemapItem:
-    url = f"{BASES[lang]}/sitemap-iblock-1.xml"
+def sitemap_item(lang: str, entries: dict[str, str | None], *, at: dt.datetime = T0, file: int = 1) -> SitemapItem:
+    url = f"{BASES[lang]}/sitemap-iblock-{file}.xml"
     body = "".join(f"<url><loc>{u}</loc></url>" for u in entries).encode()
     headers = {"content-type": "application/xml"}
     return SitemapItem(lang, dict(entries), fetch_record(url, body, kind="sitemap", lang=lang, at=at, headers=headers))
@@ -156,13 +156,18 @@ def open_writer(path: Path, clock: Clock | None = None) -> ArchiveWriter:
     return ArchiveWriter(open_database(path, create=True), clock=clock or Clock())
 
 
-def write_run(path: Path, *batches: list[Any], clock: Clock | None = None) -> tuple[int, list[WriteResult]]:
-    """One crawl run: each list of items is one batch; returns the run ID and every write result."""
+def write_run(
+    path: Path, *batches: list[Any], clock: Clock | None = None, finish: bool = True
+) -> tuple[int, list[WriteResult]]:
+    """One crawl run: each list of items is one batch; returns the run ID and every write result.
+
+    ``finish=False`` leaves the run unfinished, like a run that was killed."""
     writer = open_writer(path, clock)
     try:
         run_id = writer.begin_run("incremental", {})
         results = [result for batch in batches for result in writer.write_batch(batch, run_id)]
-        writer.finish_run(run_id, "finished", {})
+        if finish:
+            writer.finish_run(run_id, "finished", {})
         return run_id, results
     finally:
         writer.close()

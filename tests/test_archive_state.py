@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,7 @@ def with_etag(item: ArticleItem, etag: str) -> ArticleItem:
 
 
 @pytest.fixture(scope="module")
-def state(tmp_path_factory: pytest.TempPathFactory) -> CrawlState:
+def state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawlState]:
     path = tmp_path_factory.mktemp("state") / "csto.sqlite"
     listed = article_url("en", "meeting")
     write_run(
@@ -67,7 +69,9 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> CrawlState:
     )
     # Run 3 sees the first sighting again: the latest sighting is the one seen last, not the newest row.
     write_run(path, [listing_item("en", [(listed, TITLE, "10.02.2026")], at=T0 + 2 * DAY)])
-    return load_crawl_state(path)
+    state = load_crawl_state(path)
+    yield state
+    state.close()
 
 
 def test_load_crawl_state_missing_archive_is_empty_and_not_created(tmp_path: Path) -> None:
@@ -78,8 +82,8 @@ def test_load_crawl_state_missing_archive_is_empty_and_not_created(tmp_path: Pat
 
 
 def test_load_crawl_state_known_articles(state: CrawlState) -> None:
-    assert sorted(state.articles) == [article_url("en", "meeting"), article_url("en", "removed")]
-    meeting = state.articles[article_url("en", "meeting")]
+    assert state.article_count() == 2
+    meeting = state.known(article_url("en", "meeting"))
     assert meeting == KnownArticle(
         id="en-8573",
         lang="en",
@@ -92,25 +96,70 @@ def test_load_crawl_state_known_articles(state: CrawlState) -> None:
         last_modified=None,
         last_seen_at=(T0 + DAY).isoformat(),
     )
-    assert state.articles[article_url("en", "removed")].gone is True
+    removed = state.known(article_url("en", "removed"))
+    assert removed is not None and removed.gone is True
 
 
 def test_load_crawl_state_resolves_aliases(state: CrawlState) -> None:
-    assert state.aliases == {article_url("en", "old-slug"): article_url("en", "meeting")}
     found = state.known(article_url("en", "old-slug"))
     assert found is not None and found.id == "en-8573"
     assert state.known(article_url("en", "never-seen")) is None
 
 
+def test_known_many_answers_like_known(state: CrawlState) -> None:
+    urls = [article_url("en", slug) for slug in ("meeting", "old-slug", "removed", "never-seen")]
+    many = state.known_many(urls * 300)  # more URLs than one IN (...) chunk
+    assert many == {url: state.known(url) for url in urls if state.known(url) is not None}
+    assert sorted(many) == sorted(urls[:3])
+
+
 def test_load_crawl_state_latest_listed_date_wins(state: CrawlState) -> None:
-    assert state.listed_dates == {article_url("en", "meeting"): "10.02.2026"}
+    assert state.listed_date(article_url("en", "meeting")) == "10.02.2026"
+    assert state.listed_date(article_url("en", "removed")) is None
 
 
 def test_load_crawl_state_failures_walks_attachments_and_skipped_pages(state: CrawlState) -> None:
     assert state.failures == [(article_url("en", "broken"), "article", "en")]
     assert state.walked == {("en", "news/news_odkb"), ("ru", "documents/statements")}
-    assert state.attachments == {ATTACHMENT_URL}
-    assert state.skipped == {SECTION_PAGE}
+    assert state.has_attachment(ATTACHMENT_URL)
+    assert not state.has_attachment(ATTACHMENT_URL.replace("statement", "other"))
+    assert state.is_skipped(SECTION_PAGE)
+    assert not state.is_skipped(article_url("en", "meeting"))
+
+
+def test_recheck_window_lists_live_articles_published_since(state: CrawlState) -> None:
+    assert [url for url, _ in state.published_since(dt.date(2026, 2, 10), ["en", "ru"])] == [
+        article_url("en", "meeting")  # "removed" was published the same day but is gone
+    ]
+    assert state.published_since(dt.date(2026, 2, 11), ["en"]) == []
+    assert state.published_since(dt.date(2026, 2, 1), ["ru"]) == []
+
+
+def test_articles_archived_after_the_state_was_read_are_not_known(tmp_path: Path) -> None:
+    """The run's own articles do not count as known: a listing walk judges pages by the archive
+    as it was when the run started, whatever order its pages arrive in."""
+    path = tmp_path / "csto.sqlite"
+    write_run(path, [article_item("meeting")])
+    state = load_crawl_state(path)
+    try:
+        write_run(path, [article_item("later", element_id="9")])  # stands for this run's own writes
+        assert state.known(article_url("en", "meeting")) is not None
+        assert state.known(article_url("en", "later")) is None
+        assert state.known_many([article_url("en", "later")]) == {}
+    finally:
+        state.close()
+
+
+def test_sitemap_files_are_trusted_only_from_runs_that_finished(tmp_path: Path) -> None:
+    path = tmp_path / "csto.sqlite"
+    finished = sitemap_item("en", {article_url("en", "meeting"): "2026-02-10"})
+    write_run(path, [finished])
+    killed = sitemap_item("en", {article_url("en", "other"): "2026-02-11"})
+    killed.fetch.url = killed.fetch.final_url = killed.fetch.url.replace("iblock-1", "iblock-2")
+    write_run(path, [killed], finish=False)
+    state = load_crawl_state(path)
+    state.close()
+    assert state.sitemap_files == {finished.fetch.url: hashlib.sha256(finished.fetch.body).hexdigest()}
 
 
 def test_load_crawl_state_interrupted_run_does_not_hide_a_moved_lastmod(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from csto_crawler.archive import database
 from csto_crawler.archive.queries import ArchiveReader, ExportFilter
 from csto_crawler.archive.search import SearchFilter, search
 from csto_crawler.archive.store import ArchiveWriter, SaveOutcome, WriteResult
-from csto_crawler.items import AttachmentLink, NotModified
+from csto_crawler.items import AttachmentLink, NotModified, SitemapItem
 
 LOCK_HELD_SECONDS = 0.3  # shorter than the first retry's wait (0.5 s plus jitter)
 
@@ -327,24 +327,29 @@ def test_archive_writer_not_modified_refreshes_last_seen(path: Path) -> None:
 
 
 def archive_en_and_ru(path: Path) -> None:
-    """Run 1: three news articles and a statement in English, one Russian news article."""
+    """Run 1: three news articles (in one sitemap file), a statement (in another) in English, one
+    Russian news article (in the Russian sitemap)."""
     items = [
         article_item("a1", element_id="1"),
         article_item("a2", element_id="2"),
         article_item("a3", element_id="3"),
         article_item("b1", element_id="4", section="documents/statements"),
         article_item("r1", lang="ru", element_id="5"),
+        sitemap_item("en", {article_url("en", slug): "2026-02-10" for slug in ("a1", "a2", "a3")}),
+        sitemap_item("en", {article_url("en", "b1", section="documents/statements"): None}, file=2),
+        sitemap_item("ru", {article_url("ru", "r1"): None}),
     ]
     write_run(path, items)
 
 
-def test_archive_writer_mark_absent_from_sitemap_marks_only_covered_sections(path: Path) -> None:
+def test_archive_writer_marks_gone_what_a_sitemap_file_read_in_the_run_dropped(path: Path) -> None:
     archive_en_and_ru(path)
     writer = open_writer(path, Clock(T0 + dt.timedelta(days=1)))
     try:
         run = writer.begin_run("incremental", {})
         fetched_now = article_item("a3", element_id="3", at=T0 + dt.timedelta(days=1))
         listed: dict[str, str | None] = {article_url("en", "a1"): "2026-02-10"}
+        # The news file now lists a1 only; the statements file was not read in this run.
         writer.write_batch([sitemap_item("en", listed), fetched_now], run)
         marked = writer.mark_absent_from_sitemap("en", run, max_share=0.5)
     finally:
@@ -353,8 +358,33 @@ def test_archive_writer_mark_absent_from_sitemap_marks_only_covered_sections(pat
     gone = {
         r["id"]: r["gone_reason"] for r in rows(path, "SELECT id, gone_reason FROM articles WHERE gone_at IS NOT NULL")
     }
-    assert gone == {"en-2": "absent from sitemap"}  # en-3 fetched this run, en-4 another section, ru-5 another lang
+    assert gone == {"en-2": "absent from sitemap"}  # en-3 fetched this run, en-4 its file unread, ru-5 another lang
     assert events(path, "en-2") == [("gone", "absent from sitemap")]
+
+
+def test_an_unchanged_sitemap_file_keeps_its_entries_listed(path: Path) -> None:
+    """A later run that finds a file unchanged (not parsed again) drops nothing from it; a file
+    read again without an entry drops that one, even in a run after the one that parsed it."""
+    archive_en_and_ru(path)
+    news = sitemap_item("en", {})
+    run, _ = write_run(path, [SitemapItem("en", {}, news.fetch, unchanged=True)])
+    with_writer = open_writer(path)
+    try:
+        assert with_writer.mark_absent_from_sitemap("en", run, max_share=0.5) == {}
+    finally:
+        with_writer.close()
+    listed = {article_url("en", slug): "2026-02-10" for slug in ("a1", "a3")}
+    write_run(path, [sitemap_item("en", listed)])  # a2 dropped; this run is not judged
+    run, _ = write_run(path, [SitemapItem("en", {}, news.fetch, unchanged=True)])
+    with_writer = open_writer(path)
+    try:
+        assert with_writer.mark_absent_from_sitemap("en", run, max_share=0.5) == {"news/news_odkb": 1}
+    finally:
+        with_writer.close()
+    files = rows(
+        path, "SELECT parsed_run_id, confirmed_run_id, entry_count FROM sitemap_files WHERE url = ?", news.fetch.url
+    )
+    assert files == [{"parsed_run_id": run - 1, "confirmed_run_id": run, "entry_count": 2}]
 
 
 def test_archive_writer_mark_absent_from_sitemap_refuses_a_mass_disappearance(

@@ -163,6 +163,17 @@ def test_incremental_crawl_marks_an_article_gone_from_the_sitemap(edited: EditSc
     assert others == 1
 
 
+def test_incremental_crawl_parses_only_the_sitemap_files_that_changed(edited: EditScenario) -> None:
+    """Unchanged files are confirmed, not parsed again, and their entries still count as listed
+    (no article of theirs was marked gone, see above)."""
+    files = query(edited.archive, "SELECT url, parsed_run_id, confirmed_run_id FROM sitemap_files WHERE lang = 'en'")
+    changed = {edited.site.url("en", sitemap_of(edited.site, a)) for a in (EDITED, DELETED)}
+    runs = [row[0] for row in query(edited.archive, "SELECT id FROM crawl_runs ORDER BY id")]
+    assert len(runs) == 2 and len(files) > len(changed)
+    for url, parsed, confirmed in files:
+        assert (url, parsed, confirmed) == (url, runs[1] if url in changed else runs[0], runs[1])
+
+
 def test_incremental_crawl_fetches_only_the_edited_article(edited: EditScenario) -> None:
     articles = {(lang, a.path) for lang in ("en", "ru") for a in edited.site.articles(lang)}
     fetched = {(r.host, r.path) for r in edited.second.requests} & articles

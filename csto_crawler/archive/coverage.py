@@ -45,7 +45,9 @@ def coverage_report(reader: ArchiveReader) -> CoverageReport:
         "SELECT e.url, e.lang, e.lastmod, f.error FROM sitemap_entries e LEFT JOIN failures f ON f.url = e.url"
         " WHERE e.url NOT IN (SELECT url FROM articles UNION SELECT url FROM url_aliases)"
         " AND e.url NOT IN (SELECT url FROM fetches WHERE kind = 'other')"
-        " AND e.last_run_id = (SELECT max(last_run_id) FROM sitemap_entries x WHERE x.lang = e.lang)"
+        " AND e.url IN (SELECT s.url FROM sitemap_entries s JOIN sitemap_files f ON f.url = s.sitemap_url"
+        "   WHERE s.last_run_id = f.parsed_run_id"
+        "   AND f.confirmed_run_id = (SELECT max(confirmed_run_id) FROM sitemap_files x WHERE x.lang = f.lang))"
         " ORDER BY e.url"
     )
     report.no_longer_listed = reader.query(

@@ -199,5 +199,22 @@ SCHEMA_V2 = [
     "python:csto_crawler.archive.search:reindex_all",
 ]
 
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2]
+# Step 3: incremental runs that do not grow with the archive. A sitemap file whose bytes have not
+# changed since a run that finished is not parsed again; its entries still count as listed.
+SCHEMA_V3 = [
+    """CREATE TABLE sitemap_files (
+        url TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        entry_count INTEGER NOT NULL,
+        parsed_at TEXT NOT NULL,
+        parsed_run_id INTEGER,
+        confirmed_run_id INTEGER
+    )""",
+    "ALTER TABLE sitemap_entries ADD COLUMN sitemap_url TEXT",
+    # Entries that dropped out of a file (last_run_id older than the file's last parse) by range scan.
+    "CREATE INDEX ix_sitemap_entries_file ON sitemap_entries(sitemap_url, last_run_id)",
+]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 SCHEMA_VERSION = len(MIGRATIONS)

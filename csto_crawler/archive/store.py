@@ -293,11 +293,11 @@ class ArchiveWriter:
             index_article(self.db, aid, item.title, item.body_text, replace=outcome is not SaveOutcome.NEW)
         for alias in {*item.aliases, *([item.requested_url] if item.requested_url else [])} - {item.url}:
             self._put_alias(alias, aid, now)
+        # The <lastmod> the sitemaps last showed (a file read later in this run corrects it).
         self._exec(
             "UPDATE articles SET sitemap_lastmod = s.lastmod FROM sitemap_entries s"
-            " WHERE articles.id = :aid AND s.url = articles.url AND s.last_run_id = :run",
+            " WHERE articles.id = :aid AND s.url = articles.url",
             aid=aid,
-            run=run_id,
         )
         self._clear_failure(item.url)
         if item.requested_url:
@@ -462,22 +462,26 @@ class ArchiveWriter:
         self._event(aid, "gone", at, run_id, reason)
 
     def mark_absent_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
-        """Mark gone the live articles of ``lang`` that this run's sitemaps no longer list.
+        """Mark gone the live articles of ``lang`` that a sitemap file read in this run no longer lists.
 
-        Only sections the sitemaps cover count, articles fetched in this run are spared, and
-        nothing is marked when more than ``max_share`` of the language's articles would be.
-        Returns the number marked per section.
+        Only entries of files read in this run count (a file that vanished from the index proves
+        nothing), articles fetched in this run are spared, and nothing is marked when more than
+        ``max_share`` of the language's articles would be. The entries that dropped out are found
+        through an index, so the cost does not grow with the archive. Returns the number marked per
+        section.
         """
         with self.db:
             absent = self._all(
-                "SELECT a.id, a.section FROM articles a WHERE a.lang = :lang AND a.gone_at IS NULL"
-                " AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
-                " AND a.section IN (SELECT DISTINCT ar.section FROM sitemap_entries s"
-                "   JOIN articles ar ON ar.url = s.url WHERE s.lang = :lang AND s.last_run_id = :run)"
-                " AND NOT EXISTS (SELECT 1 FROM sitemap_entries s WHERE s.url = a.url AND s.last_run_id = :run)",
+                "SELECT a.id, a.section FROM sitemap_files f"
+                " JOIN sitemap_entries s ON s.sitemap_url = f.url AND s.last_run_id < f.parsed_run_id"
+                " JOIN articles a ON a.url = s.url"
+                " WHERE f.lang = :lang AND f.confirmed_run_id = :run AND a.gone_at IS NULL"
+                " AND (a.last_run_id IS NULL OR a.last_run_id != :run)",
                 lang=lang,
                 run=run_id,
             )
+            if not absent:
+                return {}
             alive = self._one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
             total = int(alive["n"]) if alive else 0
             if absent and len(absent) > max_share * total:
@@ -561,9 +565,30 @@ class ArchiveWriter:
 
     def _save_sitemap(self, item: SitemapItem, run_id: int) -> WriteResult:
         self._put_fetch(item.fetch, run_id)
+        self._clear_failure(item.fetch.url)
+        if item.is_index:
+            return WriteResult("sitemap", item.lang, None, "fetched")
+        if item.unchanged:
+            self._exec(
+                "UPDATE sitemap_files SET confirmed_run_id = :run WHERE url = :url", run=run_id, url=item.fetch.url
+            )
+            return WriteResult("sitemap", item.lang, None, "unchanged")
         now = to_utc_iso(item.fetch.fetched_at)
+        self._exec(
+            "INSERT INTO sitemap_files (url, lang, sha256, entry_count, parsed_at, parsed_run_id, confirmed_run_id)"
+            " VALUES (:url, :lang, :sha, :count, :now, :run, :run) ON CONFLICT (url) DO UPDATE SET"
+            " lang = excluded.lang, sha256 = excluded.sha256, entry_count = excluded.entry_count,"
+            " parsed_at = excluded.parsed_at, parsed_run_id = excluded.parsed_run_id,"
+            " confirmed_run_id = excluded.confirmed_run_id",
+            url=item.fetch.url,
+            lang=item.lang,
+            sha=hashlib.sha256(item.fetch.body).hexdigest(),
+            count=len(item.entries),
+            now=now,
+            run=run_id,
+        )
         rows = [
-            {"url": url, "lastmod": lastmod, "lang": item.lang, "now": now, "run": run_id}
+            {"url": url, "lastmod": lastmod, "lang": item.lang, "now": now, "run": run_id, "file": item.fetch.url}
             for url, lastmod in item.entries.items()
         ]
         # Only for articles fetched in this run: sitemap_lastmod is the value at our last fetch.
@@ -571,13 +596,12 @@ class ArchiveWriter:
         # when this one is stopped before refetching it (plan.lastmod_moved would see no change).
         self._exec_many("UPDATE articles SET sitemap_lastmod = :lastmod WHERE url = :url AND last_run_id = :run", rows)
         self._exec_many(
-            "INSERT INTO sitemap_entries (url, lang, lastmod, first_seen_at, last_seen_at, last_run_id)"
-            " VALUES (:url, :lang, :lastmod, :now, :now, :run)"
+            "INSERT INTO sitemap_entries (url, lang, lastmod, first_seen_at, last_seen_at, last_run_id, sitemap_url)"
+            " VALUES (:url, :lang, :lastmod, :now, :now, :run, :file)"
             " ON CONFLICT (url) DO UPDATE SET lastmod = excluded.lastmod, last_seen_at = excluded.last_seen_at,"
-            " last_run_id = excluded.last_run_id",
+            " last_run_id = excluded.last_run_id, sitemap_url = excluded.sitemap_url",
             rows,
         )
-        self._clear_failure(item.fetch.url)
         return WriteResult("sitemap", item.lang, None, "fetched")
 
     def _record_failure(

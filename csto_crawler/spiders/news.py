@@ -9,6 +9,7 @@ reason (plan.refetch_reason): a changed title or sitemap <lastmod>, an earlier f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -99,6 +100,7 @@ class NewsSpider(Spider):
 
     def on_closed(self) -> None:
         self.extractor.close()
+        self.state.close()
 
     def configure(self, settings: BaseSettings) -> None:
         """Read the CSTO_* settings (kept apart from from_crawler so tests can configure directly)."""
@@ -142,7 +144,7 @@ class NewsSpider(Spider):
     # --- start ---------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        logger.info("Crawl mode: %s (%d articles already archived)", self.run_mode, len(self.state.articles))
+        logger.info("Crawl mode: %s (%d articles already archived)", self.run_mode, self.state.article_count())
         for request in self.retry_requests():
             yield request
         for lang in self.langs:
@@ -173,11 +175,11 @@ class NewsSpider(Spider):
 
     def recheck_requests(self) -> Iterator[Request]:
         """Articles young enough to still be edited, with conditional headers."""
-        if self.full:
+        if self.full or self.recheck_days <= 0:
             return
-        for url, known in self.state.articles.items():
-            candidate = known.lang in self.langs and not known.gone and url not in self.requested
-            if candidate and is_within_recheck_window(known.published, self.today, self.recheck_days):
+        since = self.today - dt.timedelta(days=self.recheck_days)
+        for url, known in self.state.published_since(since, self.langs):
+            if url not in self.requested and is_within_recheck_window(known.published, self.today, self.recheck_days):
                 self.crawler.stats.inc_value("csto/plan/recheck")
                 yield self.article_request(url, known.lang, FetchReason.RECHECK.value)
 
@@ -329,6 +331,13 @@ class NewsSpider(Spider):
         if response.status in (404, 410):
             logger.info("No sitemap at %s (HTTP %d)", response.url, response.status)
             return
+        if self.is_unchanged_sitemap(fetch):
+            # A finished run parsed these very bytes and acted on every entry: nothing is new or
+            # edited here, and the archived entries still count as listed (absence detection).
+            self.crawler.stats.inc_value("csto/sitemap/unchanged")
+            self.sitemap_read.add(lang)
+            yield SitemapItem(lang, {}, fetch, unchanged=True)
+            return
         try:
             document = parse_sitemap(response.body)
         except SitemapError as exc:
@@ -341,21 +350,30 @@ class NewsSpider(Spider):
                 if holds_articles(loc) and self.sites.lang_of(loc) == lang:
                     yield self.sitemap_request(lang, loc)
             return
+        self.sitemap_read.add(lang)
         entries: dict[str, str | None] = {}
         for loc, lastmod in document.entries:
             url = self.article_candidate(loc, lang)
             if url is not None:
                 entries[url] = lastmod
-        self.sitemap_urls.update(entries)
-        self.sitemap_read.add(lang)
         yield SitemapItem(lang, entries, fetch)
         yield from self.changed_in_sitemap(entries, lang)
 
+    def is_unchanged_sitemap(self, fetch: FetchRecord) -> bool:
+        """Bytes a finished run parsed from this URL (only article files are recorded, not indexes)."""
+        recorded = self.state.sitemap_files.get(fetch.url)
+        return not self.full and recorded is not None and recorded == hashlib.sha256(fetch.body).hexdigest()
+
     def changed_in_sitemap(self, entries: dict[str, str | None], lang: str) -> Iterator[Request]:
-        """Known articles whose <lastmod> moved are fetched now; unknown ones wait for the listings."""
+        """Known articles whose <lastmod> moved are fetched now; the others wait for the listings
+        (and, if no listing shows them, for ``on_idle``)."""
+        known_articles = self.state.known_many(url for url in entries if url not in self.requested)
         for url, lastmod in entries.items():
-            known = self.state.known(url)
-            if known is None or url in self.requested or self.full:
+            if url in self.requested:
+                continue
+            known = known_articles.get(url)
+            if known is None or self.full:
+                self.sitemap_urls[url] = lastmod  # fetched in on_idle unless a listing leads to it
                 continue
             reason = refetch_reason(
                 known, full=False, sitemap_lastmod=lastmod, today=self.today, recheck_days=self.recheck_days
@@ -393,7 +411,7 @@ class NewsSpider(Spider):
         if problem is not None or not isinstance(response, TextResponse):
             yield self.not_an_article(url, lang, origin, problem or "not an article page", fetch)
             return
-        listed = self.listed.get(url) or self.state.listed_dates.get(url)
+        listed = self.listed.get(url) or self.state.listed_date(url)
         job = ExtractionJob(response.body, response.url, url, response.encoding, lang, listed)
         extraction = await self.extractor.extract(job)
         if extraction.item is None:
@@ -424,7 +442,7 @@ class NewsSpider(Spider):
             url = attachment.url
             if url in self.requested or not self.sites.is_allowed(url):
                 continue
-            if url in self.state.attachments and not self.full:
+            if not self.full and self.state.has_attachment(url):
                 continue
             yield self.attachment_request(url, item.url, attachment.filename, item.lang)
 
@@ -540,7 +558,7 @@ class NewsSpider(Spider):
             today=self.today,
             recheck_days=self.recheck_days,
         )
-        if lang is None or reason is None or url in self.state.skipped:
+        if lang is None or reason is None or self.state.is_skipped(url):
             return None
         return self.article_request(url, lang, "sitemap")
 
