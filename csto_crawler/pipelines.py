@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
@@ -123,7 +124,7 @@ class ArchivePipeline:
             logger.error("Cannot open the archive: %s", exc)
             raise
         mode = getattr(self.crawler.spider, "run_mode", "full")
-        self.run_id = self.archive.call("begin_run", mode, self.arguments).result()
+        self.run_id = self.archive.call("begin_run", mode, self.arguments, os.getpid()).result()
         self.crawler.stats.set_value("csto/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.path, self.run_id)
 

@@ -63,6 +63,10 @@ def _serve(connection: Connection) -> None:
             connection.send(outcome)
         except (BrokenPipeError, OSError):
             return
+        except Exception as exc:  # noqa: BLE001  the answer cannot be pickled: the caller gets why
+            # Connection.send pickles before it writes, so nothing of the bad answer was sent.
+            name = getattr(function, "__name__", repr(function))
+            connection.send((False, RuntimeError(f"{name}: answer could not be sent back: {exc!r}")))
 
 
 class WorkerCall:
@@ -212,8 +216,12 @@ class WorkerProcess:
                 return
             payload = bytes(self._incoming[HEADER.size : HEADER.size + size])
             del self._incoming[: HEADER.size + size]
-            ok, value = pickle.loads(payload)  # noqa: S301  our own worker's answers
-            self._pending.pop(0)._settle(ok, value)
+            call = self._pending.pop(0)  # this frame answers this call, even if it cannot be unpickled
+            try:
+                ok, value = pickle.loads(payload)  # noqa: S301  our own worker's answers
+            except Exception as exc:  # noqa: BLE001  e.g. an exception whose __init__ takes other arguments
+                ok, value = False, exc
+            call._settle(ok, value)
 
     def pump(self) -> None:
         """Make progress without the loop: send what is queued, wait for and read some answers."""

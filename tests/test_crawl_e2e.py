@@ -7,6 +7,7 @@ with plain SQL and compared with the recording's gold.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,12 @@ from csto_crawler.demo import DEMO_CRAWL_SETTINGS, DemoArticle, DemoRequest, Dem
 from csto_crawler.settings import CSTO_SECTIONS
 
 CRAWL_TIMEOUT = 120  # seconds; a crawl of the demo site takes two or three
+# What a crawl extracted for an article (not when: first_seen_at and the like differ between crawls).
+ARTICLE_FIELDS = (
+    "url, lang, section, slug, element_id, title, subtitle, published, published_source, published_tz,"
+    " signature, attachments, images, counterpart_url, content_sha256, version_count"
+)
+BODIES = ("body_text", "body_html")
 
 
 @dataclass
@@ -74,6 +81,16 @@ def connect_read_only(archive: Path) -> closing[sqlite3.Connection]:
     return closing(db)
 
 
+def article_contents(archive: Path) -> dict[str, tuple[object, ...]]:
+    """Each archived article's extracted fields by URL; bodies as sha256 (readable diffs), no timestamps."""
+    with connect_read_only(archive) as db:
+        rows = db.execute(f"SELECT {ARTICLE_FIELDS}, body_text, body_html FROM articles").fetchall()  # noqa: S608
+    return {
+        row["url"]: (*tuple(row)[1:-2], *(hashlib.sha256(row[body].encode()).hexdigest() for body in BODIES))
+        for row in rows
+    }
+
+
 def table_counts(archive: Path) -> dict[str, int]:
     with connect_read_only(archive) as db:
         tables = ("articles", "versions", "blobs", "fetches", "attachments", "crawl_runs")
@@ -82,6 +99,8 @@ def table_counts(archive: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawledDemo]:
+    """Crawls with the default CSTO_WORKER_PROCESSES ("auto"): the demo settings (no delay, no
+    AutoThrottle) run extraction and the archive writer in worker processes on two or more CPUs."""
     archive = tmp_path_factory.mktemp("e2e") / "csto.sqlite"
     with DemoSite() as site:
         first = crawl(site, archive)
@@ -177,6 +196,26 @@ def test_full_recrawl_refetches_everything_and_stores_no_new_version_or_blob(cra
     for table in ("articles", "versions", "blobs", "attachments"):
         assert full[table] == first[table], table  # identical bytes share one blob
     assert full["fetches"] > crawled.second.counts["fetches"]
+
+
+@pytest.fixture(scope="module")
+def crawled_without_workers(crawled: CrawledDemo, tmp_path_factory: pytest.TempPathFactory) -> tuple[Crawl, Path]:
+    """The first crawl again, on the same site (same URLs), into a new archive, all in the crawl's process."""
+    archive = tmp_path_factory.mktemp("e2e-no-workers") / "csto.sqlite"
+    return crawl(crawled.site, archive, "-s", "CSTO_WORKER_PROCESSES=false"), archive
+
+
+def test_crawl_without_worker_processes_archives_the_same_articles(
+    crawled: CrawledDemo, crawled_without_workers: tuple[Crawl, Path]
+) -> None:
+    run, archive = crawled_without_workers
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr
+    expected = article_contents(crawled.archive)
+    assert len(expected) == sum(len(crawled.site.articles(lang)) for lang in ("en", "ru"))
+    assert article_contents(archive) == expected
+    for table in ("articles", "versions", "blobs", "attachments"):
+        assert run.counts[table] == crawled.first.counts[table], table
 
 
 def test_cli_demo_crawls_and_prints_a_summary(tmp_path: Path) -> None:

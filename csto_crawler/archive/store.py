@@ -149,7 +149,8 @@ class ArchiveWriter:
 
     # --- runs ---------------------------------------------------------------------------------
 
-    def begin_run(self, mode: str, arguments: dict[str, Any]) -> int:
+    def begin_run(self, mode: str, arguments: dict[str, Any], pid: int | None = None) -> int:
+        """Record a new run; ``pid`` is the crawl's process (the writer may run in a worker)."""
         with self.db:
             return self._insert(
                 "INSERT INTO crawl_runs (started_at, mode, arguments, crawler_version, host, pid)"
@@ -159,7 +160,7 @@ class ArchiveWriter:
                 args=json.dumps(arguments, ensure_ascii=False, sort_keys=True),
                 version=self.crawler_version,
                 host=socket.gethostname(),
-                pid=os.getpid(),
+                pid=pid or os.getpid(),
             )
 
     def finish_run(self, run_id: int, reason: str, counts: dict[str, Any]) -> None:
