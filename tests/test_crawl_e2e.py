@@ -115,6 +115,12 @@ def test_crawl_exits_zero_every_time(crawled: CrawledDemo) -> None:
         assert "Traceback" not in run.stderr
 
 
+def test_a_clean_crawl_logs_no_warning(crawled: CrawledDemo) -> None:
+    """A warning must mean something to whoever monitors the crawl (the demo site has no faults)."""
+    for run in (crawled.first, crawled.second, crawled.full):
+        assert "WARNING" not in run.stderr and "ERROR" not in run.stderr, run.stderr[-3000:]
+
+
 def test_crawl_archives_every_article_once(crawled: CrawledDemo) -> None:
     with crawled.connect() as db:
         rows = db.execute("SELECT lang, url FROM articles").fetchall()
