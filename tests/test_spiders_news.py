@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
+from archive_items import article_item, gone_notice, write_run
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from csto_crawler.spiders.news import NewsSpider, page_problem
 
@@ -62,3 +67,33 @@ def test_dead_first_listing_page_tries_page_2_once() -> None:
     [request] = news.skip_failed_listing_page("en", "news/news_odkb", 1)
     assert request.url == "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=2"
     assert list(news.skip_failed_listing_page("en", "news/news_odkb", 2)) == []
+
+
+def test_recheck_asks_for_young_live_articles_with_their_validators(tmp_path: Path) -> None:
+    """Articles published inside the recheck window (and only those) are fetched again, with the
+    ETag and Last-Modified the archive kept, so an unchanged page costs a 304."""
+    archive = tmp_path / "csto.sqlite"
+    young = article_item("young", element_id="1", published="2026-02-10")
+    young.fetch.headers.update({"etag": '"v1"', "last-modified": "Tue, 10 Feb 2026 09:00:00 GMT"})
+    old = article_item("old", element_id="2", published="2026-01-01")
+    gone = article_item("removed", element_id="3", published="2026-02-12")
+    write_run(archive, [young, old, gone, gone_notice(gone.url)])
+    settings = {
+        "CSTO_SITES": {"en": "https://en.odkb-csto.org"},
+        "CSTO_SECTIONS": ["news/news_odkb"],
+        "CSTO_ARCHIVE_PATH": str(archive),
+        "CSTO_RECHECK_DAYS": 14,
+    }
+    crawler = get_crawler(NewsSpider, settings)
+    news = NewsSpider.from_crawler(crawler)
+    news.clock = lambda: dt.datetime(2026, 2, 15, 12, tzinfo=dt.UTC)
+    try:
+        [request] = list(news.recheck_requests())
+    finally:
+        news.state.close()
+    assert request.url == young.url
+    assert request.cb_kwargs == {"lang": "en", "origin": "recheck"}
+    assert request.headers.get("If-None-Match") == b'"v1"'
+    assert request.headers.get("If-Modified-Since") == b"Tue, 10 Feb 2026 09:00:00 GMT"
+    listed = news.article_request(old.url, "en", "new")  # other reasons send no validators
+    assert b"If-None-Match" not in listed.headers

@@ -207,8 +207,8 @@ class NewsSpider(Spider):
     def article_request(self, url: str, lang: str, origin: str, priority: int = PRIORITY_ARTICLE) -> Request:
         self.requested.add(url)
         headers = {}
-        known = self.state.known(url)
-        if known is not None and origin == FetchReason.RECHECK.value:
+        known = self.state.known(url) if origin == FetchReason.RECHECK.value else None
+        if known is not None:
             if known.etag:
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
