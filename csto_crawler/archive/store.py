@@ -583,7 +583,7 @@ class ArchiveWriter:
             " confirmed_run_id = excluded.confirmed_run_id",
             url=item.fetch.url,
             lang=item.lang,
-            sha=hashlib.sha256(item.fetch.body).hexdigest(),
+            sha=item.fetch.sha256,
             count=len(item.entries),
             now=now,
             run=run_id,

@@ -9,7 +9,6 @@ reason (plan.refetch_reason): a changed title or sitemap <lastmod>, an earlier f
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -362,7 +361,7 @@ class NewsSpider(Spider):
     def is_unchanged_sitemap(self, fetch: FetchRecord) -> bool:
         """Bytes a finished run parsed from this URL (only article files are recorded, not indexes)."""
         recorded = self.state.sitemap_files.get(fetch.url)
-        return not self.full and recorded is not None and recorded == hashlib.sha256(fetch.body).hexdigest()
+        return not self.full and recorded is not None and recorded == fetch.sha256
 
     def changed_in_sitemap(self, entries: dict[str, str | None], lang: str) -> Iterator[Request]:
         """Known articles whose <lastmod> moved are fetched now; the others wait for the listings
