@@ -1,4 +1,4 @@
-"""Article extraction off the crawl's thread: page objects run in a worker process when CPU is short.
+"""Page extraction off the crawl's thread: page objects run in a worker process when CPU is short.
 
 Scrapy runs everything on one thread. At full speed (politeness off: a local replica, a
 benchmark, a first crawl of a mirror) parsing a 50 KB page costs about as much CPU as Scrapy's own
@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from scrapy.http import HtmlResponse
 
+from .cleaning import clean_article
+from .dates import site_timezone
 from .items import ArticleItem, FetchRecord
 from .pages.article import ArticlePage
 from .pages.health import missing_content_reason
+from .pages.listing import ListedItem, ListingPage
 from .workers import WorkerProcess
 
 # Loaded once in the fork server, so each worker starts without importing them again.
@@ -35,7 +38,8 @@ class Extraction:
 @dataclass(frozen=True)
 class ExtractionJob:
     """What a worker needs: the bytes, the URL that answered (relative links resolve against it),
-    the article's canonical URL, the encoding the crawler settled on, and the listed date."""
+    the article's canonical URL, the encoding the crawler settled on, the listed date, and when
+    the page was fetched (dates after it are implausible)."""
 
     body: bytes
     page_url: str
@@ -43,30 +47,77 @@ class ExtractionJob:
     encoding: str
     lang: str
     listed_date: str | None = None
+    fetched_at: dt.datetime | None = None
 
 
-def extract_article(job: ExtractionJob) -> Extraction:
-    """Run the article page object over raw bytes (in whichever process calls it)."""
+def extract_article(job: ExtractionJob, timezone: str | None = None) -> Extraction:
+    """Run the article page object over raw bytes (in whichever process calls it), then, with a
+    site ``timezone`` and the job's fetch time, the cleaning transforms (dates, boilerplate)."""
     response = HtmlResponse(url=job.page_url, body=job.body, encoding=job.encoding)
     page = ArticlePage(response)
     if not page.is_article():
         return Extraction(None, missing_content_reason(response.text, "article"))
-    placeholder = FetchRecord(job.url, job.url, 200, {}, b"", dt.datetime.min.replace(tzinfo=dt.UTC), "article")
-    return Extraction(page.to_item(job.url, job.lang, placeholder, job.listed_date))
+    fetched_at = job.fetched_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+    placeholder = FetchRecord(job.url, job.url, 200, {}, b"", fetched_at, "article")
+    item = page.to_item(job.url, job.lang, placeholder, job.listed_date)
+    if timezone is not None and job.fetched_at is not None:
+        clean_article(item, site_timezone(timezone), timezone)
+    return Extraction(item)
+
+
+@dataclass(frozen=True)
+class ListingJob:
+    """A listing page's bytes, the URL that answered and the encoding the crawler settled on."""
+
+    body: bytes
+    page_url: str
+    encoding: str
+
+
+@dataclass
+class ListingExtraction:
+    """The listed articles and the pager state of a listing page, or why it is not one."""
+
+    items: list[ListedItem]
+    page_number: int = 1
+    last_page: int = 1
+    problem: str | None = None
+
+
+def extract_listing(job: ListingJob) -> ListingExtraction:
+    """Run the listing page object over raw bytes (in whichever process calls it)."""
+    response = HtmlResponse(url=job.page_url, body=job.body, encoding=job.encoding)
+    page = ListingPage(response)
+    if not page.is_listing():
+        return ListingExtraction([], problem=missing_content_reason(response.text, "listing"))
+    return ListingExtraction(page.items(), page.page_number(), page.last_page())
 
 
 class Extractor:
-    """Runs ``extract_article`` inline, or in worker processes (jobs spread round-robin)."""
+    """Runs ``extract_article`` and ``extract_listing`` inline, or in worker processes (jobs spread
+    round-robin).
 
-    def __init__(self, processes: int) -> None:
+    With a site ``timezone`` the items come back cleaned (``cleaning.clean_article``), so the
+    cleaning pipelines have nothing left to do on the crawl's thread.
+    """
+
+    def __init__(self, processes: int, timezone: str | None = None) -> None:
+        self.timezone = timezone
         self.workers = [WorkerProcess(f"csto-extract-{i}", preload=PRELOAD) for i in range(max(0, processes))]
         self._turn = itertools.cycle(range(len(self.workers))) if self.workers else None
 
     async def extract(self, job: ExtractionJob) -> Extraction:
         if self._turn is None:
-            return extract_article(job)
+            return extract_article(job, self.timezone)
         worker = self.workers[next(self._turn)]
-        result: Extraction = await worker.submit(extract_article, job)
+        result: Extraction = await worker.submit(extract_article, job, self.timezone)
+        return result
+
+    async def listing(self, job: ListingJob) -> ListingExtraction:
+        if self._turn is None:
+            return extract_listing(job)
+        worker = self.workers[next(self._turn)]
+        result: ListingExtraction = await worker.submit(extract_listing, job)
         return result
 
     def close(self) -> None:

@@ -19,10 +19,15 @@ class FetchRecord:
     fetched_at: dt.datetime  # aware, UTC
     kind: str  # article | listing | sitemap | attachment | other
     lang: str | None = None
+    # (body, its sha256): the spider, the snapshot blob and the version row all ask for it.
+    _digest: tuple[bytes, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
+        """sha256 of ``body``, computed once (again only if ``body`` is replaced)."""
+        if self._digest is None or self._digest[0] is not self.body:
+            self._digest = (self.body, hashlib.sha256(self.body).hexdigest())
+        return self._digest[1]
 
 
 @dataclass
@@ -68,6 +73,10 @@ class ArticleItem:
     date_flags: list[str] = field(default_factory=list)  # rejected candidates, with the reason
     body_text: str = ""
     signature: str | None = None
+    # Which cleaning transforms (csto_crawler.cleaning) already ran: the extraction worker runs
+    # them next to the page object, and the pipelines then only report.
+    dates_normalized: bool = False
+    boilerplate_stripped: bool = False
 
 
 @dataclass

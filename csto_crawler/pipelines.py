@@ -18,9 +18,8 @@ from .archive.database import ArchiveError
 from .archive.lock import RunLock
 from .archive.store import WriteResult
 from .archive.writer_process import ArchiveClient
-from .boilerplate import clean_signature, drop_repeated_title, strip_boilerplate
-from .dates import choose_published, site_timezone, utc_now
-from .htmltext import join_paragraphs
+from .cleaning import normalize_dates, strip_item_boilerplate
+from .dates import site_timezone, utc_now
 from .items import ArticleItem
 from .workers import WorkerCall, workers_enabled
 
@@ -28,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 
 class NormalizeDatesPipeline:
-    """Turns an article's date candidates into ``published`` (ISO), its raw string, source and zone."""
+    """Turns an article's date candidates into ``published`` (ISO), its raw string, source and zone,
+    and reports what it found (stats, log). Items the extraction worker already dated are only
+    reported."""
 
     def __init__(self, timezone: str, clock: Callable[..., Any] = utc_now) -> None:
         self.tz = site_timezone(timezone)
@@ -45,19 +46,14 @@ class NormalizeDatesPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        chosen = choose_published([(c.raw, c.source) for c in item.date_candidates], item.fetch.fetched_at, self.tz)
-        item.date_flags = list(chosen.flags)
-        if chosen.value is None:
+        if not item.dates_normalized:
+            normalize_dates(item, self.tz, self.timezone)
+        if item.published is None:
             self._inc("csto/dates/missing")
-            logger.warning("No usable date for %s (%s)", item.url, "; ".join(chosen.flags) or "none shown")
-            return item
-        item.published = chosen.value.iso()
-        item.published_raw = chosen.value.raw
-        item.published_source = chosen.source
-        item.published_tz = self.timezone if chosen.value.has_time else None
-        if chosen.flags:
+            logger.warning("No usable date for %s (%s)", item.url, "; ".join(item.date_flags) or "none shown")
+        elif item.date_flags:
             self._inc("csto/dates/flagged")
-            logger.info("Date notes for %s: %s", item.url, "; ".join(chosen.flags))
+            logger.info("Date notes for %s: %s", item.url, "; ".join(item.date_flags))
         return item
 
     def _inc(self, key: str) -> None:
@@ -66,16 +62,12 @@ class NormalizeDatesPipeline:
 
 
 class StripBoilerplatePipeline:
-    """Removes navigation, attachment lines and signatures from the body; joins clean paragraphs."""
+    """Removes navigation, attachment lines and signatures from the body; joins clean paragraphs
+    (unless the extraction worker already did)."""
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem):
-            return item
-        paragraphs = drop_repeated_title(item.body_paragraphs, item.title)
-        clean = strip_boilerplate(paragraphs)
-        item.body_text = join_paragraphs(clean.paragraphs)
-        signature = clean_signature(item.signature_lines) or clean.signature
-        item.signature = "\n".join(signature) or None
+        if isinstance(item, ArticleItem) and not item.boilerplate_stripped:
+            strip_item_boilerplate(item)
         return item
 
 

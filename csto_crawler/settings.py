@@ -129,11 +129,13 @@ DOWNLOADER_MIDDLEWARES = {
 CONCURRENT_ITEMS = 1
 # Spider middlewares that do nothing for this spider cost time on every response at full speed:
 # requests already stay on the configured hosts (AllowedHostsMiddleware), there is no depth limit,
-# and canonical URLs are short. (RefererMiddleware stays: without it Scrapy's RedirectMiddleware
+# canonical URLs are short, and the spider builds each request's meta afresh (never from
+# response.meta, which MetaCopyDetectionMiddleware watches for). (RefererMiddleware stays: without it Scrapy's RedirectMiddleware
 # warns on every run, and a warning should mean something to whoever monitors the crawl.)
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "csto_crawler.pipelines.NormalizeDatesPipeline": 100,
@@ -142,4 +144,6 @@ ITEM_PIPELINES = {
 }
 
 LOG_LEVEL = "INFO"
+# Skips the per-page DEBUG records Scrapy would build and drop at INFO (csto_crawler/logformatter.py).
+LOG_FORMATTER = "csto_crawler.logformatter.QuietLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -27,6 +27,9 @@ NON_CONTENT_PREFIXES = ("/bitrix/", "/search/", "/auth/", "/personal/", "/upload
 
 # Sites.site_for remembers this many (scheme, netloc) pairs; links to other hosts are few, but bounded.
 MAX_NETLOCS_REMEMBERED = 4096
+# Canonical forms remembered per Sites: an article URL is canonicalised when listed, requested,
+# answered and archived, usually within a few thousand other URLs.
+CANONICAL_CACHE_SIZE = 8192
 
 
 class ForeignUrlError(ValueError):
@@ -80,6 +83,7 @@ class Sites:
         # (scheme, netloc) -> site or None: a crawl meets a handful of netlocs in tens of thousands
         # of URLs, and parsing host and port out of each netloc again was most of site_for's time.
         self._by_netloc: dict[tuple[str, str], Site | None] = {}
+        self._canonical = functools.lru_cache(maxsize=CANONICAL_CACHE_SIZE)(self._canonicalize)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.by_lang.values())
@@ -115,6 +119,9 @@ class Sites:
 
         Raises ForeignUrlError for a URL on another host.
         """
+        return self._canonical(url)
+
+    def _canonicalize(self, url: str) -> str:
         site = self.site_for(url)
         if site is None:
             raise ForeignUrlError(f"not on a configured site: {url}")

@@ -7,14 +7,34 @@ import dataclasses
 from collections.abc import Iterator
 
 import pytest
-from fixture_cases import Case, build_article_item, case_named, case_params, cases
+from fixture_cases import (
+    FETCHED_AT,
+    SITE_TIMEZONE,
+    Case,
+    build_article_item,
+    case_named,
+    case_params,
+    cases,
+    cleaned_article_item,
+)
 from time_limit import fail_after
 
-from csto_crawler.extraction import Extraction, ExtractionJob, Extractor, extract_article
+from csto_crawler.extraction import (
+    Extraction,
+    ExtractionJob,
+    Extractor,
+    ListingExtraction,
+    ListingJob,
+    extract_article,
+    extract_listing,
+)
+from csto_crawler.pages.listing import ListingPage
 from csto_crawler.pipelines import StripBoilerplatePipeline
 
 ARTICLES = case_params("article")
 NON_ARTICLES = case_params("not_article", "listing")
+LISTINGS = case_params("listing")
+NON_LISTINGS = case_params("not_article", "article")
 DEADLINE = 60  # seconds for a test; extracting every fixture page in a worker takes about one
 
 
@@ -42,6 +62,28 @@ def test_extract_article_gives_the_item_the_page_object_gives_inline(case: Case)
     assert extraction.item is not None
     assert extraction.item.fetch.url == case.url  # a placeholder: the spider fills in the real fetch
     assert dataclasses.replace(extraction.item, fetch=expected.fetch) == expected
+
+
+@pytest.mark.parametrize("case", ARTICLES)
+def test_extract_article_with_a_timezone_cleans_as_the_pipelines_do(case: Case) -> None:
+    """In the worker the item is dated and stripped as NormalizeDates + StripBoilerplate would, so
+    the crawl thread only reports; the result is the very item the pipelines make inline."""
+    job = dataclasses.replace(job_for(case), fetched_at=FETCHED_AT)
+    item = extract_article(job, SITE_TIMEZONE).item
+    expected = cleaned_article_item(case, listed_date(case))
+    assert item is not None and item.dates_normalized and item.boilerplate_stripped
+    assert item.body_text == case.expected_text()
+    assert dataclasses.replace(item, fetch=expected.fetch) == expected
+
+
+def test_extract_article_cleans_only_with_a_timezone_and_a_fetch_time() -> None:
+    case = case_named("article", "en-plain-news")
+    with_time = dataclasses.replace(job_for(case), fetched_at=FETCHED_AT)
+    for job, timezone in ((job_for(case), SITE_TIMEZONE), (with_time, None)):
+        item = extract_article(job, timezone).item
+        assert item is not None
+        assert (item.dates_normalized, item.boilerplate_stripped) == (False, False)
+        assert (item.published, item.body_text) == (None, "")
 
 
 def test_extract_article_puts_the_listed_date_among_the_candidates() -> None:
@@ -118,3 +160,37 @@ def test_extractor_in_a_worker_raises_what_inline_raises() -> None:
             extractor.close()
 
     asyncio.run(main())
+
+
+def listing_job_for(case: Case) -> ListingJob:
+    response = case.response()
+    return ListingJob(case.body(), response.url, response.encoding)
+
+
+@pytest.mark.parametrize("case", LISTINGS)
+def test_extract_listing_gives_what_the_listing_page_object_gives(case: Case) -> None:
+    page = ListingPage(case.response())
+    extraction = extract_listing(listing_job_for(case))
+    assert extraction == ListingExtraction(page.items(), page.page_number(), page.last_page())
+    assert extraction.items and extraction.problem is None
+
+
+@pytest.mark.parametrize("case", NON_LISTINGS)
+def test_extract_listing_names_what_is_not_a_listing(case: Case) -> None:
+    assert extract_listing(listing_job_for(case)) == ListingExtraction([], problem="not a listing page")
+
+
+def test_extractor_in_a_worker_reads_listings_as_inline() -> None:
+    jobs = [listing_job_for(case) for case in cases("listing", "article")]
+
+    async def main() -> tuple[list[ListingExtraction], list[ListingExtraction]]:
+        extractor = Extractor(1)
+        try:
+            in_worker = list(await asyncio.gather(*(extractor.listing(job) for job in jobs)))
+        finally:
+            extractor.close()
+        return [await Extractor(0).listing(job) for job in jobs], in_worker
+
+    inline, in_worker = asyncio.run(main())
+    assert in_worker == inline
+    assert sum(r.problem is None for r in inline) == len(cases("listing"))

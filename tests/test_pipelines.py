@@ -119,3 +119,29 @@ def test_strip_boilerplate_pipeline_keeps_a_closing_press_secretary_sentence() -
 def test_strip_boilerplate_pipeline_passes_other_items_through() -> None:
     other = object()
     assert StripBoilerplatePipeline().process_item(other) is other
+
+
+def test_pipelines_only_report_on_an_item_the_extraction_worker_cleaned() -> None:
+    """The worker already set the dates and the body: the pipelines must not redo (or undo) them,
+    but the dates pipeline still counts and logs on the crawl's side."""
+    item = article(
+        date_candidates=candidates(("18.05.2022", "detail")),
+        body_paragraphs=["Go back"],
+        published=None,
+        date_flags=["detail: implausible"],
+        body_text="Cleaned in the worker.",
+        dates_normalized=True,
+        boilerplate_stripped=True,
+    )
+    pipeline = dates_pipeline()
+    item = StripBoilerplatePipeline().process_item(pipeline.process_item(item))
+    assert (item.published, item.date_flags) == (None, ["detail: implausible"])
+    assert item.body_text == "Cleaned in the worker."
+    assert pipeline.stats.get_value("csto/dates/missing") == 1
+
+
+def test_pipelines_clean_a_raw_item_and_mark_it_cleaned() -> None:
+    item = article(date_candidates=candidates(("18.05.2022", "detail")), body_paragraphs=["Body.", "Go back"])
+    item = StripBoilerplatePipeline().process_item(dates_pipeline().process_item(item))
+    assert (item.published, item.body_text) == ("2022-05-18", "Body.")
+    assert item.dates_normalized and item.boilerplate_stripped

@@ -7,6 +7,7 @@ The codec name is stored with each blob so a later codec can coexist with old bl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from backports import zstd
@@ -30,7 +31,16 @@ def encode(data: bytes) -> tuple[str, bytes]:
     """Compress raw bytes; returns (codec, stored bytes)."""
     if len(data) < MIN_COMPRESS_BYTES:
         return CODEC_RAW, data
-    return CODEC_ZSTD, zstd.compress(data, ZSTD_LEVEL)
+    return CODEC_ZSTD, _compressor().compress(data, mode=zstd.ZstdCompressor.FLUSH_FRAME)
+
+
+@functools.cache
+def _compressor() -> zstd.ZstdCompressor:
+    """One compression context per process: zstd.compress() sets up a new one for every page.
+
+    Each call ends its frame (FLUSH_FRAME), so every blob is a complete, independent zstd frame.
+    """
+    return zstd.ZstdCompressor(level=ZSTD_LEVEL)
 
 
 def decode(codec: str, stored: bytes) -> bytes:

@@ -221,8 +221,9 @@ class ArchiveWriter:
 
     # --- fetches and blobs --------------------------------------------------------------------
 
-    def _put_blob(self, data: bytes) -> str:
-        sha = blobs.sha256_hex(data)
+    def _put_blob(self, data: bytes, sha: str | None = None) -> str:
+        """Store ``data`` compressed under its sha256 (``sha`` when the caller already has it)."""
+        sha = sha or blobs.sha256_hex(data)
         codec, stored = blobs.encode(data)
         self._exec(
             "INSERT INTO blobs (sha256, size, codec, data, created_at) VALUES (:sha, :size, :codec, :data, :at)"
@@ -236,7 +237,7 @@ class ArchiveWriter:
         return sha
 
     def _put_fetch(self, fetch: FetchRecord, run_id: int) -> int:
-        sha = self._put_blob(fetch.body)
+        sha = self._put_blob(fetch.body, fetch.sha256)
         headers = {k: v for k, v in fetch.headers.items() if k.lower() in SNAPSHOT_HEADERS}
         return self._insert(
             "INSERT INTO fetches (run_id, url, final_url, kind, lang, status, fetched_at, headers, sha256, size,"

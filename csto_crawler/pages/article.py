@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
-from parsel import Selector
 from scrapy.http import TextResponse
 
 from ..dates import split_leading_date, split_trailing_date
@@ -55,10 +54,49 @@ NON_BODY_CSS = (
     ".share",
     ".print-link",
 )
-# Compiled once: element.cssselect(css) translates the CSS to XPath again on every call, and the
-# body tree is pruned with these on every article page.
-NON_BODY_SELECTORS = tuple(CSSSelector(css, translator="html") for css in NON_BODY_CSS)
-BODY_DATE_SELECTOR = CSSSelector(BODY_DATE_CSS, translator="html")
+
+
+def _compiled(css: str) -> CSSSelector:
+    """Compiled once: parsel (and element.cssselect) translate CSS to XPath again on every call
+    and wrap every result in a new Selector, which was a third of an article page's cost."""
+    return CSSSelector(css, translator="html")
+
+
+DETAIL = _compiled(DETAIL_CSS)
+TITLES = tuple(_compiled(css) for css in TITLE_CSS.split(", "))
+HEAD = _compiled(HEAD_CSS)
+HEAD_DATE = _compiled(HEAD_DATE_CSS.removesuffix("::text"))
+SUBTITLE = _compiled(SUBTITLE_CSS)
+BODIES = tuple(_compiled(css) for css in BODY_CSS)
+# The body containers that hold only body (not the wide fallbacks): links and pictures in them count.
+BODY_LINKS = _compiled(", ".join(f"{css} a" for css in BODY_CSS[:2]))
+BODY_IMAGES = _compiled(", ".join(f"{css} img" for css in BODY_CSS[:2]))
+FILES_LINKS = _compiled(f"{FILES_CSS} a")
+FILES_DATE = _compiled(FILES_DATE_CSS.removesuffix("::text"))
+SIGNATURE = _compiled(SIGNATURE_CSS)
+PICTURE = _compiled(PICTURE_CSS.removesuffix("::attr(src)"))
+LANG_SWITCH = _compiled(LANG_SWITCH_CSS)
+NON_BODY_SELECTORS = tuple(_compiled(css) for css in NON_BODY_CSS)
+BODY_DATE_SELECTOR = _compiled(BODY_DATE_CSS)
+OWN_TEXT = etree.XPath("text()")
+
+
+def _text(nodes: list[etree._Element]) -> str:
+    """All text inside the first node (``css(...)[:1].css("::text")``), whitespace normalised."""
+    return norm_ws(" ".join(nodes[0].itertext())) if nodes else ""
+
+
+def _own_text(nodes: list[etree._Element]) -> str | None:
+    """The first text node directly inside the first node (``css("...::text").get()``)."""
+    for node in nodes:
+        texts = OWN_TEXT(node)
+        if texts:
+            return str(texts[0])
+    return None
+
+
+def _attributes(nodes: list[etree._Element], name: str) -> list[str]:
+    return [value for node in nodes if (value := node.get(name)) is not None]
 
 
 class ArticlePage:
@@ -66,62 +104,63 @@ class ArticlePage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
-        self.sel: Selector = page_selector(response)
-        self._detail = self.sel.css(DETAIL_CSS)
+        self.root: etree._Element = page_selector(response).root
+        self._detail = DETAIL(self.root)
         # The component's own blocks (head line, subtitle, body, files, signature) are looked up
         # inside it: libxml2 tests a class selector against every element, and the component is a
         # small part of a page full of chrome. The whole page when there is not exactly one.
-        self._scope: Selector = self._detail[0] if len(self._detail) == 1 else self.sel
+        self._scope: etree._Element = self._detail[0] if len(self._detail) == 1 else self.root
 
     def is_article(self) -> bool:
         """A detail page has the detail component and a title; listings and static pages do not."""
         return bool(self._detail) and bool(self.title())
 
     def element_id(self) -> str | None:
-        for value in self._detail.xpath("@id").getall():
+        for value in _attributes(self._detail, "id"):
             m = ELEMENT_ID_RE.match(value)
             if m:
                 return m.group(1)
         return None
 
-    def title(self) -> str:
-        """The ``<h1>``; when only the head line exists, it without the appended date."""
-        for css in TITLE_CSS.split(", "):
-            text = norm_ws(" ".join(self.sel.css(css)[:1].css("::text").getall()))
+    @functools.cached_property
+    def _title(self) -> str:
+        for selector in TITLES:
+            text = _text(selector(self.root))
             if text:
                 return text
-        head = norm_ws(" ".join(self._scope.css(HEAD_CSS)[:1].css("::text").getall()))
-        return split_trailing_date(head)[0]
+        return split_trailing_date(_text(HEAD(self._scope)))[0]
+
+    def title(self) -> str:
+        """The ``<h1>``; when only the head line exists, it without the appended date."""
+        return self._title
 
     def subtitle(self) -> str | None:
-        text = norm_ws(" ".join(self._scope.css(SUBTITLE_CSS)[:1].css("::text").getall()))
-        return text or None
+        return _text(SUBTITLE(self._scope)) or None
 
     def date_candidates(self) -> list[DateCandidate]:
         """Dates the page shows, best first: head line, glued to the body, attachments line."""
         found: list[DateCandidate] = []
-        head = self._scope.css(HEAD_DATE_CSS).get()
+        head = _own_text(HEAD_DATE(self._scope))
         if head and head.strip():
             found.append(DateCandidate(head.strip(), "detail"))
         else:
-            head_text = norm_ws(" ".join(self._scope.css(HEAD_CSS)[:1].css("::text").getall()))
-            trailing = split_trailing_date(head_text)[1]
+            trailing = split_trailing_date(_text(HEAD(self._scope)))[1]
             if trailing:
                 found.append(DateCandidate(trailing, "detail"))
         glued = self._glued_date()
         if glued:
             found.append(DateCandidate(glued, "detail_body"))
-        files_date = self._scope.css(FILES_DATE_CSS).get()
+        files_date = _own_text(FILES_DATE(self._scope))
         if files_date and files_date.strip():
             found.append(DateCandidate(files_date.strip(), "attachments"))
         return found
 
     @functools.cached_property
     def _body_element(self) -> etree._Element | None:
-        for css in BODY_CSS:
-            found = self._scope.css(css)
+        for selector in BODIES:
+            found = selector(self._scope)
             if found:
-                return found[0].root
+                return found[0]
         return None
 
     def _glued_date(self) -> str | None:
@@ -169,16 +208,12 @@ class ArticlePage:
         return clean_html(tree)
 
     def signature_lines(self) -> list[str]:
-        lines = []
-        for block in self._scope.css(SIGNATURE_CSS)[:1]:
-            lines = element_paragraphs(block.root)
-        return lines
+        blocks = SIGNATURE(self._scope)
+        return element_paragraphs(blocks[0]) if blocks else []
 
     def attachments(self) -> list[AttachmentLink]:
         """Document links from the attachments line and from the body, in page order, once each."""
-        hrefs = self._scope.css(f"{FILES_CSS} a::attr(href)").getall()
-        for css in BODY_CSS[:2]:
-            hrefs += self._scope.css(f"{css} a::attr(href)").getall()
+        hrefs = _attributes(FILES_LINKS(self._scope), "href") + _attributes(BODY_LINKS(self._scope), "href")
         out: list[AttachmentLink] = []
         seen: set[str] = set()
         for href in hrefs:
@@ -192,9 +227,7 @@ class ArticlePage:
 
     def images(self) -> list[str]:
         """The detail picture and pictures inside the body (template images excluded)."""
-        srcs = self.sel.css(PICTURE_CSS).getall()
-        for css in BODY_CSS[:2]:
-            srcs += self._scope.css(f"{css} img::attr(src)").getall()
+        srcs = _attributes(PICTURE(self.root), "src") + _attributes(BODY_IMAGES(self._scope), "src")
         out: list[str] = []
         for src in srcs:
             src = src.strip()
@@ -207,9 +240,9 @@ class ArticlePage:
 
     def counterpart_url(self) -> str | None:
         """The language switch target when it is an article (not the other site's home page)."""
-        own = self.sel.xpath("/html/@lang").get()
-        for link in self.sel.css(LANG_SWITCH_CSS):
-            href, lang = link.attrib.get("href", ""), link.attrib.get("hreflang", "")
+        own = self.html_lang()
+        for link in LANG_SWITCH(self.root):
+            href, lang = link.get("href", ""), link.get("hreflang", "")
             if not href or (own and lang == own):
                 continue
             url = self.response.urljoin(href)
@@ -218,7 +251,7 @@ class ArticlePage:
         return None
 
     def html_lang(self) -> str | None:
-        return self.sel.xpath("/html/@lang").get()
+        return self.root.get("lang") if self.root.tag == "html" else None
 
     def to_item(self, url: str, lang: str, fetch: FetchRecord, listed_date: str | None = None) -> ArticleItem:
         """All fields as an ArticleItem for the cleaning pipelines.

@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
 from ..dates import utc_now
-from ..extraction import ExtractionJob, Extractor
+from ..extraction import ExtractionJob, Extractor, ListingJob
 from ..items import (
     ArticleItem,
     AttachmentItem,
@@ -39,8 +39,8 @@ from ..items import (
     SitemapItem,
     SkippedPage,
 )
-from ..pages.health import missing_content_reason, truncation
-from ..pages.listing import ListingPage
+from ..pages.health import truncation
+from ..pages.listing import ListedItem
 from ..pages.sitemap import SitemapError, holds_articles, parse_sitemap
 from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_continues
 from ..urls import ForeignUrlError, Sites, is_content_url, listing_url, path_segments
@@ -115,7 +115,7 @@ class NewsSpider(Spider):
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
         self.full: bool = settings.getbool("CSTO_FULL")
         self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
-        self.extractor = Extractor(1 if workers_enabled(settings) else 0)
+        self.extractor = Extractor(1 if workers_enabled(settings) else 0, settings.get("CSTO_SITE_TIMEZONE"))
 
     @property
     def run_mode(self) -> str:
@@ -240,9 +240,9 @@ class NewsSpider(Spider):
 
     # --- listings ------------------------------------------------------------------------------
 
-    def parse_listing(
+    async def parse_listing(
         self, response: Response, lang: str, section: str, page: int
-    ) -> Iterator[Request | ListingPageItem | FetchFailure | SectionWalked | SkippedPage]:
+    ) -> AsyncIterator[Request | ListingPageItem | FetchFailure | SectionWalked | SkippedPage]:
         fetch = self.fetch_record(response, "listing", lang)
         if response.status in (404, 410):
             logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
@@ -251,19 +251,22 @@ class NewsSpider(Spider):
             yield SkippedPage(response.url, lang, f"no such listing (HTTP {response.status})", fetch)
             return
         problem = page_problem(response, "listing")
-        listing = ListingPage(response) if problem is None and isinstance(response, TextResponse) else None
-        if listing is not None and not listing.is_listing():
-            problem, listing = missing_content_reason(listing.response.text, "listing"), None
+        listing = None
+        if problem is None and isinstance(response, TextResponse):
+            listing = await self.extractor.listing(ListingJob(response.body, response.url, response.encoding))
+            if listing.problem is not None:
+                problem, listing = listing.problem, None
         if listing is None:
             self.walk_failed.add((lang, section))
             self.crawler.stats.inc_value("csto/listing/soft_error")
             yield FetchFailure(
                 response.url, lang, "listing", problem or "not a listing page", 1, response.status, fetch
             )
-            yield from self.skip_failed_listing_page(lang, section, page)
+            for next_page in self.skip_failed_listing_page(lang, section, page):
+                yield next_page
             return
-        entries = self.listing_entries(listing)
-        current, last = listing.page_number(), listing.last_page()
+        entries = self.listing_entries(listing.items)
+        current, last = listing.page_number, listing.last_page
         self.last_pages[(lang, section)] = last
         yield ListingPageItem(lang, section, current, last, entries, fetch)
         new_here = 0
@@ -298,9 +301,9 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"csto/plan/{reason.value}")
         return self.article_request(entry.article_url, lang, reason.value)
 
-    def listing_entries(self, listing: ListingPage) -> list[ListingEntry]:
+    def listing_entries(self, items: list[ListedItem]) -> list[ListingEntry]:
         entries = []
-        for item in listing.items():
+        for item in items:
             try:
                 url = self.sites.canonicalize(item.url)
             except ForeignUrlError:
@@ -411,7 +414,7 @@ class NewsSpider(Spider):
             yield self.not_an_article(url, lang, origin, problem or "not an article page", fetch)
             return
         listed = self.listed.get(url) or self.state.listed_date(url)
-        job = ExtractionJob(response.body, response.url, url, response.encoding, lang, listed)
+        job = ExtractionJob(response.body, response.url, url, response.encoding, lang, listed, fetch.fetched_at)
         extraction = await self.extractor.extract(job)
         if extraction.item is None:
             yield self.not_an_article(url, lang, origin, extraction.problem or "not an article page", fetch)
