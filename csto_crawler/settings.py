@@ -39,6 +39,9 @@ CSTO_SITE_TIMEZONE = "Europe/Moscow"
 # "auto" does so when politeness is off (DOWNLOAD_DELAY 0, AutoThrottle off) on a machine with two
 # or more CPUs, where parsing and writing would otherwise halve the crawl's speed; "true"/"false" force it.
 CSTO_WORKER_PROCESSES = "auto"
+# Allocations between collections of Python's youngest GC generation during a crawl (Python's
+# default is 700); 0 leaves the garbage collector alone (csto_crawler/extensions.py).
+CSTO_GC_THRESHOLD = 10_000
 
 # --- where it goes ----------------------------------------------------------------------------
 
@@ -130,8 +133,9 @@ CONCURRENT_ITEMS = 1
 # Spider middlewares that do nothing for this spider cost time on every response at full speed:
 # requests already stay on the configured hosts (AllowedHostsMiddleware), there is no depth limit,
 # canonical URLs are short, and the spider builds each request's meta afresh (never from
-# response.meta, which MetaCopyDetectionMiddleware watches for). (RefererMiddleware stays: without it Scrapy's RedirectMiddleware
-# warns on every run, and a warning should mean something to whoever monitors the crawl.)
+# response.meta, which MetaCopyDetectionMiddleware watches for). (RefererMiddleware stays: without
+# it Scrapy's RedirectMiddleware warns on every run, and a warning should mean something to whoever
+# monitors the crawl.)
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
@@ -146,4 +150,7 @@ ITEM_PIPELINES = {
 LOG_LEVEL = "INFO"
 # Skips the per-page DEBUG records Scrapy would build and drop at INFO (csto_crawler/logformatter.py).
 LOG_FORMATTER = "csto_crawler.logformatter.QuietLogFormatter"
+EXTENSIONS = {
+    "csto_crawler.extensions.GarbageCollectorTuning": 0,
+}
 FEED_EXPORT_ENCODING = "utf-8"
