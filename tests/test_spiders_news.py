@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from archive_items import article_item, gone_notice, write_run
+from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -67,6 +68,55 @@ def test_dead_first_listing_page_tries_page_2_once() -> None:
     [request] = news.skip_failed_listing_page("en", "news/news_odkb", 1)
     assert request.url == "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=2"
     assert list(news.skip_failed_listing_page("en", "news/news_odkb", 2)) == []
+
+
+def answered(news: NewsSpider, page: int, current: int, last: int) -> list[int | str]:
+    """What the full walk does once listing ``page`` was read: the pages it asks for, "walked"."""
+    key = ("en", "news/news_odkb")
+    news.listing_pending[key].discard(page)
+    news.last_pages[key] = max(news.last_pages.get(key, 0), last)
+    out: list[int | str] = []
+    for output in news.walk_all_pages("en", "news/news_odkb", page, current, last):
+        out.append(output.cb_kwargs["page"] if isinstance(output, Request) else "walked")
+    return out
+
+
+def test_full_walk_asks_for_every_page_at_once_and_is_walked_when_all_are_read() -> None:
+    news = spider()
+    news.listing_request("en", "news/news_odkb", 1)
+    assert answered(news, 1, 1, 4) == [2, 3, 4]
+    assert answered(news, 4, 4, 4) == []  # pages may answer in any order
+    assert answered(news, 2, 2, 4) == []
+    assert answered(news, 3, 3, 4) == ["walked"]
+
+
+def test_full_walk_follows_a_pager_that_shows_a_window_of_pages() -> None:
+    news = spider()
+    news.listing_request("en", "news/news_odkb", 1)
+    assert answered(news, 1, 1, 3) == [2, 3]
+    assert answered(news, 3, 3, 5) == [4, 5]
+    assert answered(news, 2, 2, 4) == []  # nothing asked for twice
+    assert answered(news, 5, 5, 5) == []
+    assert answered(news, 4, 4, 5) == ["walked"]
+
+
+def test_full_walk_with_a_failed_page_is_not_walked_and_skips_nothing_twice() -> None:
+    news = spider()
+    news.listing_request("en", "news/news_odkb", 1)
+    assert answered(news, 1, 1, 3) == [2, 3]
+    news.walk_failed.add(("en", "news/news_odkb"))
+    news.listing_pending[("en", "news/news_odkb")].discard(2)
+    assert list(news.skip_failed_listing_page("en", "news/news_odkb", 2)) == []  # page 3 is already asked for
+    assert answered(news, 3, 3, 3) == []
+
+
+def test_page_past_the_end_asks_for_nothing_more() -> None:
+    """Bitrix answers a page number past the end with its last page: the pager's page, not ours."""
+    news = spider()
+    news.listing_request("en", "news/news_odkb", 1)
+    news.listing_request("en", "news/news_odkb", 2)
+    assert answered(news, 2, 1, 1) == []
+    assert answered(news, 1, 1, 1) == ["walked"]
 
 
 def test_recheck_asks_for_young_live_articles_with_their_validators(tmp_path: Path) -> None:

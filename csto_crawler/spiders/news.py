@@ -84,7 +84,9 @@ class NewsSpider(Spider):
         self.sitemap_urls: dict[str, str | None] = {}  # canonical article URL -> <lastmod>
         self.sitemap_failed: set[str] = set()  # languages with a sitemap that could not be read
         self.sitemap_read: set[str] = set()  # languages with at least one article sitemap read
-        self.last_pages: dict[tuple[str, str], int] = {}
+        self.last_pages: dict[tuple[str, str], int] = {}  # the highest last page a pager showed
+        self.listing_requested: dict[tuple[str, str], int] = {}  # highest listing page requested
+        self.listing_pending: dict[tuple[str, str], set[int]] = defaultdict(set)  # requested, unanswered
         self.walk_failed: set[tuple[str, str]] = set()
         self.walked_sections: set[tuple[str, str]] = set()  # (lang, section) listings walked in this run
 
@@ -183,6 +185,9 @@ class NewsSpider(Spider):
                 yield self.article_request(url, known.lang, FetchReason.RECHECK.value)
 
     def listing_request(self, lang: str, section: str, page: int) -> Request:
+        key = (lang, section)
+        self.listing_requested[key] = max(self.listing_requested.get(key, 0), page)
+        self.listing_pending[key].add(page)
         url = listing_url(self.sites.by_lang[lang].base, section, page)
         return Request(
             url,
@@ -244,7 +249,9 @@ class NewsSpider(Spider):
         self, response: Response, lang: str, section: str, page: int
     ) -> AsyncIterator[Request | ListingPageItem | FetchFailure | SectionWalked | SkippedPage]:
         fetch = self.fetch_record(response, "listing", lang)
+        key = (lang, section)
         if response.status in (404, 410):
+            self.listing_pending[key].discard(page)
             logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
             self.crawler.stats.inc_value("csto/listing/missing_section")
             fetch.kind = "other"
@@ -256,8 +263,9 @@ class NewsSpider(Spider):
             listing = await self.extractor.listing(ListingJob(response.body, response.url, response.encoding))
             if listing.problem is not None:
                 problem, listing = listing.problem, None
+        self.listing_pending[key].discard(page)
         if listing is None:
-            self.walk_failed.add((lang, section))
+            self.walk_failed.add(key)
             self.crawler.stats.inc_value("csto/listing/soft_error")
             yield FetchFailure(
                 response.url, lang, "listing", problem or "not a listing page", 1, response.status, fetch
@@ -267,7 +275,7 @@ class NewsSpider(Spider):
             return
         entries = self.listing_entries(listing.items)
         current, last = listing.page_number, listing.last_page
-        self.last_pages[(lang, section)] = last
+        self.last_pages[key] = max(self.last_pages.get(key, 0), last)
         yield ListingPageItem(lang, section, current, last, entries, fetch)
         new_here = 0
         for entry in entries:
@@ -275,14 +283,31 @@ class NewsSpider(Spider):
             request = self.listed_article_request(entry, lang)
             if request is not None:
                 yield request
-        walk_all = self.walks_all_pages(lang, section)
-        if current == page and walk_continues(new_here, walk_all=walk_all, current=current, last=last):
+        if self.walks_all_pages(lang, section):
+            for output in self.walk_all_pages(lang, section, page, current, last):
+                yield output
+        elif current == page and walk_continues(new_here, walk_all=False, current=current, last=last):
             yield self.listing_request(lang, section, current + 1)
-        elif current == page and current >= last and walk_all and (lang, section) not in self.walk_failed:
-            yield SectionWalked(lang, section, last)
         elif current == page and current < last:
             self.crawler.stats.inc_value("csto/listing/stopped_early")
             logger.debug("Stopping %s %s at page %d: nothing new", lang, section, current)
+
+    def walk_all_pages(
+        self, lang: str, section: str, page: int, current: int, last: int
+    ) -> Iterator[Request | SectionWalked]:
+        """A full walk asks for every page the pager shows at once, not one after the other.
+
+        The pages are independent (``?PAGEN_1=N``), and a chain of one listing page per round trip
+        was what fed a fast crawl its articles: the downloader sat mostly idle (benchmarks/README.md).
+        A pager that shows only a window of pages is followed as far as each page shows. The
+        section counts as walked once every page asked for has been read and none failed.
+        """
+        key = (lang, section)
+        if current == page:  # not Bitrix's answer to a page past the end (it serves the last page)
+            for number in range(self.listing_requested.get(key, page) + 1, last + 1):
+                yield self.listing_request(lang, section, number)
+        if not self.listing_pending[key] and key not in self.walk_failed:
+            yield SectionWalked(lang, section, self.last_pages[key])
 
     def listed_article_request(self, entry: ListingEntry, lang: str) -> Request | None:
         if entry.article_url in self.requested:
@@ -322,7 +347,10 @@ class NewsSpider(Spider):
         When the first page dies, no pager has told how many pages there are: page 2 is tried once
         (a section without one answers 404, or Bitrix serves its last page, and the walk ends there).
         """
-        last = self.last_pages.get((lang, section))
+        key = (lang, section)
+        last = self.last_pages.get(key)
+        if page + 1 <= self.listing_requested.get(key, 0):
+            return  # a full walk already asked for it
         if (last is not None and page < last) or (last is None and page == 1):
             yield self.listing_request(lang, section, page + 1)
 
@@ -505,6 +533,7 @@ class NewsSpider(Spider):
             self.sitemap_failed.add(lang)
         if kind == "listing":
             kwargs = request.cb_kwargs
+            self.listing_pending[(kwargs["lang"], kwargs["section"])].discard(kwargs["page"])
             self.walk_failed.add((kwargs["lang"], kwargs["section"]))
             yield from self.skip_failed_listing_page(kwargs["lang"], kwargs["section"], kwargs["page"])
 
