@@ -4,6 +4,9 @@ Our crawl is the real ``csto crawl`` command (``python -m csto_crawler crawl``);
 ``bare_spider.py``. Both write a Scrapy log whose final stats dump gives ``response_received_count``
 and ``elapsed_time_seconds`` (spider opened -> closed), so pages/s has one definition for both.
 Peak RSS and CPU come from ``os.wait4`` on the child (``ru_maxrss`` of that process alone).
+``ProcessTreeCpu`` also samples ``/proc`` for every process the child starts (our worker
+processes come from a fork server that ``wait4`` does not always account for), so the CPU of
+the whole crawl, workers included, is known too.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -60,6 +64,7 @@ class RunResult:
     stats: dict[str, float] = field(default_factory=dict)
     report: str = ""
     server_cpu_s: float = 0.0  # CPU the replica spent meanwhile, when measured
+    tree_cpu_s: float = float("nan")  # the child and every process it started (/proc samples)
 
     @property
     def pages(self) -> int:
@@ -77,6 +82,10 @@ class RunResult:
     def cpu_ms_per_page(self) -> float:
         return 1000 * self.cpu_s / self.pages if self.pages else float("nan")
 
+    @property
+    def tree_cpu_ms_per_page(self) -> float:
+        return 1000 * self.tree_cpu_s / self.pages if self.pages else float("nan")
+
     def summary(self) -> dict[str, Any]:
         """What the results files keep: the measures and a few of Scrapy's stats."""
         return {
@@ -86,7 +95,67 @@ class RunResult:
             "elapsed_s": round(self.elapsed_s, 3),
             "pages_per_s": round(self.pages_per_s, 1),
             "cpu_ms_per_page": round(self.cpu_ms_per_page, 2),
+            "tree_cpu_ms_per_page": round(self.tree_cpu_ms_per_page, 2),
         }
+
+
+class ProcessTreeCpu:
+    """Samples user + system CPU of a process and all its descendants from /proc (Linux).
+
+    Each process's last sample counts, so up to one interval of a process that ends between
+    samples is missed (worker processes live as long as the crawl: a few ms of seconds).
+    """
+
+    INTERVAL_S = 0.05
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.cpu: dict[int, float] = {}
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ProcessTreeCpu:
+        if Path("/proc").is_dir():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    @property
+    def total_s(self) -> float:
+        return round(sum(self.cpu.values()), 3) if self.cpu else float("nan")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.INTERVAL_S):
+            self.sample()
+
+    def sample(self) -> None:
+        parents: dict[int, int] = {}
+        times: dict[int, float] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry.name)] = int(fields[1])
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.tick
+        tree = {self.pid}
+        grown = True
+        while grown:
+            grown = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    grown = True
+        for pid in tree & times.keys():
+            self.cpu[pid] = times[pid]
 
 
 def run_child(label: str, command: Sequence[str], log_file: Path, cwd: Path | None = None) -> RunResult:
@@ -95,7 +164,8 @@ def run_child(label: str, command: Sequence[str], log_file: Path, cwd: Path | No
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen(list(command), stdout=out, stderr=err, cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)
+        with ProcessTreeCpu(process.pid) as tree:
+            _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
@@ -107,6 +177,7 @@ def run_child(label: str, command: Sequence[str], log_file: Path, cwd: Path | No
         max_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
         stats=scrapy_stats(log_file),
         report=next((line for line in stderr.splitlines() if REPORT_RE.match(line)), ""),
+        tree_cpu_s=tree.total_s,
     )
     if process.returncode != 0:
         print(f"warning: {label} exited with {process.returncode}; see {err_path}", file=sys.stderr)
