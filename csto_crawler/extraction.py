@@ -23,9 +23,6 @@ from .pages.health import missing_content_reason
 from .pages.listing import ListedItem, ListingPage
 from .workers import WorkerProcess
 
-# Loaded once in the fork server, so each worker starts without importing them again.
-PRELOAD = ("csto_crawler.extraction",)
-
 
 @dataclass
 class Extraction:
@@ -103,7 +100,7 @@ class Extractor:
 
     def __init__(self, processes: int, timezone: str | None = None) -> None:
         self.timezone = timezone
-        self.workers = [WorkerProcess(f"csto-extract-{i}", preload=PRELOAD) for i in range(max(0, processes))]
+        self.workers = [WorkerProcess(f"csto-extract-{i}") for i in range(max(0, processes))]
         self._turn = itertools.cycle(range(len(self.workers))) if self.workers else None
 
     async def extract(self, job: ExtractionJob) -> Extraction:

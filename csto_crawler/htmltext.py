@@ -110,12 +110,14 @@ KEPT_TAGS = frozenset(
 )
 KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan"})
 
-_WS_RE = re.compile(r"\s+")
-
 
 def norm_ws(text: str) -> str:
-    """Collapse every whitespace run (NBSP included) to one space and trim."""
-    return _WS_RE.sub(" ", text).strip()
+    """Collapse every whitespace run (NBSP included) to one space and trim.
+
+    str.split() and the regular expression ``\\s+`` know the same whitespace (every code point
+    checked); splitting is ~4x faster, and this runs for every text node of every page.
+    """
+    return " ".join(text.split())
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

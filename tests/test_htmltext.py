@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 from lxml import html as lxml_html
 
 from csto_crawler.htmltext import (
@@ -28,6 +31,14 @@ def fragment(markup: str) -> lxml_html.HtmlElement:
 
 def test_norm_ws_collapses_nbsp_tabs_and_newlines() -> None:
     assert norm_ws("\xa0 The\tCSTO\n\n Press\u2009Secretary  ") == "The CSTO Press Secretary"
+
+
+def test_norm_ws_knows_exactly_the_whitespace_of_the_regular_expression() -> None:
+    """norm_ws splits instead of running ``\\s+``: the two must agree on every code point."""
+    regex = re.compile(r"\s+")
+    for code in range(sys.maxunicode + 1):
+        text = f" a{chr(code)}b{chr(code)} "
+        assert norm_ws(text) == regex.sub(" ", text).strip(), hex(code)
 
 
 def test_join_paragraphs_one_blank_line_apart_without_empty_ones() -> None:

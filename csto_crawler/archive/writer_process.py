@@ -17,8 +17,6 @@ from .store import ArchiveWriter
 # The writer's state inside its worker process (one writer per process).
 _writer: ArchiveWriter | None = None
 
-PRELOAD = ("csto_crawler.archive.writer_process",)
-
 
 def _open(path: str) -> None:
     global _writer  # the worker process holds a single writer
@@ -40,7 +38,7 @@ class ArchiveClient:
         if in_process:
             self.writer = ArchiveWriter.open(path)
         else:
-            self.worker = WorkerProcess("csto-writer", preload=PRELOAD)
+            self.worker = WorkerProcess("csto-writer")
             self.worker.submit(_open, str(path)).result()  # an ArchiveError surfaces here
 
     def call(self, method: str, *args: Any) -> WorkerCall:
