@@ -49,11 +49,35 @@ class WorkerDiedError(RuntimeError):
     """The worker process ended while calls were pending."""
 
 
+def _read_exactly(fd: int, size: int) -> bytearray:
+    """``size`` bytes from a blocking descriptor, read straight into one buffer."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        count = os.readv(fd, [view[got:]])
+        if count == 0:
+            raise EOFError("the crawler closed its end")
+        got += count
+    return buffer
+
+
+def _receive(connection: Connection) -> Any:
+    """One message (Connection's framing), read into a buffer of its size.
+
+    Connection.recv asks os.read for all the bytes still missing on every call, so a 5 MB batch
+    arriving 64 KB at a time allocated 5 MB about eighty times: a quarter of the writer's CPU.
+    """
+    fd = connection.fileno()
+    (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size))
+    return pickle.loads(_read_exactly(fd, size))  # noqa: S301  the crawler's own calls
+
+
 def _serve(connection: Connection) -> None:
     """The worker's loop: run each call it receives, send back (ok, value)."""
     while True:
         try:
-            message = connection.recv()
+            message = _receive(connection)
         except (EOFError, OSError):
             return  # the crawler is gone
         if message is None:
