@@ -25,7 +25,7 @@ import pytest
 from scrapy.settings import Settings
 from time_limit import fail_after
 
-from csto_crawler.workers import WorkerCall, WorkerDiedError, WorkerProcess, workers_enabled
+from csto_crawler.workers import WorkerCall, WorkerDiedError, WorkerProcess, _read_exactly, workers_enabled
 
 # Seconds any one test may take; a call that is never answered fails the test instead of hanging pytest.
 DEADLINE = 30
@@ -325,3 +325,24 @@ def test_workers_enabled_is_off_with_the_project_defaults(monkeypatch: pytest.Mo
     assert workers_enabled(settings) is False
     settings.setdict(FULL_SPEED, priority="cmdline")
     assert workers_enabled(settings) is True
+
+
+def test_read_exactly_gathers_a_message_written_in_small_pieces_and_names_a_cut_one() -> None:
+    read_end, write_end = os.pipe()
+    payload = bytes(range(256)) * 4096  # 1 MB, far more than one pipe buffer
+
+    def write_in_pieces() -> None:
+        for start in range(0, len(payload), 1000):
+            os.write(write_end, payload[start : start + 1000])
+        os.write(write_end, b"cut")
+        os.close(write_end)
+
+    writer = threading.Thread(target=write_in_pieces)
+    writer.start()
+    try:
+        assert _read_exactly(read_end, len(payload)) == payload
+        with pytest.raises(EOFError):
+            _read_exactly(read_end, 10)  # only 3 bytes come before the end
+    finally:
+        writer.join()
+        os.close(read_end)
