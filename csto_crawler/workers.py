@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -41,6 +42,8 @@ READ_BUFFER_BYTES = 1 << 18
 WRITEV_MAX = 64
 # Modules the fork server imports once, before it forks any worker (see WorkerProcess).
 FORKSERVER_PRELOAD = ("csto_crawler.archive.writer_process", "csto_crawler.extraction")
+# Allocations between collections of the youngest generation in a worker (Python's default: 700).
+WORKER_GC_THRESHOLD = 10_000
 # Worker processes only help when there is another core to run them.
 MIN_CPUS_FOR_WORKERS = 2
 
@@ -75,6 +78,11 @@ def _receive(connection: Connection) -> Any:
 
 def _serve(connection: Connection) -> None:
     """The worker's loop: run each call it receives, send back (ok, value)."""
+    # What the worker inherits from the fork server (the preloaded modules) never becomes garbage,
+    # and pages form no reference cycles: keep the collector off the former and run it less often
+    # (it took ~5 % of the extraction worker's time, as GarbageCollectorTuning does for the crawl).
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     while True:
         try:
             message = _receive(connection)

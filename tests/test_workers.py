@@ -9,6 +9,7 @@ that.
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import operator
 import os
@@ -25,7 +26,14 @@ import pytest
 from scrapy.settings import Settings
 from time_limit import fail_after
 
-from csto_crawler.workers import WorkerCall, WorkerDiedError, WorkerProcess, _read_exactly, workers_enabled
+from csto_crawler.workers import (
+    WORKER_GC_THRESHOLD,
+    WorkerCall,
+    WorkerDiedError,
+    WorkerProcess,
+    _read_exactly,
+    workers_enabled,
+)
 
 # Seconds any one test may take; a call that is never answered fails the test instead of hanging pytest.
 DEADLINE = 30
@@ -346,3 +354,8 @@ def test_read_exactly_gathers_a_message_written_in_small_pieces_and_names_a_cut_
     finally:
         writer.join()
         os.close(read_end)
+
+
+def test_worker_process_collects_garbage_rarely_and_never_walks_what_it_inherited(worker: WorkerProcess) -> None:
+    assert worker.submit(gc.get_threshold).result()[0] == WORKER_GC_THRESHOLD
+    assert worker.submit(gc.get_freeze_count).result() > 0
