@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -108,6 +109,21 @@ def test_full_walk_with_a_failed_page_is_not_walked_and_skips_nothing_twice() ->
     news.listing_pending[("en", "news/news_odkb")].discard(2)
     assert list(news.skip_failed_listing_page("en", "news/news_odkb", 2)) == []  # page 3 is already asked for
     assert answered(news, 3, 3, 3) == []
+
+
+def test_a_listing_page_gone_mid_walk_leaves_the_section_unwalked() -> None:
+    news = spider()
+    news._set_crawler(get_crawler(NewsSpider))
+    news.listing_request("en", "news/news_odkb", 1)
+    assert answered(news, 1, 1, 3) == [2, 3]
+
+    async def read(page: int, status: int) -> list[object]:
+        url = f"https://en.odkb-csto.org/news/news_odkb/?PAGEN_1={page}"
+        response = HtmlResponse(url, status=status, body=b"", request=Request(url))
+        return [output async for output in news.parse_listing(response, "en", "news/news_odkb", page)]
+
+    assert [type(o).__name__ for o in asyncio.run(read(2, 404))] == ["SkippedPage"]
+    assert answered(news, 3, 3, 3) == []  # every page answered, but page 2 is gone: not walked
 
 
 def test_page_past_the_end_asks_for_nothing_more() -> None:

@@ -252,6 +252,8 @@ class NewsSpider(Spider):
         key = (lang, section)
         if response.status in (404, 410):
             self.listing_pending[key].discard(page)
+            if page > 1:  # the section exists, but a page of it is gone: the walk is not complete
+                self.walk_failed.add(key)
             logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
             self.crawler.stats.inc_value("csto/listing/missing_section")
             fetch.kind = "other"
