@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
 from ..dates import utc_now
-from ..extraction import ExtractionJob, Extractor, ListingJob
+from ..extraction import ExtractionJob, Extractor, ListingExtraction, ListingJob
 from ..items import (
     ArticleItem,
     AttachmentItem,
@@ -251,27 +251,14 @@ class NewsSpider(Spider):
         fetch = self.fetch_record(response, "listing", lang)
         key = (lang, section)
         if response.status in (404, 410):
-            self.listing_pending[key].discard(page)
-            if page > 1:  # the section exists, but a page of it is gone: the walk is not complete
-                self.walk_failed.add(key)
-            logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
-            self.crawler.stats.inc_value("csto/listing/missing_section")
-            fetch.kind = "other"
-            yield SkippedPage(response.url, lang, f"no such listing (HTTP {response.status})", fetch)
+            yield self.missing_listing(response, lang, section, page, fetch)
             return
-        problem = page_problem(response, "listing")
-        listing = None
-        if problem is None and isinstance(response, TextResponse):
-            listing = await self.extractor.listing(ListingJob(response.body, response.url, response.encoding))
-            if listing.problem is not None:
-                problem, listing = listing.problem, None
+        listing, problem = await self.read_listing(response)
         self.listing_pending[key].discard(page)
         if listing is None:
             self.walk_failed.add(key)
             self.crawler.stats.inc_value("csto/listing/soft_error")
-            yield FetchFailure(
-                response.url, lang, "listing", problem or "not a listing page", 1, response.status, fetch
-            )
+            yield FetchFailure(response.url, lang, "listing", problem, 1, response.status, fetch)
             for next_page in self.skip_failed_listing_page(lang, section, page):
                 yield next_page
             return
@@ -293,6 +280,30 @@ class NewsSpider(Spider):
         elif current == page and current < last:
             self.crawler.stats.inc_value("csto/listing/stopped_early")
             logger.debug("Stopping %s %s at page %d: nothing new", lang, section, current)
+
+    def missing_listing(
+        self, response: Response, lang: str, section: str, page: int, fetch: FetchRecord
+    ) -> SkippedPage:
+        """A listing URL that answers 404/410: no such section on this site, or a page of it gone."""
+        key = (lang, section)
+        self.listing_pending[key].discard(page)
+        if page > 1:  # the section exists, but a page of it is gone: the walk is not complete
+            self.walk_failed.add(key)
+        logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
+        self.crawler.stats.inc_value("csto/listing/missing_section")
+        fetch.kind = "other"
+        return SkippedPage(response.url, lang, f"no such listing (HTTP {response.status})", fetch)
+
+    async def read_listing(self, response: Response) -> tuple[ListingExtraction | None, str]:
+        """The listing page object's reading of a 200 answer (in the extraction worker when there is
+        one), or None and why the page cannot be used."""
+        problem = page_problem(response, "listing")
+        if problem is not None or not isinstance(response, TextResponse):
+            return None, problem or "not a listing page"
+        listing = await self.extractor.listing(ListingJob(response.body, response.url, response.encoding))
+        if listing.problem is not None:
+            return None, listing.problem
+        return listing, ""
 
     def walk_all_pages(
         self, lang: str, section: str, page: int, current: int, last: int
