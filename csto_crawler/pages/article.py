@@ -14,14 +14,13 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from scrapy.http import TextResponse
 
 from ..dates import split_leading_date, split_trailing_date
 from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
-from . import page_selector
+from . import compiled_css, page_root
 
 # The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
 DETAIL_CSS = "div.news-detail"
@@ -56,28 +55,22 @@ NON_BODY_CSS = (
 )
 
 
-def _compiled(css: str) -> CSSSelector:
-    """Compiled once: parsel (and element.cssselect) translate CSS to XPath again on every call
-    and wrap every result in a new Selector, which was a third of an article page's cost."""
-    return CSSSelector(css, translator="html")
-
-
-DETAIL = _compiled(DETAIL_CSS)
-TITLES = tuple(_compiled(css) for css in TITLE_CSS.split(", "))
-HEAD = _compiled(HEAD_CSS)
-HEAD_DATE = _compiled(HEAD_DATE_CSS.removesuffix("::text"))
-SUBTITLE = _compiled(SUBTITLE_CSS)
-BODIES = tuple(_compiled(css) for css in BODY_CSS)
+DETAIL = compiled_css(DETAIL_CSS)
+TITLES = tuple(compiled_css(css) for css in TITLE_CSS.split(", "))
+HEAD = compiled_css(HEAD_CSS)
+HEAD_DATE = compiled_css(HEAD_DATE_CSS.removesuffix("::text"))
+SUBTITLE = compiled_css(SUBTITLE_CSS)
+BODIES = tuple(compiled_css(css) for css in BODY_CSS)
 # The body containers that hold only body (not the wide fallbacks): links and pictures in them count.
-BODY_LINKS = _compiled(", ".join(f"{css} a" for css in BODY_CSS[:2]))
-BODY_IMAGES = _compiled(", ".join(f"{css} img" for css in BODY_CSS[:2]))
-FILES_LINKS = _compiled(f"{FILES_CSS} a")
-FILES_DATE = _compiled(FILES_DATE_CSS.removesuffix("::text"))
-SIGNATURE = _compiled(SIGNATURE_CSS)
-PICTURE = _compiled(PICTURE_CSS.removesuffix("::attr(src)"))
-LANG_SWITCH = _compiled(LANG_SWITCH_CSS)
-NON_BODY_SELECTORS = tuple(_compiled(css) for css in NON_BODY_CSS)
-BODY_DATE_SELECTOR = _compiled(BODY_DATE_CSS)
+BODY_LINKS = compiled_css(", ".join(f"{css} a" for css in BODY_CSS[:2]))
+BODY_IMAGES = compiled_css(", ".join(f"{css} img" for css in BODY_CSS[:2]))
+FILES_LINKS = compiled_css(f"{FILES_CSS} a")
+FILES_DATE = compiled_css(FILES_DATE_CSS.removesuffix("::text"))
+SIGNATURE = compiled_css(SIGNATURE_CSS)
+PICTURE = compiled_css(PICTURE_CSS.removesuffix("::attr(src)"))
+LANG_SWITCH = compiled_css(LANG_SWITCH_CSS)
+NON_BODY_SELECTORS = tuple(compiled_css(css) for css in NON_BODY_CSS)
+BODY_DATE_SELECTOR = compiled_css(BODY_DATE_CSS)
 OWN_TEXT = etree.XPath("text()")
 
 
@@ -104,7 +97,7 @@ class ArticlePage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
-        self.root: etree._Element = page_selector(response).root
+        self.root: etree._Element = page_root(response)
         self._detail = DETAIL(self.root)
         # The component's own blocks (head line, subtitle, body, files, signature) are looked up
         # inside it: libxml2 tests a class selector against every element, and the component is a

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from scrapy.http import TextResponse
 
 from ..htmltext import norm_ws
-from . import page_selector
+from . import compiled_css, page_root
 
 LIST_CSS = ".news-list"
 ITEM_CSS = ".news-list .news-item, .news-list p.news-item"
@@ -30,19 +29,13 @@ PAGER_CURRENT_CSS = ".modern-page-navigation .modern-page-current"
 PAGER_LINKS_CSS = ".modern-page-navigation a[href]"
 
 
-def _compiled(css: str) -> CSSSelector:
-    """Compiled once: parsel translates CSS and wraps every result anew on each call, which was
-    most of a listing page's cost (ten items, five lookups each)."""
-    return CSSSelector(css, translator="html")
-
-
-LIST = _compiled(LIST_CSS)
-ITEMS = _compiled(ITEM_CSS)
-ITEM_TITLE_LINK = _compiled(ITEM_TITLE_LINK_CSS)
-ITEM_ANY_LINK = _compiled(ITEM_ANY_LINK_CSS)
-ITEM_DATE = _compiled(ITEM_DATE_CSS)
-PAGER_CURRENT = _compiled(PAGER_CURRENT_CSS)
-PAGER_LINKS = _compiled(PAGER_LINKS_CSS)
+LIST = compiled_css(LIST_CSS)
+ITEMS = compiled_css(ITEM_CSS)
+ITEM_TITLE_LINK = compiled_css(ITEM_TITLE_LINK_CSS)
+ITEM_ANY_LINK = compiled_css(ITEM_ANY_LINK_CSS)
+ITEM_DATE = compiled_css(ITEM_DATE_CSS)
+PAGER_CURRENT = compiled_css(PAGER_CURRENT_CSS)
+PAGER_LINKS = compiled_css(PAGER_LINKS_CSS)
 
 
 @dataclass
@@ -59,7 +52,7 @@ class ListingPage:
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
-        self.root: etree._Element = page_selector(response).root
+        self.root: etree._Element = page_root(response)
 
     def is_listing(self) -> bool:
         return bool(LIST(self.root))
