@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from scrapy.http import HtmlResponse
 
@@ -104,18 +106,17 @@ class Extractor:
         self._turn = itertools.cycle(range(len(self.workers))) if self.workers else None
 
     async def extract(self, job: ExtractionJob) -> Extraction:
-        if self._turn is None:
-            return extract_article(job, self.timezone)
-        worker = self.workers[next(self._turn)]
-        result: Extraction = await worker.submit(extract_article, job, self.timezone)
+        result: Extraction = await self._run(extract_article, job, self.timezone)
         return result
 
     async def listing(self, job: ListingJob) -> ListingExtraction:
-        if self._turn is None:
-            return extract_listing(job)
-        worker = self.workers[next(self._turn)]
-        result: ListingExtraction = await worker.submit(extract_listing, job)
+        result: ListingExtraction = await self._run(extract_listing, job)
         return result
+
+    async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
+        if self._turn is None:
+            return function(*args)
+        return await self.workers[next(self._turn)].submit(function, *args)
 
     def close(self) -> None:
         for worker in self.workers:
