@@ -254,9 +254,8 @@ class NewsSpider(Spider):
             yield self.missing_listing(response, lang, section, page, fetch)
             return
         listing, problem = await self.read_listing(response)
-        self.listing_pending[key].discard(page)
+        self.listing_answered(lang, section, page, failed=listing is None)
         if listing is None:
-            self.walk_failed.add(key)
             self.crawler.stats.inc_value("csto/listing/soft_error")
             yield FetchFailure(response.url, lang, "listing", problem, 1, response.status, fetch)
             for next_page in self.skip_failed_listing_page(lang, section, page):
@@ -285,10 +284,8 @@ class NewsSpider(Spider):
         self, response: Response, lang: str, section: str, page: int, fetch: FetchRecord
     ) -> SkippedPage:
         """A listing URL that answers 404/410: no such section on this site, or a page of it gone."""
-        key = (lang, section)
-        self.listing_pending[key].discard(page)
-        if page > 1:  # the section exists, but a page of it is gone: the walk is not complete
-            self.walk_failed.add(key)
+        # Page 1: no such section here. A later page: the section exists, but a page of it is gone.
+        self.listing_answered(lang, section, page, failed=page > 1)
         logger.info("No listing %s on the %s site (HTTP %d)", section, lang, response.status)
         self.crawler.stats.inc_value("csto/listing/missing_section")
         fetch.kind = "other"
@@ -304,6 +301,12 @@ class NewsSpider(Spider):
         if listing.problem is not None:
             return None, listing.problem
         return listing, ""
+
+    def listing_answered(self, lang: str, section: str, page: int, failed: bool) -> None:
+        """A listing page asked for has been answered; a failed one leaves its walk incomplete."""
+        self.listing_pending[(lang, section)].discard(page)
+        if failed:
+            self.walk_failed.add((lang, section))
 
     def walk_all_pages(
         self, lang: str, section: str, page: int, current: int, last: int
@@ -546,8 +549,7 @@ class NewsSpider(Spider):
             self.sitemap_failed.add(lang)
         if kind == "listing":
             kwargs = request.cb_kwargs
-            self.listing_pending[(kwargs["lang"], kwargs["section"])].discard(kwargs["page"])
-            self.walk_failed.add((kwargs["lang"], kwargs["section"]))
+            self.listing_answered(kwargs["lang"], kwargs["section"], kwargs["page"], failed=True)
             yield from self.skip_failed_listing_page(kwargs["lang"], kwargs["section"], kwargs["page"])
 
     # --- idle: articles only the sitemap knows ------------------------------------------------
