@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dataset
 from sqlalchemy import Connection, event
@@ -220,3 +221,9 @@ def dbapi_connection(db: dataset.Database) -> sqlite3.Connection:
     if not isinstance(connection, sqlite3.Connection):
         raise TypeError(f"archive connection is {type(connection).__name__}, not sqlite3")
     return connection
+
+
+def row_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """The rows of a sqlite3 cursor as column -> value dicts (what dataset would have returned)."""
+    names = [column[0] for column in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -10,7 +10,7 @@ from typing import Any
 
 import dataset
 
-from .database import dbapi_connection, open_database
+from .database import dbapi_connection, open_database, row_dicts
 
 # Columns of an article export row, in order; identical for JSONL, CSV and Parquet.
 ARTICLE_COLUMNS = (
@@ -98,9 +98,7 @@ class ArchiveReader:
         row per archived article (archive/state.py; benchmarks/README.md, growth).
         """
         with self.db:
-            cursor = dbapi_connection(self.db).execute(sql, params)
-            names = [column[0] for column in cursor.description or ()]
-            return [dict(zip(names, row, strict=True)) for row in cursor]
+            return row_dicts(dbapi_connection(self.db).execute(sql, params))
 
     def _where(self, flt: ExportFilter, prefix: str) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}

@@ -40,7 +40,7 @@ from ..items import (
 )
 from . import blobs
 from .content import content_fingerprint
-from .database import ArchiveError, dbapi_connection, open_database
+from .database import ArchiveError, dbapi_connection, open_database, row_dicts
 from .search import index_article
 
 logger = logging.getLogger(__name__)
@@ -138,14 +138,11 @@ class ArchiveWriter:
         return row_id
 
     def _one(self, sql: str, **params: Any) -> dict[str, Any] | None:
-        cursor = self._exec(sql, **params)
-        row = cursor.fetchone()
-        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row is not None else None
+        rows = row_dicts(self._exec(sql, **params))
+        return rows[0] if rows else None
 
     def _all(self, sql: str, **params: Any) -> list[dict[str, Any]]:
-        cursor = self._exec(sql, **params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return row_dicts(self._exec(sql, **params))
 
     # --- runs ---------------------------------------------------------------------------------
 
