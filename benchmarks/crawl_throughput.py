@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from measure import CHECKOUT_HELP, SET_HELP, RunResult, csto_crawl_command, median, run_child, save_results
-from replica import DEFAULT_REPLICA, Replica
+from measure import RunResult, add_crawl_options, csto_crawl_command, median, run_child, save_results, script_parser
+from replica import Replica
 
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 0.8
@@ -130,14 +130,9 @@ def measure(options: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py)")
-    parser.add_argument("--scale", type=int, default=1000, help="synthetic articles per language (default 1000)")
+    parser = script_parser(__doc__, scale=1000)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each crawler (default 3)")
-    parser.add_argument("--work", type=Path, help="keep archives and logs here (default: a temporary folder)")
-    parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
-    parser.add_argument("--checkout", type=Path, help=CHECKOUT_HELP)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    add_crawl_options(parser)
     args = parser.parse_args()
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import gc
 import statistics
 import tempfile
@@ -25,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from measure import median, save_results
-from replica import DEFAULT_REPLICA, load_score
+from measure import add_page_options, median, save_results, script_parser
+from replica import load_score
 from saved_pages import SavedPage, ensure_pages, extract_body
 
 TARGET_SPEEDUP = 3.0
@@ -113,13 +112,9 @@ def report(rows: dict[str, Any], n_pages: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py, score.py)")
-    parser.add_argument("--scale", type=int, default=100, help="synthetic articles per language (default 100)")
-    parser.add_argument("--pages", type=int, default=0, help="use at most this many pages (default: all)")
-    parser.add_argument("--pages-dir", type=Path, help="saved pages folder (fetched there when empty)")
+    parser = script_parser(__doc__, scale=100)
+    add_page_options(parser)
     parser.add_argument("--repeats", type=int, default=5, help="timed passes per extractor (default 5)")
-    parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
     args = parser.parse_args()
     f1 = load_score(args.replica).f1
     with tempfile.TemporaryDirectory(prefix="csto-pages-") as tmp:

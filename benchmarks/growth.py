@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from measure import CHECKOUT_HELP, SET_HELP, RunResult, csto_crawl_command, median, parse_sizes, run_child, save_results
+from measure import RunResult, add_crawl_options, csto_crawl_command, median, parse_sizes, run_child, save_results
 from replica import DEFAULT_REPLICA, Replica
 
 RSS_LIMIT_MB = 250
@@ -128,10 +128,8 @@ def main() -> None:
     parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py)")
     parser.add_argument("--sizes", default="1k,5k,20k", help="articles per language, e.g. 1k,5k,20k (default)")
     parser.add_argument("--incremental", type=int, default=3, help="no-change runs per size (default 3)")
-    parser.add_argument("--work", type=Path, help="keep archives and logs here (default: a temporary folder)")
     parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
-    parser.add_argument("--checkout", type=Path, help=CHECKOUT_HELP)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    add_crawl_options(parser)
     args = parser.parse_args()
     sizes = parse_sizes(args.sizes)
     with tempfile.TemporaryDirectory(prefix="csto-growth-") as tmp:

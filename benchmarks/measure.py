@@ -11,6 +11,7 @@ the whole crawl, workers included, is known too.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -25,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from replica import DEFAULT_REPLICA
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Politeness off, as in the issue; the same values go to the bare spider.
@@ -250,3 +253,26 @@ def parse_sizes(text: str) -> list[int]:
         part = part.strip().lower()
         sizes.append(int(float(part[:-1]) * 1000) if part.endswith("k") else int(part))
     return sizes
+
+
+def script_parser(description: str | None, scale: int, save: bool = True) -> argparse.ArgumentParser:
+    """A benchmark script's command line, with what they all take: --replica, --scale (and --save)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py, score.py)")
+    parser.add_argument("--scale", type=int, default=scale, help=f"synthetic articles per language (default {scale})")
+    if save:
+        parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
+    return parser
+
+
+def add_crawl_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the scripts that run ``csto crawl`` itself (crawl_throughput, growth)."""
+    parser.add_argument("--work", type=Path, help="keep archives and logs here (default: a temporary folder)")
+    parser.add_argument("--checkout", type=Path, help=CHECKOUT_HELP)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+
+
+def add_page_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the scripts that replay saved pages (extraction, pipeline_cost)."""
+    parser.add_argument("--pages", type=int, default=0, help="use at most this many pages (default: all)")
+    parser.add_argument("--pages-dir", type=Path, help="saved pages folder (fetched there when empty)")

@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import copy
 import cProfile
 import pstats
@@ -29,8 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from measure import median, save_results
-from replica import DEFAULT_REPLICA
+from measure import add_page_options, median, save_results, script_parser
 from saved_pages import SavedPage, clean_item, ensure_pages, extract_item
 
 from csto_crawler import settings as project_settings
@@ -143,14 +141,10 @@ def report(stages: dict[str, Any], n_pages: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py)")
-    parser.add_argument("--scale", type=int, default=100, help="synthetic articles per language (default 100)")
-    parser.add_argument("--pages", type=int, default=0, help="use at most this many pages (default: all)")
-    parser.add_argument("--pages-dir", type=Path, help="saved pages folder (fetched there when empty)")
+    parser = script_parser(__doc__, scale=100)
+    add_page_options(parser)
     parser.add_argument("--repeats", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--top", type=int, default=12, help="functions listed per stage (default 12)")
-    parser.add_argument("--save", metavar="NAME", help="write benchmarks/results/NAME.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="csto-cost-") as tmp:
         folder = args.pages_dir or Path(tmp) / "pages"

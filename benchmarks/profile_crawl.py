@@ -10,20 +10,17 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from measure import csto_crawl_command
-from replica import DEFAULT_REPLICA, Replica
+from measure import csto_crawl_command, script_parser
+from replica import Replica
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replica", type=Path, default=DEFAULT_REPLICA, help="replica folder (serve.py)")
-    parser.add_argument("--scale", type=int, default=1000, help="synthetic articles per language (default 1000)")
+    parser = script_parser(__doc__, scale=1000, save=False)
     parser.add_argument("-o", "--output", type=Path, required=True, help="report file (.txt or .html)")
     args = parser.parse_args()
     renderer = "html" if args.output.suffix == ".html" else "text"
