@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import fcntl
 import gc
 import itertools
 import logging
@@ -35,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 # multiprocessing.Connection's framing: a 4-byte big-endian signed length, then the pickle.
 HEADER = struct.Struct("!i")
+# What each pipe to and from a worker holds. Linux's default, 64 KB, is about one page: the worker
+# then waited for the busy crawl thread to write the rest of each page, and a tenth of both cores
+# idled in a full-speed crawl. 1 MB (the limit for unprivileged processes) queues about twenty pages.
+PIPE_BYTES = 1 << 20
 # Answers are read into one reusable buffer: os.read(fd, n) allocates n bytes per call, and at
 # 1 MB that allocation cost more than the read itself.
 READ_BUFFER_BYTES = 1 << 18
@@ -76,7 +81,7 @@ def _receive(connection: Connection) -> Any:
     return pickle.loads(_read_exactly(fd, size))  # noqa: S301  the crawler's own calls
 
 
-def _serve(connection: Connection) -> None:
+def _serve(calls: Connection, answers: Connection) -> None:
     """The worker's loop: run each call it receives, send back (ok, value)."""
     # What the worker inherits from the fork server (the preloaded modules) never becomes garbage,
     # and pages form no reference cycles: keep the collector off the former and run it less often
@@ -85,7 +90,7 @@ def _serve(connection: Connection) -> None:
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     while True:
         try:
-            message = _receive(connection)
+            message = _receive(calls)
         except (EOFError, OSError):
             return  # the crawler is gone
         if message is None:
@@ -104,9 +109,19 @@ def _serve(connection: Connection) -> None:
             name = getattr(function, "__name__", repr(function))
             answer = pickle.dumps((False, RuntimeError(f"{name}: answer could not be sent back: {exc!r}")))
         try:
-            connection.send_bytes(answer)
+            answers.send_bytes(answer)
         except (BrokenPipeError, OSError):
             return
+
+
+def _grow_pipe(fd: int) -> None:
+    """Let the pipe hold PIPE_BYTES (Linux; elsewhere, or above the system's limit, it stays as is)."""
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError as exc:  # EPERM above /proc/sys/fs/pipe-max-size: the default size still works
+        logger.debug("Pipe to a worker keeps its default size: %s", exc)
 
 
 class WorkerCall:
@@ -167,13 +182,20 @@ class WorkerProcess:
         # it loads what every kind of worker runs, so no worker imports its modules itself (the
         # archive writer's dataset, SQLAlchemy and Alembic cost ~0.4 s of CPU per crawl).
         context.set_forkserver_preload(sorted({*FORKSERVER_PRELOAD, *preload}))
-        self._connection, child = context.Pipe(duplex=True)
-        self._process = context.Process(target=_serve, args=(child,), name=name, daemon=True)
+        # One pipe each way: a pipe's size can be raised (a socket pair's is capped by net.core.wmem_max).
+        calls_in, self._calls = context.Pipe(duplex=False)
+        self._answers, answers_out = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve, args=(calls_in, answers_out), name=name, daemon=True)
         self._process.start()
-        child.close()
+        calls_in.close()
+        answers_out.close()
         self.name = name
-        self._fd = self._connection.fileno()
+        self._fd = self._answers.fileno()  # answers are read from here
+        self._out_fd = self._calls.fileno()  # calls are written here
         os.set_blocking(self._fd, False)
+        os.set_blocking(self._out_fd, False)
+        _grow_pipe(self._out_fd)
+        _grow_pipe(self._fd)
         self._outgoing: collections.deque[memoryview] = collections.deque()  # frames not yet fully sent
         self._incoming = bytearray()
         self._read_buffer = bytearray(READ_BUFFER_BYTES)
@@ -216,7 +238,7 @@ class WorkerProcess:
     def _write_some(self) -> None:
         while self._outgoing:
             try:
-                sent = os.writev(self._fd, list(itertools.islice(self._outgoing, WRITEV_MAX)))
+                sent = os.writev(self._out_fd, list(itertools.islice(self._outgoing, WRITEV_MAX)))
             except BlockingIOError:
                 break
             except OSError as exc:
@@ -232,10 +254,10 @@ class WorkerProcess:
                     sent = 0
         want = bool(self._outgoing) and self._loop is not None
         if want and not self._writing and self._loop is not None:
-            self._loop.add_writer(self._fd, self._write_some)
+            self._loop.add_writer(self._out_fd, self._write_some)
             self._writing = True
         elif not want and self._writing and self._loop is not None:
-            self._loop.remove_writer(self._fd)
+            self._loop.remove_writer(self._out_fd)
             self._writing = False
 
     def _read_some(self) -> None:
@@ -273,8 +295,9 @@ class WorkerProcess:
             self._fail_pending()
             return
         with selectors.DefaultSelector() as selector:
-            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if self._outgoing else 0)
-            selector.register(self._fd, events)
+            selector.register(self._fd, selectors.EVENT_READ)
+            if self._outgoing:
+                selector.register(self._out_fd, selectors.EVENT_WRITE)
             for _, mask in selector.select(timeout=1.0):
                 if mask & selectors.EVENT_WRITE:
                     self._write_some()
@@ -289,7 +312,7 @@ class WorkerProcess:
             if self._loop is not None and not self._loop.is_closed():
                 self._loop.remove_reader(self._fd)
                 if self._writing:
-                    self._loop.remove_writer(self._fd)
+                    self._loop.remove_writer(self._out_fd)
                     self._writing = False
         self._fail_pending()
 
@@ -309,13 +332,19 @@ class WorkerProcess:
         if self._loop is not None and not self._loop.is_closed() and self._dead is None:
             self._loop.remove_reader(self._fd)
             if self._writing:
-                self._loop.remove_writer(self._fd)
+                self._loop.remove_writer(self._out_fd)
         self._process.join(timeout)
         if self._process.is_alive():
             logger.warning("Worker %s did not stop in %.0fs; terminating it", self.name, timeout)
             self._process.terminate()
             self._process.join(5)
-        self._connection.close()
+        self._calls.close()
+        self._answers.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` ran (the pipes to the worker are closed)."""
+        return self._calls.closed
 
 
 def workers_enabled(settings: BaseSettings) -> bool:

@@ -9,17 +9,18 @@ that.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import gc
 import math
 import operator
 import os
 import random
 import signal
-import socket
 import threading
 import time
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from scrapy.settings import Settings
 from time_limit import fail_after
 
 from csto_crawler.workers import (
+    PIPE_BYTES,
     WORKER_GC_THRESHOLD,
     WorkerCall,
     WorkerDiedError,
@@ -37,10 +39,10 @@ from csto_crawler.workers import (
 
 # Seconds any one test may take; a call that is never answered fails the test instead of hanging pytest.
 DEADLINE = 30
-# Answer sizes mixing tiny frames with frames many times the socket buffer (about 200 KB on Linux), so
+# Answer sizes mixing tiny frames with frames bigger than the pipe (1 MB, 64 KB where it cannot grow), so
 # answers arrive split across reads and several in one read.
 SIZES = [1, 700_000, 3, 2_500_000, 0, 64_000, 1_200_000, 5, 300_000, 2]
-BIG = 6_000_000  # bytes; far more than a socket buffer holds
+BIG = 6_000_000  # bytes; far more than a pipe holds
 
 
 class UnrebuildableError(Exception):
@@ -65,7 +67,7 @@ def time_limit() -> Iterator[None]:
 def worker() -> Iterator[WorkerProcess]:
     process = WorkerProcess("csto-test-worker")
     yield process
-    if not process._connection.closed:  # not closed by the test (or it failed first): do not wait on its calls
+    if not process.closed:  # not closed by the test (or it failed first): do not wait on its calls
         process._process.kill()
         process.close()
 
@@ -74,9 +76,8 @@ def random_bytes(size: int, seed: int) -> bytes:
     return random.Random(seed).randbytes(size)  # noqa: S311 - reproducible test data, not secrets
 
 
-def socket_buffer(worker: WorkerProcess) -> int:
-    with socket.socket(fileno=os.dup(worker._connection.fileno())) as sock:
-        return max(sock.getsockopt(socket.SOL_SOCKET, option) for option in (socket.SO_SNDBUF, socket.SO_RCVBUF))
+def pipe_size(worker: WorkerProcess) -> int:
+    return fcntl.fcntl(worker._out_fd, fcntl.F_GETPIPE_SZ)
 
 
 def submit_sized(worker: WorkerProcess) -> list[WorkerCall]:
@@ -205,9 +206,9 @@ def test_worker_call_whose_answer_cannot_be_pickled_fails_alone_and_the_worker_l
 # --- payloads larger than the pipe -------------------------------------------------------------
 
 
-def test_worker_process_round_trips_payloads_bigger_than_the_socket_buffer(worker: WorkerProcess) -> None:
+def test_worker_process_round_trips_payloads_bigger_than_the_pipe(worker: WorkerProcess) -> None:
     first, second = random_bytes(BIG, seed=1), random_bytes(BIG + 12_345, seed=2)
-    assert len(first) > 10 * socket_buffer(worker)
+    assert len(first) > 5 * pipe_size(worker)
     calls = [
         worker.submit(bytes, first),  # several MB each way
         worker.submit(zlib.crc32, second),  # several MB out, a small answer back
@@ -228,6 +229,21 @@ def test_worker_process_round_trips_big_payloads_through_the_loop(worker: Worker
         return [await call for call in calls]
 
     assert asyncio.run(main()) == payloads
+
+
+def test_worker_process_pipes_hold_many_pages_where_the_system_allows() -> None:
+    """A busy crawl thread must not leave the worker waiting for the rest of a page (64 KB pipes did)."""
+    limit = Path("/proc/sys/fs/pipe-max-size")
+    if not hasattr(fcntl, "F_GETPIPE_SZ") or not limit.exists():
+        pytest.skip("pipe sizes are a Linux setting")
+    worker = WorkerProcess("csto-test-pipes")
+    try:
+        expected = min(PIPE_BYTES, int(limit.read_text()))
+        assert fcntl.fcntl(worker._out_fd, fcntl.F_GETPIPE_SZ) >= expected
+        assert fcntl.fcntl(worker._fd, fcntl.F_GETPIPE_SZ) >= expected
+        assert worker.submit(operator.add, 1, 2).result() == 3
+    finally:
+        worker.close()
 
 
 # --- a dead worker, close ----------------------------------------------------------------------
@@ -264,7 +280,7 @@ def test_worker_process_killed_fails_awaited_calls(worker: WorkerProcess) -> Non
 def test_worker_process_exits_by_itself_when_the_crawler_is_gone(worker: WorkerProcess) -> None:
     """A crawler killed by SIGKILL only leaves its end of the pipe closed: the worker must not linger."""
     worker.submit(time.sleep, 0.2)  # a small frame, sent whole: the worker is busy with it
-    worker._connection.close()  # ...when the crawler vanishes; it finishes, fails to answer, and stops
+    worker._calls.close()  # ...when the crawler vanishes; it finishes, fails to answer, and stops
     worker._process.join(DEADLINE)
     assert worker._process.exitcode == 0
 
