@@ -110,3 +110,32 @@ def test_listing_page_last_page_reads_pager_links() -> None:
     )
     page = ListingPage(html_response("http://127.0.0.1:8801/news/?PAGEN_1=2", markup))
     assert (page.page_number(), page.last_page()) == (2, 40)
+
+
+def test_listing_page_with_a_pager_above_and_below_and_two_lists_reads_them_all() -> None:
+    """Bitrix can show the pager above and below the list; parts are then looked up on the whole page."""
+    pager = (
+        '<div class="modern-page-navigation"><a href="/news/">1</a> <span class="modern-page-current">2</span> '
+        '<a href="/news/?PAGEN_1={last}">{last}</a></div>'
+    )
+    markup = (
+        pager.format(last=7)
+        + '<div class="news-list"><div class="news-item"><a href="/news/a/">A</a></div></div>'
+        + '<div class="news-list"><div class="news-item"><a href="/news/b/">B</a></div></div>'
+        + pager.format(last=9)
+    )
+    page = ListingPage(html_response("http://127.0.0.1:8801/news/?PAGEN_1=2", markup))
+    assert [(i.url, i.position) for i in page.items()] == [
+        ("http://127.0.0.1:8801/news/a/", 1),
+        ("http://127.0.0.1:8801/news/b/", 2),
+    ]
+    assert (page.page_number(), page.last_page()) == (2, 9)
+
+
+def test_listing_page_links_resolve_against_the_pages_base_element() -> None:
+    markup = (
+        '<head><base href="http://127.0.0.1:8801/archive/"></head>'
+        '<div class="news-list"><div class="news-item"><a href="x/">X</a></div></div>'
+    )
+    page = ListingPage(html_response("http://127.0.0.1:8801/news/", markup))
+    assert [i.url for i in page.items()] == ["http://127.0.0.1:8801/archive/x/"]

@@ -7,12 +7,14 @@ an out-of-range ``PAGEN_1`` shows the last page again, so the pager, not the URL
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 
 from ..htmltext import norm_ws
 from . import compiled_css, page_root
@@ -30,6 +32,7 @@ PAGER_LINKS_CSS = ".modern-page-navigation a[href]"
 
 
 LIST = compiled_css(LIST_CSS)
+PAGER = compiled_css(PAGER_CSS)
 ITEMS = compiled_css(ITEM_CSS)
 ITEM_TITLE_LINK = compiled_css(ITEM_TITLE_LINK_CSS)
 ITEM_ANY_LINK = compiled_css(ITEM_ANY_LINK_CSS)
@@ -53,13 +56,27 @@ class ListingPage:
     def __init__(self, response: TextResponse) -> None:
         self.response = response
         self.root: etree._Element = page_root(response)
+        self._base_url = get_base_url(response)
+        self._lists = LIST(self.root)
+
+    def _within(self, blocks: list[etree._Element]) -> etree._Element:
+        """Where to look for a block's parts: inside the block when the page has exactly one.
+
+        libxml2 tests a class selector against every element of the page (the menus, the
+        sidebar); the items and the pager are small parts of it. The selectors still name the
+        block, so inside it they find what they find on the whole page.
+        """
+        return blocks[0] if len(blocks) == 1 else self.root
+
+    def _url(self, href: str) -> str:
+        return urljoin(self._base_url, href)  # response.urljoin, without looking the base up per link
 
     def is_listing(self) -> bool:
-        return bool(LIST(self.root))
+        return bool(self._lists)
 
     def items(self) -> list[ListedItem]:
         out: list[ListedItem] = []
-        for position, node in enumerate(ITEMS(self.root), start=1):
+        for position, node in enumerate(ITEMS(self._within(self._lists)), start=1):
             links = ITEM_TITLE_LINK(node) or ITEM_ANY_LINK(node)
             href = links[0].get("href") if links else None
             if not href:
@@ -68,19 +85,25 @@ class ListingPage:
             dates = ITEM_DATE(node)
             date = norm_ws(" ".join(dates[0].itertext())) if dates else ""
             m = ITEM_ID_RE.match(node.get("id", ""))
-            out.append(
-                ListedItem(self.response.urljoin(href), title, date or None, position, m.group(1) if m else None)
-            )
+            out.append(ListedItem(self._url(href), title, date or None, position, m.group(1) if m else None))
         return out
 
+    @functools.cached_property
+    def _pager(self) -> etree._Element:
+        return self._within(PAGER(self.root))
+
     def _page_numbers(self) -> list[int]:
-        return [_pagen(self.response.urljoin(link.get("href", ""))) for link in PAGER_LINKS(self.root)]
+        return [_pagen(self._url(link.get("href", ""))) for link in PAGER_LINKS(self._pager)]
+
+    @functools.cached_property
+    def _page_number(self) -> int:
+        current = PAGER_CURRENT(self._pager)
+        text = "".join(current[0].itertext()).strip() if current else ""
+        return int(text) if text.isdigit() else 1
 
     def page_number(self) -> int:
         """The page the pager marks as current (1 when there is no pager)."""
-        current = PAGER_CURRENT(self.root)
-        text = "".join(current[0].itertext()).strip() if current else ""
-        return int(text) if text.isdigit() else 1
+        return self._page_number
 
     def last_page(self) -> int:
         """The highest page number the pager links to (or the current page if higher)."""
