@@ -23,7 +23,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..archive.state import CrawlState, load_crawl_state
+from ..archive.state import CrawlState, KnownArticle, load_crawl_state
 from ..dates import utc_now
 from ..extraction import ExtractionJob, Extractor, ListingExtraction, ListingJob
 from ..items import (
@@ -266,9 +266,11 @@ class NewsSpider(Spider):
         self.last_pages[key] = max(self.last_pages.get(key, 0), last)
         yield ListingPageItem(lang, section, current, last, entries, fetch)
         new_here = 0
+        known = self.state.known_many(entry.article_url for entry in entries)  # one query per page
         for entry in entries:
-            new_here += self.state.known(entry.article_url) is None
-            request = self.listed_article_request(entry, lang)
+            archived = known.get(entry.article_url)
+            new_here += archived is None
+            request = self.listed_article_request(entry, lang, archived)
             if request is not None:
                 yield request
         if self.walks_all_pages(lang, section):
@@ -325,11 +327,12 @@ class NewsSpider(Spider):
         if not self.listing_pending[key] and key not in self.walk_failed:
             yield SectionWalked(lang, section, self.last_pages[key])
 
-    def listed_article_request(self, entry: ListingEntry, lang: str) -> Request | None:
+    def listed_article_request(self, entry: ListingEntry, lang: str, archived: KnownArticle | None) -> Request | None:
+        """The request for a listed article (``archived``: what the archive holds of it), if it needs one."""
         if entry.article_url in self.requested:
             return None
         reason = refetch_reason(
-            self.state.known(entry.article_url),
+            archived,
             full=self.full,
             failed_before=False,
             listed_title=entry.title,
