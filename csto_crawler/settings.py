@@ -150,6 +150,8 @@ ITEM_PIPELINES = {
 LOG_LEVEL = "INFO"
 # Skips the per-page DEBUG records Scrapy would build and drop at INFO (csto_crawler/logformatter.py).
 LOG_FORMATTER = "csto_crawler.logformatter.QuietLogFormatter"
+# Scrapy's in-memory stats without a deprecation shim on every lookup (csto_crawler.stats).
+STATS_CLASS = "csto_crawler.stats.PlainStatsCollector"
 EXTENSIONS = {
     "csto_crawler.extensions.GarbageCollectorTuning": 0,
 }
