@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from lxml import etree
@@ -20,6 +21,9 @@ PAGES = {
     "bom": b"\xef\xbb\xbf<html><body><p>\xd0\x9e\xd0\x94\xd0\x9a\xd0\x91</p></body></html>",
     "windows-1251": "<html><body><p>ОДКБ</p></body></html>".encode("cp1251"),
     "empty": b"",
+    "blank": b" \n\t ",
+    "only a comment": b"<!-- nothing here -->",
+    "windows-1251 comment": "<!-- ничего -->".encode("cp1251"),
 }
 
 
@@ -30,7 +34,7 @@ def decoded_root(response: HtmlResponse) -> etree._Element:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_root_matches_the_tree_of_the_decoded_text(name: str) -> None:
-    encoding = "cp1251" if name == "windows-1251" else "utf-8"
+    encoding = "cp1251" if name.startswith("windows-1251") else "utf-8"
     response = HtmlResponse(url=URL, body=PAGES[name], encoding=encoding)
     root = page_root(response)
     assert etree.tostring(root, encoding="unicode") == etree.tostring(decoded_root(response), encoding="unicode")
@@ -48,3 +52,14 @@ def test_page_root_keeps_no_reference_to_the_response() -> None:
     finally:
         gc.enable()
     assert root.findtext(".//p") == "Привет, мир"
+
+
+def test_page_root_parses_in_several_threads_at_once() -> None:
+    """One lxml parser per thread: a parser must not be used by two threads at the same time."""
+    bodies = [f"<html><body><p>page {n}</p>{'<div>x</div>' * 2000}</body></html>".encode() for n in range(40)]
+
+    def parse(n: int) -> str:
+        return page_root(HtmlResponse(url=URL, body=bodies[n], encoding="utf-8")).findtext(".//p")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(parse, range(40))) == [f"page {n}" for n in range(40)]
