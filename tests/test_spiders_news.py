@@ -101,6 +101,25 @@ def test_full_walk_follows_a_pager_that_shows_a_window_of_pages() -> None:
     assert answered(news, 4, 4, 5) == ["walked"]
 
 
+def test_walks_of_listing_pages_read_while_another_walk_is_consumed_ask_for_each_page_once() -> None:
+    """Scrapy consumes a callback's output lazily: page 2 can be read and walked before page 1's
+    walk has handed over all its requests. A page asked for again after it was read would be
+    pending forever, and the section never recorded as walked."""
+    news = spider()
+    key = ("en", "news/news_odkb")
+    news.listing_request("en", "news/news_odkb", 1)
+    news.listing_pending[key].discard(1)
+    news.last_pages[key] = 4
+    first = news.walk_all_pages("en", "news/news_odkb", 1, 1, 4)
+    assert next(first).cb_kwargs["page"] == 2  # type: ignore[union-attr]
+    assert answered(news, 2, 2, 4) == []  # pages 3 and 4 are already page 1's to ask for
+    assert answered(news, 3, 3, 4) == []
+    assert [output.cb_kwargs["page"] for output in first] == [3, 4]  # type: ignore[union-attr]
+    assert news.listing_pending[key] == {4}  # page 3, already read, is not pending again
+    assert answered(news, 4, 4, 4) == ["walked"]
+    assert answered(news, 4, 4, 4) == []  # recorded once
+
+
 def test_full_walk_with_a_failed_page_is_not_walked_and_skips_nothing_twice() -> None:
     news = spider()
     news.listing_request("en", "news/news_odkb", 1)
