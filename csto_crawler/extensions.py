@@ -21,7 +21,7 @@ class GarbageCollectorTuning:
     settings, the spider) are frozen out of collection and the youngest generation's threshold
     is raised; both are restored when the spider closes. Measured: about 8 % of the crawl
     thread's CPU at full speed (benchmarks/README.md); memory is unaffected, since pages do not
-    form reference cycles (pages.page_selector).
+    form reference cycles (pages.page_root).
     """
 
     def __init__(self, threshold: int) -> None:

@@ -72,6 +72,17 @@ def _encoding_error(parser: html.HTMLParser) -> bool:
     return any(error.type in ENCODING_ERRORS for error in parser.error_log)
 
 
+def search_scope(blocks: list[etree._Element], root: etree._Element) -> etree._Element:
+    """Where to look for a block's parts: inside the block when the page has exactly one, else the
+    whole page.
+
+    libxml2 tests a class selector against every element of the page (menus, sidebar, footer); the
+    article component, the list of items and the pager are small parts of it. The selectors still
+    name the block, so inside it they find what they would find on the whole page.
+    """
+    return blocks[0] if len(blocks) == 1 else root
+
+
 def compiled_css(css: str) -> CSSSelector:
     """A page object's selector, compiled once at import: parsel (and element.cssselect) translate
     CSS to XPath again on every call and wrap every result anew, which was a third of a page's cost."""

@@ -20,7 +20,7 @@ from ..dates import split_leading_date, split_trailing_date
 from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
-from . import compiled_css, page_root
+from . import compiled_css, page_root, search_scope
 
 # The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
 DETAIL_CSS = "div.news-detail"
@@ -99,10 +99,8 @@ class ArticlePage:
         self.response = response
         self.root: etree._Element = page_root(response)
         self._detail = DETAIL(self.root)
-        # The component's own blocks (head line, subtitle, body, files, signature) are looked up
-        # inside it: libxml2 tests a class selector against every element, and the component is a
-        # small part of a page full of chrome. The whole page when there is not exactly one.
-        self._scope: etree._Element = self._detail[0] if len(self._detail) == 1 else self.root
+        # The component's own blocks: head line, subtitle, body, files, signature.
+        self._scope = search_scope(self._detail, self.root)
 
     def is_article(self) -> bool:
         """A detail page has the detail component and a title; listings and static pages do not."""

@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from ..htmltext import norm_ws
-from . import compiled_css, page_root
+from . import compiled_css, page_root, search_scope
 
 LIST_CSS = ".news-list"
 ITEM_CSS = ".news-list .news-item, .news-list p.news-item"
@@ -59,15 +59,6 @@ class ListingPage:
         self._base_url = get_base_url(response)
         self._lists = LIST(self.root)
 
-    def _within(self, blocks: list[etree._Element]) -> etree._Element:
-        """Where to look for a block's parts: inside the block when the page has exactly one.
-
-        libxml2 tests a class selector against every element of the page (the menus, the
-        sidebar); the items and the pager are small parts of it. The selectors still name the
-        block, so inside it they find what they find on the whole page.
-        """
-        return blocks[0] if len(blocks) == 1 else self.root
-
     def _url(self, href: str) -> str:
         return urljoin(self._base_url, href)  # response.urljoin, without looking the base up per link
 
@@ -76,7 +67,7 @@ class ListingPage:
 
     def items(self) -> list[ListedItem]:
         out: list[ListedItem] = []
-        for position, node in enumerate(ITEMS(self._within(self._lists)), start=1):
+        for position, node in enumerate(ITEMS(search_scope(self._lists, self.root)), start=1):
             links = ITEM_TITLE_LINK(node) or ITEM_ANY_LINK(node)
             href = links[0].get("href") if links else None
             if not href:
@@ -90,7 +81,7 @@ class ListingPage:
 
     @functools.cached_property
     def _pager(self) -> etree._Element:
-        return self._within(PAGER(self.root))
+        return search_scope(PAGER(self.root), self.root)
 
     def _page_numbers(self) -> list[int]:
         return [_pagen(self._url(link.get("href", ""))) for link in PAGER_LINKS(self._pager)]

@@ -88,8 +88,8 @@ class NewsSpider(Spider):
         self.listing_requested: dict[tuple[str, str], int] = {}  # highest listing page requested
         self.listing_pending: dict[tuple[str, str], set[int]] = defaultdict(set)  # requested, unanswered
         self.walk_failed: set[tuple[str, str]] = set()
-        self.walks_done: set[tuple[str, str]] = set()  # sections recorded as walked in this run
-        self.walked_sections: set[tuple[str, str]] = set()  # (lang, section) listings walked in this run
+        self.walks_recorded: set[tuple[str, str]] = set()  # full walks completed (SectionWalked sent)
+        self.walked_sections: set[tuple[str, str]] = set()  # listings this run started to walk (coverage)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -332,8 +332,8 @@ class NewsSpider(Spider):
         if current == page:  # not Bitrix's answer to a page past the end (it serves the last page)
             first = self.listing_requested.get(key, page) + 1
             yield from [self.listing_request(lang, section, number) for number in range(first, last + 1)]
-        if not self.listing_pending[key] and key not in self.walk_failed and key not in self.walks_done:
-            self.walks_done.add(key)
+        if not self.listing_pending[key] and key not in self.walk_failed and key not in self.walks_recorded:
+            self.walks_recorded.add(key)
             yield SectionWalked(lang, section, self.last_pages[key])
 
     def listed_article_request(self, entry: ListingEntry, lang: str, archived: KnownArticle | None) -> Request | None:
