@@ -64,7 +64,7 @@ def print_run(result: RunResult) -> None:
         f"  {result.label:<12} {result.pages:>7} pages {result.elapsed_s:>8.2f} s {result.pages_per_s:>8.1f} pages/s"
         f" {result.cpu_ms_per_page:>6.2f} CPU ms/page ({result.tree_cpu_ms_per_page:.2f} all processes)"
         f" {result.max_rss_mb:>7.1f} MB peak RSS"
-        f" (replica: {1000 * result.server_cpu_s / max(1, result.pages):.2f} CPU ms/page)",
+        f" (replica: {result.server_cpu_ms_per_page:.2f} CPU ms/page)",
         flush=True,
     )
 
@@ -104,13 +104,14 @@ def measure(options: argparse.Namespace, work: Path) -> dict[str, Any]:
         "ratio within each round: " + " ".join(f"{r:.2f}" for r in rounds),
         f"(median {median(rounds):.2f}, lowest {min(rounds):.2f})",
     )
+    crawlers = {"ours": ours, "bare": bare}
+    cpu = {who: round(median([r.cpu_ms_per_page for r in runs]), 2) for who, runs in crawlers.items()}
+    tree = {who: round(median([r.tree_cpu_ms_per_page for r in runs]), 2) for who, runs in crawlers.items()}
+    server = {who: round(median([r.server_cpu_ms_per_page for r in runs]), 2) for who, runs in crawlers.items()}
     print(
-        f"median CPU ms/page: ours {median([r.cpu_ms_per_page for r in ours]):.2f},"
-        f" bare {median([r.cpu_ms_per_page for r in bare]):.2f};"
-        f" all processes (worker processes included): ours {median([r.tree_cpu_ms_per_page for r in ours]):.2f},"
-        f" bare {median([r.tree_cpu_ms_per_page for r in bare]):.2f};"
-        f" replica: ours {median([1000 * r.server_cpu_s / max(1, r.pages) for r in ours]):.2f},"
-        f" bare {median([1000 * r.server_cpu_s / max(1, r.pages) for r in bare]):.2f}"
+        f"median CPU ms/page: ours {cpu['ours']:.2f}, bare {cpu['bare']:.2f};"
+        f" all processes (worker processes included): ours {tree['ours']:.2f}, bare {tree['bare']:.2f};"
+        f" replica: ours {server['ours']:.2f}, bare {server['bare']:.2f}"
     )
     return {
         "scale": scale,
@@ -122,14 +123,9 @@ def measure(options: argparse.Namespace, work: Path) -> dict[str, Any]:
         "ours": [r.summary() for r in ours],
         "bare": [r.summary() for r in bare],
         "median_pages_per_s": {"ours": round(ours_pps, 1), "bare": round(bare_pps, 1)},
-        "median_cpu_ms_per_page": {
-            "ours": round(median([r.cpu_ms_per_page for r in ours]), 2),
-            "bare": round(median([r.cpu_ms_per_page for r in bare]), 2),
-        },
-        "median_tree_cpu_ms_per_page": {
-            "ours": round(median([r.tree_cpu_ms_per_page for r in ours]), 2),
-            "bare": round(median([r.tree_cpu_ms_per_page for r in bare]), 2),
-        },
+        "median_cpu_ms_per_page": cpu,
+        "median_tree_cpu_ms_per_page": tree,
+        "median_replica_cpu_ms_per_page": server,
         "ratio": round(ratio, 3),
         "round_ratios": [round(r, 3) for r in rounds],
         "target": TARGET_RATIO,

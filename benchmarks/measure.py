@@ -89,6 +89,10 @@ class RunResult:
     def tree_cpu_ms_per_page(self) -> float:
         return 1000 * self.tree_cpu_s / self.pages if self.pages else float("nan")
 
+    @property
+    def server_cpu_ms_per_page(self) -> float:
+        return 1000 * self.server_cpu_s / self.pages if self.pages else float("nan")
+
     def summary(self) -> dict[str, Any]:
         """What the results files keep: the measures and a few of Scrapy's stats."""
         return {
