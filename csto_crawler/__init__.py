@@ -6,3 +6,8 @@ try:
     __version__ = version("csto-crawler")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
+
+# The version of what page reading (csto_crawler.pages, cleaning) produces: recorded with every
+# version and held page, so an archive tells which extractor wrote what. Bump it when a change
+# makes the same page give other fields; `csto reextract` then brings stored pages up to date.
+EXTRACTOR_VERSION = "2"

@@ -1,9 +1,8 @@
 """The cleaning transforms of an article item: published date and boilerplate-free body.
 
-Pure functions of the item, so they run wherever the item is: in the extraction worker, straight
-after the page object (``extraction.extract_article``, off the crawl's thread), or in the item
-pipelines for items that arrive raw (``pipelines.NormalizeDatesPipeline``,
-``pipelines.StripBoilerplatePipeline``). Either way the result is the same.
+Pure functions of the item: the item pipelines (``pipelines.NormalizeDatesPipeline``,
+``pipelines.StripBoilerplatePipeline``) run them for crawled pages, and ``csto reextract`` for
+stored snapshots.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ def normalize_dates(item: ArticleItem, tz: ZoneInfo, timezone: str) -> ChosenDat
         item.published_raw = chosen.value.raw
         item.published_source = chosen.source
         item.published_tz = timezone if chosen.value.has_time else None
-    item.dates_normalized = True
     return chosen
 
 
@@ -37,7 +35,6 @@ def strip_item_boilerplate(item: ArticleItem) -> None:
     item.body_text = join_paragraphs(clean.paragraphs)
     signature = clean_signature(item.signature_lines) or clean.signature
     item.signature = "\n".join(signature) or None
-    item.boilerplate_stripped = True
 
 
 def clean_article(item: ArticleItem, tz: ZoneInfo, timezone: str) -> ArticleItem:

@@ -17,6 +17,8 @@ from scrapy.settings import Settings
 
 from .archive.database import check_archive, open_database
 from .archive.lock import ArchiveLockedError, RunLock
+from .archive.origins import move_sites
+from .reachability import unreachable
 from .spiders.news import NewsSpider
 from .urls import Sites
 
@@ -62,6 +64,19 @@ class CrawlOutcome:
     def failures_above_threshold(self) -> bool:
         return self.failures > self.max_failure_ratio * max(1, self.pages_fetched)
 
+    @property
+    def drift(self) -> list[str]:
+        """Where too many pages read doubtfully (quality.Drift descriptions), from the quality pipeline."""
+        found = self.stats.get("csto/health/drift") or []
+        return [str(line) for line in found]
+
+    def drift_message(self) -> str:
+        return (
+            f"extraction drift, more than CSTO_MAX_DOUBTFUL_SHARE read doubtfully: {'; '.join(self.drift)}. "
+            "Doubtful pages were held, not archived; see `csto health`, then `csto reextract` once the "
+            "extractor reads them"
+        )
+
     def failure_message(self) -> str:
         return (
             f"{self.failures} URL(s) failed, more than CSTO_MAX_FAILURE_RATIO={self.max_failure_ratio} of "
@@ -82,6 +97,7 @@ class CrawlOutcome:
             lines.append(f"  {lang}: " + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
             for section, counts in sections.items():
                 lines.append(f"    {section}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        lines += [f"  drift: {line}" for line in self.drift]
         return "\n".join(lines)
 
 
@@ -124,16 +140,35 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     # Before the lock: a path whose parent is a file, a file that is not a csto archive, or one
     # from a newer schema, is refused without creating <archive>.lock next to it.
     check_archive(options.archive_path, create=True)
+    check_network(settings)
     lock = RunLock(options.archive_path)
     try:
         lock.acquire()
     except ArchiveLockedError as exc:
         raise CrawlRefusedError(str(exc), locked=True) from exc
     try:
-        open_database(options.archive_path, create=True).close()  # fail fast, before Scrapy starts
+        db = open_database(options.archive_path, create=True)  # fail fast, before Scrapy starts
+        try:
+            sites = settings.getdict("CSTO_SITES")
+            move_sites(db, {lang: Sites(sites).by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")})
+        finally:
+            db.close()
         return _run_process(settings)
     finally:
         lock.release()
+
+
+def check_network(settings: Settings) -> None:
+    """Refuse the crawl at once when none of the sites to crawl can be reached (CSTO_PREFLIGHT_TIMEOUT)."""
+    timeout = settings.getfloat("CSTO_PREFLIGHT_TIMEOUT")
+    if timeout <= 0:
+        return
+    sites = Sites(settings.getdict("CSTO_SITES"))
+    bases = [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS") if lang in sites.by_lang]
+    failed = unreachable(bases, timeout)
+    if failed:
+        details = "; ".join(f"{reach.base}: {reach.problem}" for reach in failed)
+        raise CrawlRefusedError(f"no site can be reached, is the network up? {details}")
 
 
 def _run_process(settings: Settings) -> CrawlOutcome:

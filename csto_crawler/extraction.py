@@ -1,124 +1,58 @@
-"""Page extraction off the crawl's thread: page objects run in a worker process when CPU is short.
+"""Page work in one place: raw bytes of a page -> an article item or a listing reading.
 
-Scrapy runs everything on one thread. At full speed (politeness off: a local replica, a
-benchmark, a first crawl of a mirror) parsing a 50 KB page costs about as much CPU as Scrapy's own
-work for it, so with worker processes (``CSTO_WORKER_PROCESSES``) the page objects run in one and
-the spider awaits their result, keeping the crawl thread free to fetch. With 0 they run inline:
-the same function, the same result.
+The spider calls these for every page it fetches, and ``csto reextract`` for every stored snapshot,
+so a crawl and a re-extraction read pages the same way. Cleaning (dates, boilerplate) is not done
+here: the item pipelines do it, for crawled and re-extracted items alike.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from scrapy.http import HtmlResponse
 
-from .cleaning import clean_article
-from .dates import site_timezone
 from .items import ArticleItem, FetchRecord
+from .pages.anchored import Hints
 from .pages.article import ArticlePage
 from .pages.health import missing_content_reason
 from .pages.listing import ListedItem, ListingPage
-from .workers import WorkerProcess
 
 
 @dataclass
 class Extraction:
-    """An extracted article (its ``fetch`` is filled in by the caller), or why there is none."""
+    """An extracted article, or why there is none (``readable``: the page is HTML that simply
+    did not read as an article, as opposed to a maintenance or captcha page)."""
 
     item: ArticleItem | None
     problem: str | None = None
+    readable: bool = True
 
 
-@dataclass(frozen=True)
-class ExtractionJob:
-    """What a worker needs: the bytes, the URL that answered (relative links resolve against it),
-    the article's canonical URL, the encoding the crawler settled on, the listed date, and when
-    the page was fetched (dates after it are implausible)."""
-
-    body: bytes
-    page_url: str
-    url: str
-    encoding: str
-    lang: str
-    listed_date: str | None = None
-    fetched_at: dt.datetime | None = None
-
-
-def extract_article(job: ExtractionJob, timezone: str | None = None) -> Extraction:
-    """Run the article page object over raw bytes (in whichever process calls it), then, with a
-    site ``timezone`` and the job's fetch time, the cleaning transforms (dates, boilerplate)."""
-    response = HtmlResponse(url=job.page_url, body=job.body, encoding=job.encoding)
-    page = ArticlePage(response)
+def extract_article(fetch: FetchRecord, url: str, lang: str, encoding: str, hints: Hints | None = None) -> Extraction:
+    """Run the article page object over a fetched page (``url``: the article's canonical URL)."""
+    response = HtmlResponse(url=fetch.final_url, body=fetch.body, encoding=encoding)
+    page = ArticlePage(response, hints)
     if not page.is_article():
-        return Extraction(None, missing_content_reason(response.text, "article"))
-    fetched_at = job.fetched_at or dt.datetime.min.replace(tzinfo=dt.UTC)
-    placeholder = FetchRecord(job.url, job.url, 200, {}, b"", fetched_at, "article")
-    item = page.to_item(job.url, job.lang, placeholder, job.listed_date)
-    if timezone is not None and job.fetched_at is not None:
-        clean_article(item, site_timezone(timezone), timezone)
-    return Extraction(item)
-
-
-@dataclass(frozen=True)
-class ListingJob:
-    """A listing page's bytes, the URL that answered and the encoding the crawler settled on."""
-
-    body: bytes
-    page_url: str
-    encoding: str
+        reason = missing_content_reason(response.text, "article")
+        return Extraction(None, reason, readable=reason == missing_content_reason("", "article"))
+    return Extraction(page.to_item(url, lang, fetch))
 
 
 @dataclass
-class ListingExtraction:
+class ListingReading:
     """The listed articles and the pager state of a listing page, or why it is not one."""
 
     items: list[ListedItem]
     page_number: int = 1
     last_page: int = 1
+    method: str = "named"
     problem: str | None = None
 
 
-def extract_listing(job: ListingJob) -> ListingExtraction:
-    """Run the listing page object over raw bytes (in whichever process calls it)."""
-    response = HtmlResponse(url=job.page_url, body=job.body, encoding=job.encoding)
+def extract_listing(body: bytes, page_url: str, encoding: str) -> ListingReading:
+    """Run the listing page object over a listing page's bytes."""
+    response = HtmlResponse(url=page_url, body=body, encoding=encoding)
     page = ListingPage(response)
     if not page.is_listing():
-        return ListingExtraction([], problem=missing_content_reason(response.text, "listing"))
-    return ListingExtraction(page.items(), page.page_number(), page.last_page())
-
-
-class Extractor:
-    """Runs ``extract_article`` and ``extract_listing`` inline, or in worker processes (jobs spread
-    round-robin).
-
-    With a site ``timezone`` the items come back cleaned (``cleaning.clean_article``), so the
-    cleaning pipelines have nothing left to do on the crawl's thread.
-    """
-
-    def __init__(self, processes: int, timezone: str | None = None) -> None:
-        self.timezone = timezone
-        self.workers = [WorkerProcess(f"csto-extract-{i}") for i in range(max(0, processes))]
-        self._turn = itertools.cycle(range(len(self.workers))) if self.workers else None
-
-    async def extract(self, job: ExtractionJob) -> Extraction:
-        result: Extraction = await self._run(extract_article, job, self.timezone)
-        return result
-
-    async def listing(self, job: ListingJob) -> ListingExtraction:
-        result: ListingExtraction = await self._run(extract_listing, job)
-        return result
-
-    async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
-        if self._turn is None:
-            return function(*args)
-        return await self.workers[next(self._turn)].submit(function, *args)
-
-    def close(self) -> None:
-        for worker in self.workers:
-            worker.close()
-        self.workers, self._turn = [], None
+        return ListingReading([], problem=missing_content_reason(response.text, "listing"), method="none")
+    return ListingReading(page.items(), page.page_number(), page.last_page(), page.method.value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
+import unicodedata
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -111,13 +113,24 @@ KEPT_TAGS = frozenset(
 KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan"})
 
 
+# Invisible format characters (Unicode category Cf): soft hyphens, zero-width spaces and joiners,
+# byte-order marks, bidi marks. Editors paste them from Word and the web; a reader never sees them,
+# but they split words for search ("безо\xadпасность") and make equal texts differ.
+FORMAT_CHARACTERS = "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+FORMAT_CHARACTER_RE = re.compile(f"[{re.escape(FORMAT_CHARACTERS)}]")
+
+
 def norm_ws(text: str) -> str:
-    """Collapse every whitespace run (NBSP included) to one space and trim.
+    """Text as a reader sees it: no invisible format characters, NFC, every whitespace run (NBSP
+    included) one space, trimmed.
 
     str.split() and the regular expression ``\\s+`` know the same whitespace (every code point
     checked); splitting is ~4x faster, and this runs for every text node of every page.
     """
-    return " ".join(text.split())
+    if text.isascii():  # no format character and nothing to compose: most text of the en site
+        return " ".join(text.split())
+    text = " ".join(FORMAT_CHARACTER_RE.sub("", text).split())
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

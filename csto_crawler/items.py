@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from scrapy.http import Response
+
 
 @dataclass
 class FetchRecord:
@@ -21,6 +23,17 @@ class FetchRecord:
     lang: str | None = None
     # (body, its sha256): the spider, the snapshot blob and the version row all ask for it.
     _digest: tuple[bytes, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_response(cls, response: Response, kind: str, lang: str | None, fetched_at: dt.datetime) -> FetchRecord:
+        """Provenance of a Scrapy response; ``url`` is the URL first asked for, before redirects."""
+        redirects = response.request.meta.get("redirect_urls") if response.request else None
+        headers = {
+            key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+            for key, values in response.headers.items()
+        }
+        url = redirects[0] if redirects else response.url
+        return cls(url, response.url, response.status, headers, response.body, fetched_at, kind, lang)
 
     @property
     def sha256(self) -> str:
@@ -73,10 +86,31 @@ class ArticleItem:
     date_flags: list[str] = field(default_factory=list)  # rejected candidates, with the reason
     body_text: str = ""
     signature: str | None = None
-    # Which cleaning transforms (csto_crawler.cleaning) already ran: the extraction worker runs
-    # them next to the page object, and the pipelines then only report.
-    dates_normalized: bool = False
-    boilerplate_stripped: bool = False
+    # How the page was read (pages.reading.ReadingMethod) and what the listing said of it, for the
+    # quality checks (quality.article_doubts); doubts found there hold the page back from the archive.
+    reading_method: str = "named"
+    title_repeated: bool = False  # the page shows its title again in its head line
+    listed_title: str | None = None
+    listed_lead: str | None = None
+    doubts: list[str] = field(default_factory=list)
+    # A new version is a change on the site, or (csto reextract) a change in what our extractor reads.
+    version_change: str = "site"
+
+
+@dataclass
+class HeldPage:
+    """An article page whose extraction is doubtful: its snapshot is kept, no version is written.
+
+    ``csto health`` lists held pages; ``csto reextract`` reads them again with a newer extractor.
+    """
+
+    url: str  # canonical
+    lang: str
+    section: str
+    doubts: list[str]
+    method: str  # how the page was read (pages.reading.ReadingMethod)
+    fetch: FetchRecord
+    title: str | None = None
 
 
 @dataclass
@@ -89,6 +123,7 @@ class ListingEntry:
     title: str
     date_raw: str | None
     element_id: str | None = None
+    lead: str = ""
 
 
 @dataclass
@@ -101,6 +136,7 @@ class ListingPageItem:
     last_page: int
     entries: list[ListingEntry]
     fetch: FetchRecord
+    method: str = "named"  # how the page was read (pages.reading.ReadingMethod)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Item pipelines: thin adapters from items to the pure transforms (dates, boilerplate) and the archive."""
+"""Item pipelines: thin adapters from items to the pure transforms (dates, boilerplate, quality
+checks) and to the archive."""
 
 from __future__ import annotations
 
@@ -6,30 +7,29 @@ import json
 import logging
 import os
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from .archive.database import ArchiveError
 from .archive.lock import RunLock
-from .archive.store import WriteResult
-from .archive.writer_process import ArchiveClient
+from .archive.store import ArchiveWriter, WriteResult
 from .cleaning import normalize_dates, strip_item_boilerplate
 from .dates import site_timezone, utc_now
-from .items import ArticleItem
-from .workers import WorkerCall, workers_enabled
+from .items import ArticleItem, HeldPage, ListingPageItem
+from .quality import Doubt, HealthReport, article_doubts
 
 logger = logging.getLogger(__name__)
 
 
 class NormalizeDatesPipeline:
     """Turns an article's date candidates into ``published`` (ISO), its raw string, source and zone,
-    and reports what it found (stats, log). Items the extraction worker already dated are only
-    reported."""
+    and reports what it found (stats, log)."""
 
     def __init__(self, timezone: str, clock: Callable[..., Any] = utc_now) -> None:
         self.tz = site_timezone(timezone)
@@ -46,8 +46,7 @@ class NormalizeDatesPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if not item.dates_normalized:
-            normalize_dates(item, self.tz, self.timezone)
+        normalize_dates(item, self.tz, self.timezone)
         if item.published is None:
             self._inc("csto/dates/missing")
             logger.warning("No usable date for %s (%s)", item.url, "; ".join(item.date_flags) or "none shown")
@@ -62,24 +61,72 @@ class NormalizeDatesPipeline:
 
 
 class StripBoilerplatePipeline:
-    """Removes navigation, attachment lines and signatures from the body; joins clean paragraphs
-    (unless the extraction worker already did)."""
+    """Removes navigation, attachment lines and signatures from the body; joins clean paragraphs."""
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticleItem) and not item.boilerplate_stripped:
+        if isinstance(item, ArticleItem):
             strip_item_boilerplate(item)
         return item
 
 
-class ArchivePipeline:
-    """Writes every item into the SQLite archive in batches (one transaction per batch).
+class CheckQualityPipeline:
+    """Holds back doubtful articles (``quality.article_doubts``) as HeldPage items, and keeps the
+    run's extraction health: pages per language, section and reading method, and their doubts.
 
-    With worker processes (``CSTO_WORKER_PROCESSES``) the writer runs in one: batches are handed over and
-    their results collected when ready (at most ``MAX_BATCHES_IN_FLIGHT`` outstanding), so the
-    crawl thread does not wait for compression and SQLite.
+    At the end of the run the health report and the drifted sections go into the stats
+    (``csto/health``, ``csto/health/drift``), where the archive pipeline and ``csto crawl`` find them.
     """
 
-    MAX_BATCHES_IN_FLIGHT = 4
+    def __init__(self, max_doubtful_share: float, min_pages: int) -> None:
+        self.max_doubtful_share = max_doubtful_share
+        self.min_pages = min_pages
+        self.health = HealthReport()
+        self.stats: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CheckQualityPipeline:
+        settings = crawler.settings
+        pipeline = cls(settings.getfloat("CSTO_MAX_DOUBTFUL_SHARE"), settings.getint("CSTO_DRIFT_MIN_PAGES"))
+        pipeline.stats = crawler.stats
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            return self.check_article(item)
+        if isinstance(item, HeldPage):
+            self.record(item.lang, item.section, "article", item.method, [Doubt(d) for d in item.doubts])
+        elif isinstance(item, ListingPageItem):
+            doubts = [] if item.method != "none" else [Doubt.NO_ITEMS]
+            self.record(item.lang, item.section, "listing", item.method, doubts)
+        return item
+
+    def check_article(self, item: ArticleItem) -> ArticleItem | HeldPage:
+        doubts = article_doubts(item)
+        item.doubts = [d.value for d in doubts]
+        self.record(item.lang, item.section, "article", item.reading_method, doubts)
+        if not doubts:
+            return item
+        logger.warning("Holding back %s: %s (read: %s)", item.url, ", ".join(item.doubts), item.reading_method)
+        return HeldPage(item.url, item.lang, item.section, item.doubts, item.reading_method, item.fetch, item.title)
+
+    def record(self, lang: str, section: str, kind: str, method: str, doubts: list[Doubt]) -> None:
+        self.health.record(lang, section, kind, method, doubts)
+        if self.stats is not None:
+            self.stats.inc_value(f"csto/quality/{kind}/{method}")
+            if doubts:
+                self.stats.inc_value(f"csto/quality/{kind}/doubtful")
+
+    def close_spider(self) -> None:
+        drift = self.health.drifted(self.max_doubtful_share, self.min_pages)
+        for found in drift:
+            logger.error("Extraction drift: %s", found.describe())
+        if self.stats is not None:
+            self.stats.set_value("csto/health", self.health.as_dict())
+            self.stats.set_value("csto/health/drift", [found.describe() for found in drift])
+
+
+class ArchivePipeline:
+    """Writes every item into the SQLite archive in batches (one transaction per batch)."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -89,12 +136,10 @@ class ArchivePipeline:
         self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
         self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
         self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
-        self.in_process = not workers_enabled(settings)
-        self.archive: ArchiveClient | None = None
+        self.archive: ArchiveWriter | None = None
         self.lock = RunLock(Path(self.path))
         self.run_id = 0
         self.buffer: list[Any] = []
-        self.in_flight: deque[WorkerCall] = deque()
         self.failed = False
         self.last_flush = time.monotonic()
         self.last_progress = time.monotonic()
@@ -110,13 +155,13 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         try:
             self.lock.acquire()
-            self.archive = ArchiveClient(Path(self.path), self.in_process)
+            self.archive = ArchiveWriter.open(Path(self.path))
         except ArchiveError as exc:
             self.lock.release()
             logger.error("Cannot open the archive: %s", exc)
             raise
         mode = getattr(self.crawler.spider, "run_mode", "full")
-        self.run_id = self.archive.call("begin_run", mode, self.arguments, os.getpid()).result()
+        self.run_id = self.archive.begin_run(mode, self.arguments, os.getpid())
         self.crawler.stats.set_value("csto/run_id", self.run_id)
         logger.info("Archiving into %s (run %d)", self.path, self.run_id)
 
@@ -126,31 +171,22 @@ class ArchivePipeline:
             self.flush()
         return item
 
-    def flush(self, wait: bool = False) -> None:
-        """Hand the buffered items to the writer; take in the results that are ready (or all)."""
+    def flush(self) -> None:
+        """Write the buffered items in one transaction; log progress now and then."""
         if self.buffer and self.archive is not None and not self.failed:
             batch, self.buffer = self.buffer, []
-            self.in_flight.append(self.archive.call("write_batch", batch, self.run_id))
             self.last_flush = time.monotonic()
-        self.collect(wait)
+            try:
+                results = self.archive.write_batch(batch, self.run_id)
+            except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
+                self.stop_on_error(exc)
+                return
+            for result in results:
+                self.count(result)
+            self.archive.save_counts(self.run_id, self.report())
         if time.monotonic() - self.last_progress >= self.progress_seconds:
             self.last_progress = time.monotonic()
             self.log_progress()
-
-    def collect(self, wait: bool) -> None:
-        counted = False
-        while self.in_flight and (wait or self.in_flight[0].done() or len(self.in_flight) > self.MAX_BATCHES_IN_FLIGHT):
-            future = self.in_flight.popleft()
-            try:
-                results: list[WriteResult] = future.result()
-            except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
-                self.stop_on_error(exc)
-                continue
-            for result in results:
-                self.count(result)
-            counted = True
-        if counted and self.archive is not None and not self.failed:
-            self.archive.call("save_counts", self.run_id, self.report())
 
     def stop_on_error(self, exc: BaseException) -> None:
         """The archive cannot take more: stop crawling (what is written stays consistent)."""
@@ -160,7 +196,7 @@ class ArchivePipeline:
         self.failed = True
         logger.error("Writing to the archive failed, stopping the crawl: %r", exc)
         if self.crawler.engine is not None:
-            self.crawler.engine.close_spider(self.crawler.spider, reason="archive_error")  # type: ignore[arg-type]
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     def log_progress(self) -> None:
         """One progress line on stderr for long runs: pages so far and outcomes per language."""
@@ -172,18 +208,18 @@ class ArchivePipeline:
         logger.info("Progress: %d pages fetched; %s", pages, per_lang or "nothing archived yet")
 
     def count(self, result: WriteResult) -> None:
-        self.crawler.stats.inc_value(f"csto/archive/{result.kind}/{result.outcome}")
+        self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
         lang = result.lang or "-"
         section = result.section or "-"
-        if result.kind in ("article", "gone") or (result.kind == "failure" and result.section):
+        if result.counts_for_section:
             self.counts[lang][section][result.outcome] += 1
 
     def report(self) -> dict[str, Any]:
-        """Run counts per language and section (new/changed/unchanged/revived/gone/failed)."""
+        """Run counts per language and section (new/changed/unchanged/revived/gone/held/failed)."""
         return {lang: {sec: dict(c) for sec, c in sorted(by.items())} for lang, by in sorted(self.counts.items())}
 
     def close_spider(self) -> None:
-        self.flush(wait=True)
+        self.flush()
         if not self.failed:
             self.mark_absent_from_sitemaps()
 
@@ -193,19 +229,23 @@ class ArchivePipeline:
         if self.archive is None or spider is None or not hasattr(spider, "sitemaps_complete"):
             return
         for lang in spider.sitemaps_complete():
-            marked = self.archive.call("mark_absent_from_sitemap", lang, self.run_id, self.max_absent_share)
-            for section, count in marked.result().items():
+            marked = self.archive.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share)
+            for section, count in marked.items():
                 self.counts[lang][section]["gone"] += count
                 self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.archive is None:
             return
-        self.flush(wait=True)
+        self.flush()
         report = self.report()
         self.crawler.stats.set_value("csto/run_counts", report)
+        health = {
+            "pages": self.crawler.stats.get_value("csto/health", {}),
+            "drift": self.crawler.stats.get_value("csto/health/drift", []),
+        }
         try:
-            self.archive.call("finish_run", self.run_id, reason, report).result()
+            self.archive.finish_run(self.run_id, reason, report, health)
         finally:
             self.archive.close()
             self.archive = None

@@ -27,6 +27,9 @@ CSTO_SECTIONS = [
     "75-letie-pobedy/novosti",
     "25years/news",
 ]
+# A listing walk asks for at most this many pages: /news/ of the whole site is about 4,000; a
+# pager claiming ?PAGEN_1=100000000 (a broken or hostile page) is walked only this far.
+CSTO_MAX_LISTING_PAGES = 10_000
 # Sitemaps fill gaps in the listings (articles in sections we do not walk) and give <lastmod>.
 CSTO_USE_SITEMAP = True
 CSTO_SITEMAP_PATHS = ["/sitemap.xml"]
@@ -35,13 +38,12 @@ CSTO_FETCH_ATTACHMENTS = True
 # Timezone the site's times are in; date-only values stay calendar dates.
 CSTO_SITE_TIMEZONE = "Europe/Moscow"
 
-# Run page extraction and the archive writer in two worker processes, off the crawl thread:
-# "auto" does so when politeness is off (DOWNLOAD_DELAY 0, AutoThrottle off) on a machine with two
-# or more CPUs, where parsing and writing would otherwise halve the crawl's speed; "true"/"false" force it.
-CSTO_WORKER_PROCESSES = "auto"
-# Allocations between collections of Python's youngest GC generation during a crawl (Python's
-# default is 700); 0 leaves the garbage collector alone (csto_crawler/extensions.py).
-CSTO_GC_THRESHOLD = 10_000
+# Drift alarm (csto_crawler/quality.py): a run where more than this share of a language's or a
+# section's article (or listing) pages read doubtfully (no body, no date, a title the listing does
+# not show, ...) exits with code 8 and names the fields; doubtful pages are held, never archived.
+CSTO_MAX_DOUBTFUL_SHARE = 0.2
+# ... counted only where a run read at least this many pages (one odd page is not a redesign).
+CSTO_DRIFT_MIN_PAGES = 5
 
 # --- where it goes ----------------------------------------------------------------------------
 
@@ -83,6 +85,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 # Aim for one request in flight per host on average.
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Before crawling, each site's host is resolved and connected to within this many seconds; when
+# none answers the crawl stops at once (exit 3) instead of retrying for minutes. 0 skips the check.
+CSTO_PREFLIGHT_TIMEOUT = 10.0
 # A detail page is 30-70 KB; 30 s covers a slow server without hanging on a dead one.
 DOWNLOAD_TIMEOUT = 30
 # Refuse anything past 16 MB (attachments included); log a warning past 4 MB.
@@ -126,33 +131,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Runs on responses after decompression (590): fixes a header that contradicts the bytes.
     "csto_crawler.middlewares.EncodingRepairMiddleware": 580,
 }
-# Items one callback returns are processed by this many asyncio tasks. The pipelines are
-# synchronous, so more tasks buy no parallelism; Scrapy 2.19 starts all of them (and a queue) for
-# every response, which at the default 100 cost a fifth of a fast crawl's CPU (benchmarks/README.md).
-CONCURRENT_ITEMS = 1
-# Spider middlewares that do nothing for this spider cost time on every response at full speed:
-# requests already stay on the configured hosts (AllowedHostsMiddleware), there is no depth limit,
-# canonical URLs are short, and the spider builds each request's meta afresh (never from
-# response.meta, which MetaCopyDetectionMiddleware watches for). (RefererMiddleware stays: without
-# it Scrapy's RedirectMiddleware warns on every run, and a warning should mean something to whoever
-# monitors the crawl.)
-SPIDER_MIDDLEWARES = {
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
-}
 ITEM_PIPELINES = {
     "csto_crawler.pipelines.NormalizeDatesPipeline": 100,
     "csto_crawler.pipelines.StripBoilerplatePipeline": 200,
+    "csto_crawler.pipelines.CheckQualityPipeline": 300,
     "csto_crawler.pipelines.ArchivePipeline": 900,
 }
 
 LOG_LEVEL = "INFO"
-# Skips the per-page DEBUG records Scrapy would build and drop at INFO (csto_crawler/logformatter.py).
-LOG_FORMATTER = "csto_crawler.logformatter.QuietLogFormatter"
-# Scrapy's in-memory stats without a deprecation shim on every lookup (csto_crawler.stats).
-STATS_CLASS = "csto_crawler.stats.PlainStatsCollector"
-EXTENSIONS = {
-    "csto_crawler.extensions.GarbageCollectorTuning": 0,
-}
 FEED_EXPORT_ENCODING = "utf-8"

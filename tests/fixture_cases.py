@@ -19,6 +19,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 from csto_crawler.items import ArticleItem, FetchRecord
+from csto_crawler.pages.anchored import Hints
 from csto_crawler.pages.article import ArticlePage
 from csto_crawler.pipelines import NormalizeDatesPipeline, StripBoilerplatePipeline
 from csto_crawler.urls import Sites
@@ -126,7 +127,7 @@ def fetch_record(case: Case) -> FetchRecord:
 
 def build_article_item(case: Case, listed_date: str | None = None) -> ArticleItem:
     """The item the spider builds for this page (ArticlePage.to_item), before the cleaning pipelines."""
-    return ArticlePage(case.response()).to_item(case.url, case.lang, fetch_record(case), listed_date)
+    return ArticlePage(case.response(), Hints(date_raw=listed_date)).to_item(case.url, case.lang, fetch_record(case))
 
 
 def cleaned_article_item(case: Case, listed_date: str | None = None) -> ArticleItem:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from collections.abc import Iterator
@@ -134,7 +135,9 @@ def edited(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> EditScen
     archive = tmp_path_factory.mktemp("edit") / "csto.sqlite"
     first = crawl(site, archive, settings=NO_RECHECK)
     body = site.served("en", EDITED.path).body
-    site.override("en", EDITED.path, body=body.replace(b"</h1>", EDIT_SUFFIX.encode() + b"</h1>", 1))
+    # An edited title shows everywhere on the page (<title>, <h1>, head line); the listing keeps the old one.
+    title = html.escape(EDITED.title).encode()  # as the page writes it: "People&#x27;s Republic"
+    site.override("en", EDITED.path, body=body.replace(title, title + EDIT_SUFFIX.encode()))
     edit_sitemap(site, EDITED, NEW_LASTMOD)
     site.override("en", DELETED.path, status=404)
     edit_sitemap(site, DELETED, None)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 
+import pytest
 from lxml import html as lxml_html
 
 from csto_crawler.htmltext import (
@@ -34,11 +36,34 @@ def test_norm_ws_collapses_nbsp_tabs_and_newlines() -> None:
 
 
 def test_norm_ws_knows_exactly_the_whitespace_of_the_regular_expression() -> None:
-    """norm_ws splits instead of running ``\\s+``: the two must agree on every code point."""
+    """norm_ws splits instead of running ``\\s+``: the two must agree on every code point, but for
+    invisible format characters (Cf), which it removes, and what NFC composes."""
     regex = re.compile(r"\s+")
     for code in range(sys.maxunicode + 1):
-        text = f" a{chr(code)}b{chr(code)} "
-        assert norm_ws(text) == regex.sub(" ", text).strip(), hex(code)
+        char = chr(code)
+        text = f" a{char}b{char} "
+        expected = regex.sub(" ", text).strip()
+        if unicodedata.category(char) == "Cf":
+            expected = "ab"
+        assert norm_ws(text) == unicodedata.normalize("NFC", expected), hex(code)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seen"),
+    [
+        ("безо\xadпасность", "безопасность"),  # soft hyphen (Word)
+        ("Secre\u200btary", "Secretary"),  # zero-width space
+        ("\ufeffCSTO", "CSTO"),  # byte-order mark at the start of a paste
+        ("\u200eОДКБ\u200f", "ОДКБ"),  # bidi marks
+        ("Zas\u2060", "Zas"),  # word joiner
+        ("Оде\u0301ссa", "Оде́ссa"),  # a combining accent becomes one character where one exists
+        ("Cafe\u0301", "Café"),
+    ],
+)
+def test_norm_ws_gives_text_as_a_reader_sees_it(raw: str, seen: str) -> None:
+    assert norm_ws(raw) == seen
+    assert unicodedata.is_normalized("NFC", norm_ws(raw))
+    assert not any(unicodedata.category(ch) == "Cf" for ch in norm_ws(raw))
 
 
 def test_join_paragraphs_one_blank_line_apart_without_empty_ones() -> None:

@@ -1,4 +1,4 @@
-"""Cleaning pipelines, called through process_item: NormalizeDatesPipeline and StripBoilerplatePipeline."""
+"""Pipelines called through process_item: NormalizeDates, StripBoilerplate and CheckQuality."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any, NoReturn
 import pytest
 from scrapy.utils.test import get_crawler
 
-from csto_crawler.items import ArticleItem, DateCandidate, FetchRecord, ListingPageItem
-from csto_crawler.pipelines import NormalizeDatesPipeline, StripBoilerplatePipeline
+from csto_crawler.items import ArticleItem, DateCandidate, FetchRecord, HeldPage, ListingPageItem
+from csto_crawler.pipelines import CheckQualityPipeline, NormalizeDatesPipeline, StripBoilerplatePipeline
 
 FETCHED_AT = dt.datetime(2026, 2, 13, 12, 0, tzinfo=dt.UTC)
 URL = "http://127.0.0.1:8801/news/news_odkb/slug/"
@@ -121,27 +121,96 @@ def test_strip_boilerplate_pipeline_passes_other_items_through() -> None:
     assert StripBoilerplatePipeline().process_item(other) is other
 
 
-def test_pipelines_only_report_on_an_item_the_extraction_worker_cleaned() -> None:
-    """The worker already set the dates and the body: the pipelines must not redo (or undo) them,
-    but the dates pipeline still counts and logs on the crawl's side."""
-    item = article(
-        date_candidates=candidates(("18.05.2022", "detail")),
-        body_paragraphs=["Go back"],
-        published=None,
-        date_flags=["detail: implausible"],
-        body_text="Cleaned in the worker.",
-        dates_normalized=True,
-        boilerplate_stripped=True,
-    )
-    pipeline = dates_pipeline()
-    item = StripBoilerplatePipeline().process_item(pipeline.process_item(item))
-    assert (item.published, item.date_flags) == (None, ["detail: implausible"])
-    assert item.body_text == "Cleaned in the worker."
-    assert pipeline.stats.get_value("csto/dates/missing") == 1
+def quality_pipeline(max_share: float = 0.2, min_pages: int = 3) -> CheckQualityPipeline:
+    crawler = get_crawler(settings_dict={"CSTO_MAX_DOUBTFUL_SHARE": max_share, "CSTO_DRIFT_MIN_PAGES": min_pages})
+    return CheckQualityPipeline.from_crawler(crawler)
 
 
-def test_pipelines_clean_a_raw_item_and_mark_it_cleaned() -> None:
-    item = article(date_candidates=candidates(("18.05.2022", "detail")), body_paragraphs=["Body.", "Go back"])
-    item = StripBoilerplatePipeline().process_item(dates_pipeline().process_item(item))
-    assert (item.published, item.body_text) == ("2022-05-18", "Body.")
-    assert item.dates_normalized and item.boilerplate_stripped
+def cleaned(**fields: Any) -> ArticleItem:
+    """An item the way the quality check receives it: dated and stripped by the two pipelines."""
+    item = dates_pipeline().process_item(article(**fields))
+    cleaned_item: ArticleItem = StripBoilerplatePipeline().process_item(item)
+    return cleaned_item
+
+
+GOOD = {
+    "date_candidates": [DateCandidate("18.05.2022", "detail")],
+    "body_paragraphs": ["On May 18, 2022, the meeting took place.", "The parties discussed cooperation."],
+    "listed_title": TITLE,
+    "listed_lead": "On May 18, 2022, the meeting took place.",
+}
+
+
+def test_quality_pipeline_passes_a_sound_article_on_and_counts_its_reading() -> None:
+    pipeline = quality_pipeline()
+    item = cleaned(**GOOD, reading_method="anchored")
+    assert pipeline.process_item(item) is item
+    assert item.doubts == []
+    assert pipeline.stats.get_value("csto/quality/article/anchored") == 1
+    assert pipeline.stats.get_value("csto/quality/article/doubtful") is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "doubts"),
+    [
+        ({"body_paragraphs": ["Go back", "Back to the section"]}, ["no_body"]),
+        ({"body_paragraphs": ["Too short."]}, ["short_body"]),
+        ({"date_candidates": []}, ["no_date"]),
+        ({"title": "CSTO News"}, ["title_mismatch"]),
+        ({"title": "", "date_candidates": []}, ["no_title", "no_date"]),
+    ],
+    ids=["navigation-only", "shorter-than-the-lead", "no-date", "not-the-listed-title", "nothing"],
+)
+def test_quality_pipeline_holds_a_doubtful_article_back_with_its_snapshot(
+    fields: dict[str, Any], doubts: list[str]
+) -> None:
+    item = cleaned(**(GOOD | fields))
+    held = quality_pipeline().process_item(item)
+    assert isinstance(held, HeldPage)
+    assert (held.url, held.doubts, held.fetch) == (item.url, doubts, item.fetch)
+
+
+def test_quality_pipeline_believes_a_title_the_page_repeats_over_a_stale_listing() -> None:
+    item = cleaned(**(GOOD | {"title": TITLE + " (updated)", "title_repeated": True}))
+    assert quality_pipeline().process_item(item) is item
+
+
+def test_quality_pipeline_reports_drift_per_section_and_language_with_the_fields() -> None:
+    pipeline = quality_pipeline(max_share=0.2, min_pages=3)
+    for _ in range(3):
+        pipeline.process_item(cleaned(**(GOOD | {"body_paragraphs": []})))
+    pipeline.process_item(cleaned(**GOOD))
+    pipeline.close_spider()
+    assert pipeline.stats.get_value("csto/health/drift") == [
+        "en (all sections): 3 of 4 article pages doubtful (body 3)",
+        "en news/news_odkb: 3 of 4 article pages doubtful (body 3)",
+    ]
+    health = pipeline.stats.get_value("csto/health")
+    assert health["en"]["news/news_odkb"]["article"] == {"methods": {"named": 4}, "doubtful": 3, "fields": {"body": 3}}
+
+
+def test_quality_pipeline_sees_no_drift_below_the_share_or_the_page_count() -> None:
+    few = quality_pipeline(max_share=0.2, min_pages=5)
+    for _ in range(4):
+        few.process_item(cleaned(**(GOOD | {"body_paragraphs": []})))
+    few.close_spider()
+    assert few.stats.get_value("csto/health/drift") == []
+    rare = quality_pipeline(max_share=0.5, min_pages=1)
+    rare.process_item(cleaned(**(GOOD | {"body_paragraphs": []})))
+    rare.process_item(cleaned(**GOOD))
+    rare.close_spider()
+    assert rare.stats.get_value("csto/health/drift") == []
+
+
+def test_quality_pipeline_counts_unreadable_pages_and_listing_pages() -> None:
+    pipeline = quality_pipeline(min_pages=1)
+    fetch = FetchRecord(URL, URL, 200, {}, b"<html></html>", FETCHED_AT, "article", "en")
+    pipeline.process_item(HeldPage(URL, "en", "news/news_odkb", ["unreadable"], "none", fetch))
+    pipeline.process_item(ListingPageItem("en", "news/news_odkb", 1, 1, [], fetch, method="none"))
+    pipeline.close_spider()
+    assert pipeline.stats.get_value("csto/health/drift") == [
+        "en (all sections): 1 of 1 article pages doubtful (page 1)",
+        "en (all sections): 1 of 1 listing pages doubtful (listing items 1)",
+        "en news/news_odkb: 1 of 1 article pages doubtful (page 1)",
+        "en news/news_odkb: 1 of 1 listing pages doubtful (listing items 1)",
+    ]

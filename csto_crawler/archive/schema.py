@@ -216,5 +216,31 @@ SCHEMA_V3 = [
     "CREATE INDEX ix_sitemap_entries_file ON sitemap_entries(sitemap_url, last_run_id)",
 ]
 
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+# Step 4: extraction that survives markup changes. Pages whose extraction is doubtful are held
+# (snapshot kept, no version); versions say whether the site or our extractor changed; each run
+# keeps its extraction health; the archive remembers the site bases its URLs were stored under.
+SCHEMA_V4 = [
+    """CREATE TABLE held_pages (
+        url TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        section TEXT NOT NULL,
+        title TEXT,
+        doubts TEXT NOT NULL,
+        method TEXT NOT NULL,
+        fetch_id INTEGER REFERENCES fetches(id),
+        extractor_version TEXT NOT NULL,
+        first_held_at TEXT NOT NULL,
+        last_held_at TEXT NOT NULL,
+        run_id INTEGER
+    )""",
+    "ALTER TABLE versions ADD COLUMN change TEXT NOT NULL DEFAULT 'site'",
+    "ALTER TABLE versions ADD COLUMN extractor_version TEXT",
+    "ALTER TABLE crawl_runs ADD COLUMN health TEXT",
+    # The lead a listing showed beside the article (a quality check: the body must not be shorter).
+    "ALTER TABLE listing_sightings ADD COLUMN listed_lead TEXT",
+    # Content fingerprints that do not depend on the site's origin (attachments by path).
+    "python:csto_crawler.archive.content:refingerprint_all",
+]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 SCHEMA_VERSION = len(MIGRATIONS)

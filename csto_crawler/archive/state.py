@@ -133,6 +133,15 @@ class CrawlState:
 
     # --- whole-archive questions ----------------------------------------------------------------
 
+    def sections(self) -> dict[str, set[str]]:
+        """The sections the archive's articles come from, per language (a few dozen rows)."""
+        if self.connection is None:
+            return {}
+        found: dict[str, set[str]] = {}
+        for lang, section in self.connection.execute("SELECT DISTINCT lang, section FROM articles"):
+            found.setdefault(str(lang), set()).add(str(section))
+        return found
+
     def article_count(self) -> int:
         """Articles in the archive (for the log; counted on an index, not the large rows)."""
         if self.connection is None:

@@ -16,7 +16,7 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import dataset
 from sqlalchemy.exc import OperationalError
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
-from .. import __version__
+from .. import EXTRACTOR_VERSION, __version__
 from ..dates import to_utc_iso, utc_now
 from ..items import (
     ArticleItem,
@@ -32,6 +32,7 @@ from ..items import (
     FetchFailure,
     FetchRecord,
     GoneNotice,
+    HeldPage,
     ListingPageItem,
     NotModified,
     SectionWalked,
@@ -61,21 +62,44 @@ SNAPSHOT_HEADERS = (
 )
 
 
-class SaveOutcome(Enum):
+class SaveOutcome(StrEnum):
+    """What saving an article page did to its history."""
+
     NEW = "new"
     NEW_VERSION = "changed"
     UNCHANGED = "unchanged"
     REVIVED = "revived"
 
 
+class ItemKind(StrEnum):
+    """What kind of item a write was about (stats keys ``csto/archive/<kind>/<outcome>``)."""
+
+    ARTICLE = "article"
+    HELD = "held"
+    GONE = "gone"
+    LISTING = "listing"
+    SITEMAP = "sitemap"
+    FAILURE = "failure"
+    ATTACHMENT = "attachment"
+    SECTION = "section"
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True)
 class WriteResult:
     """What writing one item did, for run counts and stats."""
 
-    kind: str  # article | listing | sitemap | failure | gone | not_modified | attachment
+    kind: ItemKind
     lang: str | None
     section: str | None
-    outcome: str
+    outcome: str  # a SaveOutcome value, or what happened to a ledger item ("fetched", "gone", ...)
+
+    @property
+    def counts_for_section(self) -> bool:
+        """Outcomes the run report counts per language and section (articles, not the ledger)."""
+        return self.kind in (ItemKind.ARTICLE, ItemKind.GONE, ItemKind.HELD) or (
+            self.kind is ItemKind.FAILURE and self.section is not None
+        )
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -102,10 +126,17 @@ def section_of(url: str) -> str:
 class ArchiveWriter:
     """The crawl's single writer. Not thread-safe: one pipeline owns it."""
 
-    def __init__(self, db: dataset.Database, clock: Clock = utc_now, crawler_version: str = __version__) -> None:
+    def __init__(
+        self,
+        db: dataset.Database,
+        clock: Clock = utc_now,
+        crawler_version: str = __version__,
+        extractor_version: str = EXTRACTOR_VERSION,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.crawler_version = crawler_version
+        self.extractor_version = extractor_version
 
     @classmethod
     def open(cls, path: Path, clock: Clock = utc_now) -> ArchiveWriter:
@@ -160,13 +191,17 @@ class ArchiveWriter:
                 pid=pid or os.getpid(),
             )
 
-    def finish_run(self, run_id: int, reason: str, counts: dict[str, Any]) -> None:
+    def finish_run(
+        self, run_id: int, reason: str, counts: dict[str, Any], health: dict[str, Any] | None = None
+    ) -> None:
         with self.db:
             self._exec(
-                "UPDATE crawl_runs SET finished_at = :at, finish_reason = :reason, counts = :counts WHERE id = :id",
+                "UPDATE crawl_runs SET finished_at = :at, finish_reason = :reason, counts = :counts,"
+                " health = :health WHERE id = :id",
                 at=self._now(),
                 reason=reason,
                 counts=json.dumps(counts, ensure_ascii=False, sort_keys=True),
+                health=json.dumps(health, ensure_ascii=False, sort_keys=True) if health is not None else None,
                 id=run_id,
             )
 
@@ -209,9 +244,11 @@ class ArchiveWriter:
             return self._save_not_modified(item, run_id)
         if isinstance(item, AttachmentItem):
             return self._save_attachment(item, run_id)
+        if isinstance(item, HeldPage):
+            return self._save_held(item, run_id)
         if isinstance(item, SkippedPage):
             self._put_fetch(item.fetch, run_id)
-            return WriteResult("skipped", item.lang, None, "skipped")
+            return WriteResult(ItemKind.SKIPPED, item.lang, None, "skipped")
         if isinstance(item, SectionWalked):
             return self._save_section_walk(item, run_id)
         raise TypeError(f"cannot archive {type(item).__name__}")
@@ -275,9 +312,7 @@ class ArchiveWriter:
     def _save_article(self, item: ArticleItem, run_id: int) -> WriteResult:
         fetch_id = self._put_fetch(item.fetch, run_id)
         fields = article_fields(item)
-        fields["content_sha256"] = content_fingerprint(
-            {**fields, "attachment_urls": [a["url"] for a in json.loads(fields["attachments"])]}
-        )
+        fields["content_sha256"] = content_fingerprint(fields)
         now = to_utc_iso(item.fetch.fetched_at)
         existing = self._find_article(item)
         if existing is None:
@@ -298,10 +333,37 @@ class ArchiveWriter:
             " WHERE articles.id = :aid AND s.url = articles.url",
             aid=aid,
         )
+        for url in (item.url, item.requested_url):
+            if url:
+                self._clear_failure(url)
+                self._exec("DELETE FROM held_pages WHERE url = :url", url=url)
+        return WriteResult(ItemKind.ARTICLE, item.lang, item.section, outcome.value)
+
+    def _save_held(self, item: HeldPage, run_id: int) -> WriteResult:
+        """A page whose extraction is doubtful: its snapshot and why, never a version."""
+        fetch_id = self._put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
+        self._exec(
+            "INSERT INTO held_pages (url, lang, section, title, doubts, method, fetch_id, extractor_version,"
+            " first_held_at, last_held_at, run_id) VALUES (:url, :lang, :section, :title, :doubts, :method,"
+            " :fetch, :extractor, :now, :now, :run) ON CONFLICT (url) DO UPDATE SET lang = excluded.lang,"
+            " section = excluded.section, title = excluded.title, doubts = excluded.doubts,"
+            " method = excluded.method, fetch_id = excluded.fetch_id,"
+            " extractor_version = excluded.extractor_version, last_held_at = excluded.last_held_at,"
+            " run_id = excluded.run_id",
+            url=item.url,
+            lang=item.lang,
+            section=item.section,
+            title=item.title,
+            doubts=json.dumps(item.doubts),
+            method=item.method,
+            fetch=fetch_id,
+            extractor=self.extractor_version,
+            now=now,
+            run=run_id,
+        )
         self._clear_failure(item.url)
-        if item.requested_url:
-            self._clear_failure(item.requested_url)
-        return WriteResult("article", item.lang, item.section, outcome.value)
+        return WriteResult(ItemKind.HELD, item.lang, item.section, "held")
 
     def _put_alias(self, url: str, aid: str, now: str) -> None:
         self._exec(
@@ -365,13 +427,16 @@ class ArchiveWriter:
         self._exec(
             "INSERT INTO versions (article_id, version, content_sha256, url, title, subtitle, published,"
             " published_raw, published_source, published_tz, body_text, body_html, signature, attachments,"
-            " images, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256, date_flags)"
+            " images, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256, date_flags,"
+            " change, extractor_version)"
             " VALUES (:aid, :number, :content_sha256, :url, :title, :subtitle, :published, :published_raw,"
             " :published_source, :published_tz, :body_text, :body_html, :signature, :attachments, :images,"
-            " :now, :now, :run, :run, :fetch, :snapshot, :date_flags)",
+            " :now, :now, :run, :run, :fetch, :snapshot, :date_flags, :change, :extractor)",
             aid=aid,
             number=number,
             url=item.url,
+            change=item.version_change,
+            extractor=self.extractor_version,
             now=now,
             run=run_id,
             fetch=fetch_id,
@@ -443,16 +508,16 @@ class ArchiveWriter:
         if row is None and self._one("SELECT 1 AS found FROM url_aliases WHERE url = :url", url=item.url):
             # A former URL of an article that lives on under its new URL: the old one is simply dead.
             self._clear_failure(item.url)
-            return WriteResult("gone", item.lang, section_of(item.url), "alias_gone")
+            return WriteResult(ItemKind.GONE, item.lang, section_of(item.url), "alias_gone")
         if row is None:
             # Linked but never archived: the site lists a page it does not serve.
             self._record_failure(item.url, item.lang, "article", f"HTTP {item.status}", 1, item.status, run_id)
-            return WriteResult("gone", item.lang, section_of(item.url), "failed")
+            return WriteResult(ItemKind.GONE, item.lang, section_of(item.url), "failed")
         self._clear_failure(item.url)
         if row["gone_at"] is None:
             self._mark_gone(row["id"], to_utc_iso(item.fetch.fetched_at), f"HTTP {item.status}", run_id)
-            return WriteResult("gone", item.lang, row["section"], "gone")
-        return WriteResult("gone", item.lang, row["section"], "still_gone")
+            return WriteResult(ItemKind.GONE, item.lang, row["section"], "gone")
+        return WriteResult(ItemKind.GONE, item.lang, row["section"], "still_gone")
 
     def _mark_gone(self, aid: str, at: str, reason: str, run_id: int) -> None:
         self._exec(
@@ -509,14 +574,14 @@ class ArchiveWriter:
             now=self._now(),
             run=run_id,
         )
-        return WriteResult("section", item.lang, item.section, "walked")
+        return WriteResult(ItemKind.SECTION, item.lang, item.section, "walked")
 
     def _save_not_modified(self, item: NotModified, run_id: int) -> WriteResult:
         fetch_id = self._put_fetch(item.fetch, run_id)
         now = to_utc_iso(item.fetch.fetched_at)
         row = self._one("SELECT id, version_count, section FROM articles WHERE url = :url", url=item.url)
         if row is None:
-            return WriteResult("not_modified", item.lang, section_of(item.url), "unknown")
+            return WriteResult(ItemKind.SKIPPED, item.lang, section_of(item.url), "not_modified_unknown")
         self._exec(
             "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :id",
             now=now,
@@ -532,7 +597,7 @@ class ArchiveWriter:
             v=row["version_count"],
         )
         self._clear_failure(item.url)
-        return WriteResult("article", item.lang, row["section"], SaveOutcome.UNCHANGED.value)
+        return WriteResult(ItemKind.ARTICLE, item.lang, row["section"], SaveOutcome.UNCHANGED.value)
 
     # --- listings, sitemaps, failures, attachments ---------------------------------------------
 
@@ -542,11 +607,12 @@ class ArchiveWriter:
         for entry in item.entries:
             self._exec(
                 "INSERT INTO listing_sightings (article_url, linked_url, listing_url, lang, section, page, position,"
-                " listed_date_raw, listed_title, first_seen_at, last_seen_at, first_run_id, last_run_id)"
-                " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :now,"
-                " :now, :run, :run)"
+                " listed_date_raw, listed_title, listed_lead, first_seen_at, last_seen_at, first_run_id, last_run_id)"
+                " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :lead,"
+                " :now, :now, :run, :run)"
                 " ON CONFLICT (article_url, listing_url, page, position, listed_date_raw, listed_title)"
-                " DO UPDATE SET last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
+                " DO UPDATE SET last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,"
+                " listed_lead = excluded.listed_lead",
                 article=entry.article_url,
                 linked=entry.linked_url,
                 listing=item.fetch.url,
@@ -556,22 +622,23 @@ class ArchiveWriter:
                 position=entry.position,
                 date=entry.date_raw or "",
                 title=entry.title,
+                lead=entry.lead or None,
                 now=now,
                 run=run_id,
             )
         self._clear_failure(item.fetch.url)
-        return WriteResult("listing", item.lang, item.section, "fetched")
+        return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
 
     def _save_sitemap(self, item: SitemapItem, run_id: int) -> WriteResult:
         self._put_fetch(item.fetch, run_id)
         self._clear_failure(item.fetch.url)
         if item.is_index:
-            return WriteResult("sitemap", item.lang, None, "fetched")
+            return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
         if item.unchanged:
             self._exec(
                 "UPDATE sitemap_files SET confirmed_run_id = :run WHERE url = :url", run=run_id, url=item.fetch.url
             )
-            return WriteResult("sitemap", item.lang, None, "unchanged")
+            return WriteResult(ItemKind.SITEMAP, item.lang, None, "unchanged")
         now = to_utc_iso(item.fetch.fetched_at)
         self._exec(
             "INSERT INTO sitemap_files (url, lang, sha256, entry_count, parsed_at, parsed_run_id, confirmed_run_id)"
@@ -601,7 +668,7 @@ class ArchiveWriter:
             " last_run_id = excluded.last_run_id, sitemap_url = excluded.sitemap_url",
             rows,
         )
-        return WriteResult("sitemap", item.lang, None, "fetched")
+        return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
 
     def _record_failure(
         self,
@@ -634,7 +701,9 @@ class ArchiveWriter:
         if item.fetch is not None:
             self._put_fetch(item.fetch, run_id)
         self._record_failure(item.url, item.lang, item.kind, item.error, item.attempts, item.status, run_id)
-        return WriteResult("failure", item.lang, section_of(item.url) if item.kind == "article" else None, "failed")
+        return WriteResult(
+            ItemKind.FAILURE, item.lang, section_of(item.url) if item.kind == "article" else None, "failed"
+        )
 
     def _save_attachment(self, item: AttachmentItem, run_id: int) -> WriteResult:
         self._put_fetch(item.fetch, run_id)
@@ -653,7 +722,7 @@ class ArchiveWriter:
             now=now,
         )
         self._clear_failure(item.url)
-        return WriteResult("attachment", item.fetch.lang, None, "fetched")
+        return WriteResult(ItemKind.ATTACHMENT, item.fetch.lang, None, "fetched")
 
 
 def _header(fetch: FetchRecord, name: str) -> str | None:

@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     LOCKED = 5  # another crawl holds the archive's run lock
     DAMAGED = 6  # `csto verify` found the archive damaged
     GAPS = 7  # `csto coverage` found articles listed but not archived (or the reverse)
+    DRIFT = 8  # the crawl read too many pages doubtfully (CSTO_MAX_DOUBTFUL_SHARE): the site's markup changed
 
 
 class CstoError(click.ClickException):
@@ -57,6 +58,10 @@ class DamagedError(CstoError):
 
 class GapsError(CstoError):
     exit_code = ExitCode.GAPS
+
+
+class DriftError(CstoError):
+    exit_code = ExitCode.DRIFT
 
 
 @contextmanager

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from ..archive.database import ArchiveError
-from ..crawl import CrawlOptions, CrawlRefusedError, run_crawl
+from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
 from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
-from .common import CstoError, FailuresError, archive_option, crawl_error
+from .common import CstoError, DriftError, FailuresError, archive_option, crawl_error
 from .export import stats
 
 
@@ -65,8 +65,15 @@ def crawl(
     except (CrawlRefusedError, ArchiveError, ValueError) as exc:
         raise crawl_error(exc) from exc
     click.echo(outcome.summary(), err=True)
+    check_outcome(outcome, "crawl")
+
+
+def check_outcome(outcome: CrawlOutcome, what: str) -> None:
+    """The exit code a scheduler acts on: stopped early (3), drift (8), too many failures (4)."""
     if outcome.finish_reason != "finished":
-        raise CstoError(f"the crawl stopped early ({outcome.finish_reason})")
+        raise CstoError(f"the {what} stopped early ({outcome.finish_reason})")
+    if outcome.drift:
+        raise DriftError(outcome.drift_message())
     if outcome.failures_above_threshold:
         raise FailuresError(outcome.failure_message())
 
@@ -114,8 +121,5 @@ def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> N
     finally:
         site.stop()
     click.echo(outcome.summary(), err=True)
-    if outcome.finish_reason != "finished":
-        raise CstoError(f"the demo crawl stopped early ({outcome.finish_reason})")
-    if outcome.failures_above_threshold:
-        raise FailuresError(outcome.failure_message())
+    check_outcome(outcome, "demo crawl")
     ctx.invoke(stats, archive_path=archive_path, as_json=False)

@@ -87,3 +87,14 @@ def compiled_css(css: str) -> CSSSelector:
     """A page object's selector, compiled once at import: parsel (and element.cssselect) translate
     CSS to XPath again on every call and wrap every result anew, which was a third of a page's cost."""
     return CSSSelector(css, translator="html")
+
+
+def common_ancestor(elements: list[etree._Element]) -> etree._Element:
+    """The deepest element that is or contains every one of ``elements`` (all from one tree)."""
+    paths = [[*reversed(list(element.iterancestors())), element] for element in elements]
+    common = paths[0][0]
+    for level in zip(*paths, strict=False):
+        if any(node is not level[0] for node in level):
+            break
+        common = level[0]
+    return common

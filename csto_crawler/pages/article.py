@@ -1,9 +1,9 @@
-"""Article (detail) page -> fields. Selectors are named constants; comments name the quirk they handle.
+"""Article (detail) page -> fields, read through the template's named selectors where they match,
+else from the text anchors every CSTO detail page shows (``pages.anchored``).
 
-The CSTO template (1C-Bitrix news.detail, customised) renders: an ``<h1>`` title, a head line
-``Title dd.mm.yyyy``, an optional subtitle, a picture, the body ``div.news-detail__text``, an
-attachments line, an optional signature block, back links, a share widget and a print link,
-inside a page full of chrome (accessibility panel, menu, sidebar of other news, calendar, footer).
+The named reading is kept only when it agrees with what is known of the page (a title, a body,
+the listing's title for this URL); otherwise the anchored reading answers, and the reading says
+which one did, for the drift alarm (``quality``).
 """
 
 from __future__ import annotations
@@ -11,203 +11,96 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from html import escape
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from lxml import html as lxml_html
 from scrapy.http import TextResponse
 
-from ..dates import split_leading_date, split_trailing_date
-from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
+from ..htmltext import norm_ws
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
-from . import compiled_css, page_root, search_scope
+from . import common_ancestor, compiled_css, page_root
+from .anchored import AnchoredArticle, Hints, fold, read_anchored
+from .items import find_item_lists
+from .lines import Line, page_lines
+from .named import ELEMENT_ID_RE, absolute_html, read_named
+from .reading import ArticleReading, ReadingMethod
 
-# The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
-DETAIL_CSS = "div.news-detail"
-ELEMENT_ID_RE = re.compile(r"^bx_\w+?_(\d+)$")  # bx_1373509569_8573 -> 8573
-TITLE_CSS = "h1.page-title, .news-detail h1, h1"
-# "Title dd.mm.yyyy" on one line; the date is absent on no_date_line and glued_date pages.
-HEAD_CSS = ".news-detail__head"
-HEAD_DATE_CSS = ".news-detail__head .news-date-time::text"
-SUBTITLE_CSS = ".news-detail__subtitle"
-# Body container, most specific first; the wider fallbacks rely on boilerplate rules to trim.
-BODY_CSS = (".news-detail__text", ".news-detail-text", "div.news-detail", "article")
-# glued_date: <span class="news-date-time">21.05.2020</span>On May 26, ... at the start of the body.
-BODY_DATE_CSS = ".news-date-time"
-# Attachments line: <span class="news-date-time">10.06.2022</span> <a class="doc-link" href="/upload/...">
-FILES_CSS = ".news-detail__files"
-FILES_DATE_CSS = ".news-detail__files .news-date-time::text"
 DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt)$", re.I)
-SIGNATURE_CSS = ".news-detail__sign"
-PICTURE_CSS = "img.detail_picture::attr(src)"
-# Language switch in the header points at the same article on the other site when one exists.
-LANG_SWITCH_CSS = "a[hreflang]"
-# Blocks inside the detail container that are never body (used when BODY_CSS falls back wide).
-NON_BODY_CSS = (
-    ".news-detail__head",
-    "h1",
-    ".news-detail__subtitle",
-    ".news-detail__files",
-    ".news-detail__sign",
-    ".news-detail__back",
-    ".share",
-    ".print-link",
-)
+# The language switch points at the same article on the other site when one exists: a link with
+# hreflang, a <link rel="alternate" hreflang>, or a link labelled with the other language.
+LANG_SWITCH_CSS = "a[hreflang], link[rel=alternate][hreflang]"
+LANGUAGE_LABELS = frozenset({"en", "eng", "english", "ru", "rus", "рус", "русский", "по-русски", "in english"})
+DOCUMENT_TITLE_CSS = "title"
+OG_TITLE_CSS = "meta[property='og:title']"
 
-
-DETAIL = compiled_css(DETAIL_CSS)
-TITLES = tuple(compiled_css(css) for css in TITLE_CSS.split(", "))
-HEAD = compiled_css(HEAD_CSS)
-HEAD_DATE = compiled_css(HEAD_DATE_CSS.removesuffix("::text"))
-SUBTITLE = compiled_css(SUBTITLE_CSS)
-BODIES = tuple(compiled_css(css) for css in BODY_CSS)
-# The body containers that hold only body (not the wide fallbacks): links and pictures in them count.
-BODY_LINKS = compiled_css(", ".join(f"{css} a" for css in BODY_CSS[:2]))
-BODY_IMAGES = compiled_css(", ".join(f"{css} img" for css in BODY_CSS[:2]))
-FILES_LINKS = compiled_css(f"{FILES_CSS} a")
-FILES_DATE = compiled_css(FILES_DATE_CSS.removesuffix("::text"))
-SIGNATURE = compiled_css(SIGNATURE_CSS)
-PICTURE = compiled_css(PICTURE_CSS.removesuffix("::attr(src)"))
 LANG_SWITCH = compiled_css(LANG_SWITCH_CSS)
-NON_BODY_SELECTORS = tuple(compiled_css(css) for css in NON_BODY_CSS)
-BODY_DATE_SELECTOR = compiled_css(BODY_DATE_CSS)
-OWN_TEXT = etree.XPath("text()")
-
-
-def _text(nodes: list[etree._Element]) -> str:
-    """All text inside the first node (``css(...)[:1].css("::text")``), whitespace normalised."""
-    return norm_ws(" ".join(nodes[0].itertext())) if nodes else ""
-
-
-def _own_text(nodes: list[etree._Element]) -> str | None:
-    """The first text node directly inside the first node (``css("...::text").get()``)."""
-    for node in nodes:
-        texts = OWN_TEXT(node)
-        if texts:
-            return str(texts[0])
-    return None
-
-
-def _attributes(nodes: list[etree._Element], name: str) -> list[str]:
-    return [value for node in nodes if (value := node.get(name)) is not None]
+DOCUMENT_TITLE = compiled_css(DOCUMENT_TITLE_CSS)
+OG_TITLE = compiled_css(OG_TITLE_CSS)
 
 
 class ArticlePage:
     """Extracts article fields from a detail page response; one method per field."""
 
-    def __init__(self, response: TextResponse) -> None:
+    def __init__(self, response: TextResponse, hints: Hints | None = None) -> None:
         self.response = response
+        self.hints = hints or Hints()
         self.root: etree._Element = page_root(response)
-        self._detail = DETAIL(self.root)
-        # The component's own blocks: head line, subtitle, body, files, signature.
-        self._scope = search_scope(self._detail, self.root)
-
-    def is_article(self) -> bool:
-        """A detail page has the detail component and a title; listings and static pages do not."""
-        return bool(self._detail) and bool(self.title())
-
-    def element_id(self) -> str | None:
-        for value in _attributes(self._detail, "id"):
-            m = ELEMENT_ID_RE.match(value)
-            if m:
-                return m.group(1)
-        return None
 
     @functools.cached_property
-    def _title(self) -> str:
-        for selector in TITLES:
-            text = _text(selector(self.root))
-            if text:
-                return text
-        return split_trailing_date(_text(HEAD(self._scope)))[0]
+    def reading(self) -> ArticleReading | None:
+        """The named reading when it agrees with what is known, else the anchored one."""
+        named = read_named(self.root, self.response)
+        if named is not None and self._agrees(named):
+            return named
+        anchored = self._anchored_reading()
+        if anchored is not None:
+            return anchored
+        return named if named is not None and named.title else None
+
+    def _agrees(self, reading: ArticleReading) -> bool:
+        """A title and a body, and the listing's title unless the page repeats its own title."""
+        if not reading.title or not any(p.strip() for p in reading.body_paragraphs):
+            return False
+        return reading.title_repeated or not self.hints.title or fold(self.hints.title) == fold(reading.title)
+
+    @property
+    def method(self) -> ReadingMethod:
+        return self.reading.method if self.reading else ReadingMethod.NONE
+
+    def is_article(self) -> bool:
+        """The page shows an article: one of the readings found its title and anchors."""
+        return self.reading is not None and bool(self.reading.title)
 
     def title(self) -> str:
-        """The ``<h1>``; when only the head line exists, it without the appended date."""
-        return self._title
+        return self.reading.title if self.reading else ""
 
     def subtitle(self) -> str | None:
-        return _text(SUBTITLE(self._scope)) or None
+        return self.reading.subtitle if self.reading else None
 
     def date_candidates(self) -> list[DateCandidate]:
         """Dates the page shows, best first: head line, glued to the body, attachments line."""
-        found: list[DateCandidate] = []
-        head = _own_text(HEAD_DATE(self._scope))
-        if head and head.strip():
-            found.append(DateCandidate(head.strip(), "detail"))
-        else:
-            trailing = split_trailing_date(_text(HEAD(self._scope)))[1]
-            if trailing:
-                found.append(DateCandidate(trailing, "detail"))
-        glued = self._glued_date()
-        if glued:
-            found.append(DateCandidate(glued, "detail_body"))
-        files_date = _own_text(FILES_DATE(self._scope))
-        if files_date and files_date.strip():
-            found.append(DateCandidate(files_date.strip(), "attachments"))
-        return found
-
-    @functools.cached_property
-    def _body_element(self) -> etree._Element | None:
-        for selector in BODIES:
-            found = selector(self._scope)
-            if found:
-                return found[0]
-        return None
-
-    def _glued_date(self) -> str | None:
-        body = self._body_element
-        if body is None:
-            return None
-        first = BODY_DATE_SELECTOR(body)
-        if first and _starts_body(body, first[0]):
-            text = (first[0].text or "").strip()
-            return text if split_leading_date(text)[1] else None
-        return None
-
-    @functools.cached_property
-    def _body_tree(self) -> etree._Element | None:
-        """A copy of the body container without non-body blocks and the glued date span.
-
-        Built once per page: body_paragraphs reads it, body_html only makes its links absolute.
-        """
-        body = self._body_element
-        if body is None:
-            return None
-        tree = copy.deepcopy(body)
-        tree.tail = None
-        for selector in NON_BODY_SELECTORS:
-            for node in selector(tree):
-                remove_keep_tail(node)
-        dates = BODY_DATE_SELECTOR(tree)
-        if dates and _starts_body(tree, dates[0]):
-            remove_keep_tail(dates[0])
-        return tree
+        return list(self.reading.date_candidates) if self.reading else []
 
     def body_paragraphs(self) -> list[str]:
-        tree = self._body_tree
-        return element_paragraphs(tree) if tree is not None else []
+        return self.reading.body_paragraphs if self.reading else []
 
     def body_html(self) -> str:
-        tree = self._body_tree
-        if tree is None:
-            return ""
-        for node in tree.iter("a", "img"):
-            for attr in ("href", "src"):
-                value = node.get(attr)
-                if value and not value.startswith(("#", "javascript:", "data:")):
-                    node.set(attr, self.response.urljoin(value))
-        return clean_html(tree)
+        return self.reading.body_html if self.reading else ""
 
     def signature_lines(self) -> list[str]:
-        blocks = SIGNATURE(self._scope)
-        return element_paragraphs(blocks[0]) if blocks else []
+        return self.reading.signature_lines if self.reading else []
+
+    def element_id(self) -> str | None:
+        return self.reading.element_id if self.reading else None
 
     def attachments(self) -> list[AttachmentLink]:
-        """Document links from the attachments line and from the body, in page order, once each."""
-        hrefs = _attributes(FILES_LINKS(self._scope), "href") + _attributes(BODY_LINKS(self._scope), "href")
+        """Document links of the article (attachments line and body), in page order, once each."""
         out: list[AttachmentLink] = []
         seen: set[str] = set()
-        for href in hrefs:
+        for href in self.reading.link_hrefs if self.reading else []:
             url = self.response.urljoin(href.strip())
             path = urlsplit(url).path
             if url in seen or not DOCUMENT_LINK_RE.search(path):
@@ -218,9 +111,8 @@ class ArticlePage:
 
     def images(self) -> list[str]:
         """The detail picture and pictures inside the body (template images excluded)."""
-        srcs = _attributes(PICTURE(self.root), "src") + _attributes(BODY_IMAGES(self._scope), "src")
         out: list[str] = []
-        for src in srcs:
+        for src in self.reading.image_srcs if self.reading else []:
             src = src.strip()
             if not src or src.startswith("data:") or "/bitrix/" in src:
                 continue
@@ -232,30 +124,120 @@ class ArticlePage:
     def counterpart_url(self) -> str | None:
         """The language switch target when it is an article (not the other site's home page)."""
         own = self.html_lang()
-        for link in LANG_SWITCH(self.root):
-            href, lang = link.get("href", ""), link.get("hreflang", "")
+        own_host = urlsplit(self.response.url).netloc
+        candidates = [(node.get("href", ""), node.get("hreflang", "")) for node in LANG_SWITCH(self.root)]
+        candidates += [
+            (link.get("href", ""), "")
+            for link in self.root.iter("a")
+            if norm_ws(" ".join(link.itertext())).casefold() in LANGUAGE_LABELS
+        ]
+        for href, lang in candidates:
             if not href or (own and lang == own):
                 continue
             url = self.response.urljoin(href)
-            if len([s for s in urlsplit(url).path.split("/") if s]) >= 2:
+            if urlsplit(url).netloc != own_host and len([s for s in urlsplit(url).path.split("/") if s]) >= 2:
                 return url
         return None
 
     def html_lang(self) -> str | None:
         return self.root.get("lang") if self.root.tag == "html" else None
 
-    def to_item(self, url: str, lang: str, fetch: FetchRecord, listed_date: str | None = None) -> ArticleItem:
+    def document_title(self) -> str:
+        og = OG_TITLE(self.root)
+        if og and og[0].get("content"):
+            return str(og[0].get("content"))
+        found = DOCUMENT_TITLE(self.root)
+        return norm_ws(" ".join(found[0].itertext())) if found else ""
+
+    # --- the anchored reading -------------------------------------------------------------------
+
+    def _anchored_reading(self) -> ArticleReading | None:
+        lines = page_lines(self.root)
+        lists = find_item_lists(self.root, self.response.url)
+        found = read_anchored(lines, self.document_title(), self.hints, lists)
+        if found is None or not found.confident:
+            return None
+        return ArticleReading(
+            method=ReadingMethod.ANCHORED,
+            title=found.title,
+            title_repeated=found.head > found.first,
+            subtitle=found.subtitle,
+            date_candidates=_anchored_dates(found),
+            body_paragraphs=[line.text for line in found.body],
+            body_html=self._anchored_html(found.body),
+            signature_lines=found.signature,
+            link_hrefs=self._hrefs_between(lines, found),
+            image_srcs=self._srcs_between(lines, found),
+            element_id=_element_id_around(lines[found.head]) or self.hints.element_id,
+        )
+
+    @functools.cached_property
+    def _positions(self) -> dict[etree._Element, int]:
+        return {element: i for i, element in enumerate(self.root.iter())}
+
+    def _span(self, lines: list[Line], found: AnchoredArticle) -> tuple[int, int]:
+        """Document positions from the first title line to the line that ends the article."""
+        start = self._positions.get(lines[found.first].first, 0)
+        end = self._positions.get(lines[found.end].first, len(self._positions)) if found.end < len(lines) else None
+        return start, end if end is not None else len(self._positions)
+
+    def _hrefs_between(self, lines: list[Line], found: AnchoredArticle) -> list[str]:
+        start, end = self._span(lines, found)
+        return [
+            str(link.get("href"))
+            for link in self.root.iter("a")
+            if link.get("href") and start <= self._positions.get(link, -1) < end
+        ]
+
+    def _srcs_between(self, lines: list[Line], found: AnchoredArticle) -> list[str]:
+        start, end = self._span(lines, found)
+        return [
+            str(image.get("src"))
+            for image in self.root.iter("img")
+            if image.get("src") and start <= self._positions.get(image, -1) < end
+        ]
+
+    def _anchored_html(self, body: list[Line]) -> str:
+        """The body's markup: its container when it holds nothing but the body; else the
+        container's children that hold only body lines, and body text standing in it as <p>."""
+        if not body:
+            return ""
+        container = common_ancestor([line.block for line in body])
+        inside = page_lines(container)
+        if [line.text for line in inside] == [line.text for line in body]:
+            return absolute_html(copy.deepcopy(container), self.response)
+        parts: list[str] = []
+        done: set[int] = set()
+        for line in body:
+            child = _child_holding(container, line.block)
+            if child is not None and id(child) not in done and _holds_only(child, body):
+                done.add(id(child))
+                wrapper = lxml_html.Element("div")
+                wrapper.append(copy.deepcopy(child))
+                wrapper[0].tail = None
+                parts.append(absolute_html(wrapper, self.response))
+            elif child is None or id(child) not in done:
+                parts.append(f"<p>{escape(line.text)}</p>")
+        return "\n".join(part for part in parts if part)
+
+    # --- the item -------------------------------------------------------------------------------
+
+    def to_item(self, url: str, lang: str, fetch: FetchRecord) -> ArticleItem:
         """All fields as an ArticleItem for the cleaning pipelines.
 
-        ``listed_date`` (what a listing showed for this article) ranks right after the page's own
-        dates and before the attachments line: it is the only date on no_date_line pages and carries
-        the time on en /authorized_organs/ lists ("05/08/2020 08:00:00").
+        The listing's date ranks right after the page's own dates and before the attachments
+        line: it is the only date on no_date_line pages and carries the time on en
+        /authorized_organs/ lists ("05/08/2020 08:00:00").
         """
         section, slug = section_and_slug(url)
         candidates = self.date_candidates()
-        if listed_date:
+        if self.hints.date_raw:
             position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
-            candidates.insert(position, DateCandidate(listed_date, "listing"))
+            candidates.insert(position, DateCandidate(self.hints.date_raw, "listing"))
+        if not candidates and self.hints.lastmod:
+            # No date on the page and no listing showed it (a dead listing page): the day the
+            # sitemap says it was last modified, rather than no date at all (published_source says so).
+            candidates.append(DateCandidate(self.hints.lastmod[:10], "sitemap"))
         return ArticleItem(
             url=url,
             lang=lang,
@@ -272,21 +254,44 @@ class ArticlePage:
             attachments=self.attachments(),
             images=self.images(),
             counterpart_url=self.counterpart_url(),
+            reading_method=self.method.value,
+            title_repeated=bool(self.reading and self.reading.title_repeated),
+            listed_title=self.hints.title,
+            listed_lead=self.hints.lead,
         )
 
 
-def _starts_body(body: etree._Element, node: etree._Element) -> bool:
-    """True when no text precedes ``node`` inside ``body`` (the glued_date position)."""
-    if (body.text or "").strip():
-        return False
-    ancestors = set(node.iterancestors())
-    for element in body.iter():
-        if element is body:
-            continue
-        if element is node:
-            return True
-        if isinstance(element.tag, str) and (element.text or "").strip():
-            return False
-        if element not in ancestors and (element.tail or "").strip():
-            return False
-    return False
+def _anchored_dates(found: AnchoredArticle) -> list[DateCandidate]:
+    dates = []
+    if found.head_date:
+        dates.append(DateCandidate(found.head_date, "detail"))
+    if found.glued_date:
+        dates.append(DateCandidate(found.glued_date, "detail_body"))
+    if found.attachments_date:
+        dates.append(DateCandidate(found.attachments_date, "attachments"))
+    return dates
+
+
+def _element_id_around(line: Line) -> str | None:
+    """A Bitrix element ID (``id="bx_1373509569_8573"``) on the head line's block or an ancestor."""
+    for element in (line.block, *line.block.iterancestors()):
+        m = ELEMENT_ID_RE.match(element.get("id", ""))
+        if m:
+            return m.group(1)
+    return None
+
+
+def _child_holding(container: etree._Element, element: etree._Element) -> etree._Element | None:
+    """The child of ``container`` that is or holds ``element`` (None when it is the container)."""
+    if element is container:
+        return None
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.getparent() is container:
+            return ancestor
+    return None
+
+
+def _holds_only(child: etree._Element, body: list[Line]) -> bool:
+    """True when every line inside ``child`` is a body line."""
+    texts = {line.text for line in body}
+    return all(line.text in texts for line in page_lines(child))

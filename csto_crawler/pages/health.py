@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from scrapy.http import Response, TextResponse
+
 # Phrases of maintenance and overload pages, Bitrix's own included ("Сайт находится на реконструкции").
 MAINTENANCE_RE = re.compile(
     r"технически[ех] работ|сайт (?:временно )?недоступен|на реконструкции|ведутся работы"
@@ -16,6 +18,8 @@ MAINTENANCE_RE = re.compile(
 )
 # Bot checks that stand in for the page.
 CAPTCHA_RE = re.compile(r"captcha|вы не робот|are you a robot|подтвердите, что вы", re.I)
+# Content types an article or listing page may be served with.
+HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # The end of a complete HTML document; a body cut short by the server lacks it.
 DOCUMENT_END_RE = re.compile(rb"</html\s*>", re.I)
 # How far from the end the closing tag may sit (trailing scripts or whitespace after it).
@@ -41,3 +45,17 @@ def missing_content_reason(text: str, expected: str) -> str:
     if CAPTCHA_RE.search(head):
         return "captcha page"
     return f"not an {expected} page" if expected[0] in "aeiou" else f"not a {expected} page"
+
+
+def page_problem(response: Response, expected: str) -> str | None:
+    """Why a 200 response for an article or listing URL cannot be used, before parsing it.
+
+    The declared type counts, not only Scrapy's response class: for a type it has no class for
+    (application/pdf, application/octet-stream) Scrapy sniffs the body and makes HTML-looking bytes
+    an HtmlResponse anyway.
+    """
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    declared = content_type.split(";", 1)[0].strip().lower()
+    if not isinstance(response, TextResponse) or (declared and declared not in HTML_CONTENT_TYPES):
+        return f"not HTML ({content_type or 'no content type'}) where an {expected} was expected"
+    return truncation(response.body)

@@ -1,0 +1,145 @@
+"""A page as a reader sees it: its visible text as lines in document order, each tied to its element.
+
+Markup-independent extraction (``pages.fallback``) reads pages through this view: which text comes
+first, which line is a heading, how much of a line is link text, which element a line sits in.
+Block elements and ``<br>`` end a line exactly as ``htmltext.element_paragraphs`` ends a paragraph,
+so a body read line by line and a body read from its container give the same paragraphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..htmltext import BLOCK_TAGS, SKIP_TAGS, norm_ws
+
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+EMPHASIS_TAGS = frozenset({"b", "strong", "i", "em"})
+# Markup a reader never sees: display:none blocks (the accessibility panel's settings) and the
+# HTML ``hidden`` attribute.
+HIDDEN_STYLE_MARKERS = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of visible text and where it sits."""
+
+    index: int
+    text: str
+    block: etree._Element  # the nearest block element around the line's text
+    first: etree._Element  # the element whose own text (or tail) opens the line
+    first_text: str  # that opening piece of text
+    link_chars: int  # characters inside <a href>
+    heading: int  # 1-6 inside <hN>, else 0
+    emphasised: bool  # every character inside <b>, <strong>, <i> or <em>
+    hrefs: list[str] = field(default_factory=list)  # links the line's text sits in, in order
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+@dataclass(slots=True)
+class _Piece:
+    text: str
+    element: etree._Element
+    href: str | None
+    heading: int
+    emphasised: bool
+
+
+class _LineBuilder:
+    """Collects text pieces between block boundaries into Lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.pieces: list[_Piece] = []
+
+    def add(self, text: str | None, piece_context: tuple[etree._Element, str | None, int, bool]) -> None:
+        if text:
+            element, href, heading, emphasised = piece_context
+            self.pieces.append(_Piece(text, element, href, heading, emphasised))
+
+    def flush(self, block: etree._Element) -> None:
+        pieces, self.pieces = self.pieces, []
+        text = norm_ws("".join(p.text for p in pieces))
+        if not text:
+            return
+        visible = [p for p in pieces if p.text.strip()]
+        link_chars = sum(len(norm_ws(p.text)) for p in visible if p.href is not None)
+        hrefs: list[str] = []
+        for p in visible:
+            if p.href is not None and p.href not in hrefs:
+                hrefs.append(p.href)
+        self.lines.append(
+            Line(
+                index=len(self.lines),
+                text=text,
+                block=block,
+                first=visible[0].element,
+                first_text=norm_ws(visible[0].text),
+                link_chars=min(link_chars, len(text)),
+                heading=max(p.heading for p in visible),
+                emphasised=all(p.emphasised for p in visible),
+                hrefs=hrefs,
+            )
+        )
+
+
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def is_hidden(element: etree._Element) -> bool:
+    """Hidden by the ``hidden`` attribute or an inline display:none / visibility:hidden style."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style) and any(marker in style.lower() for marker in HIDDEN_STYLE_MARKERS)
+
+
+def page_lines(root: etree._Element) -> list[Line]:
+    """The visible lines of ``root``, in document order.
+
+    One pass with lxml's ``iterwalk``; scripts, styles, forms and hidden blocks are skipped whole.
+    Each element's context (innermost link, heading level, emphasis, block) is kept on a stack.
+    """
+    builder = _LineBuilder()
+    # (element, href, heading, emphasised, block) of every open element
+    stack: list[tuple[etree._Element, str | None, int, bool, etree._Element]] = []
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walker:
+        if event in ("comment", "pi"):
+            if stack:
+                _, href, heading, emphasised, block = stack[-1]
+                builder.add(element.tail, (stack[-1][0], href, heading, emphasised))
+            continue
+        tag = _tag(element)
+        if event == "start":
+            if tag in SKIP_TAGS or is_hidden(element):
+                walker.skip_subtree()
+                stack.append((element, None, 0, False, stack[-1][4] if stack else element))
+                continue
+            parent = stack[-1] if stack else (element, None, 0, True, element)
+            block_here = tag in BLOCK_TAGS or not stack
+            if block_here:
+                builder.flush(parent[4])
+            href = element.get("href") if tag == "a" and element.get("href") is not None else parent[1]
+            heading = HEADING_LEVELS.get(tag, parent[2])
+            emphasised = parent[3] if stack else False
+            emphasised = emphasised or tag in EMPHASIS_TAGS
+            block = element if block_here else parent[4]
+            stack.append((element, href, heading, emphasised, block))
+            builder.add(element.text, (element, href, heading, emphasised))
+            continue
+        # end
+        own, _, _, _, block = stack.pop()
+        skipped = tag in SKIP_TAGS or is_hidden(own)
+        if not skipped and (tag in BLOCK_TAGS or not stack):
+            builder.flush(block)
+        if stack:
+            _, href, heading, emphasised, _parent_block = stack[-1]
+            builder.add(element.tail, (element, href, heading, emphasised))
+    return builder.lines

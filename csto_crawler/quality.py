@@ -1,0 +1,131 @@
+"""Is an extracted article believable? Per-page doubts, and the run's extraction health.
+
+A redesign of the site does not raise errors: pages still answer 200 and still parse. What
+changes is what comes out of them: empty bodies, missing dates, a menu item read as the title.
+Each article is checked against itself and against what its listing said (title, lead); a
+doubtful article is held back (its snapshot kept, no version written), and a run where too many
+pages of a language or section are doubtful ends with the drift exit code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .htmltext import norm_ws
+from .items import ArticleItem
+
+# A body shorter than this share of the listing's lead is not the article's body: the lead is
+# the first paragraph, or the start of it.
+MIN_BODY_TO_LEAD = 0.8
+
+
+class Doubt(StrEnum):
+    """Why an extracted article page is not trusted; the value names the field that drifted."""
+
+    UNREADABLE = "unreadable"  # no reading found an article on an article URL
+    NO_TITLE = "no_title"
+    TITLE_MISMATCH = "title_mismatch"  # not the title the listing shows for this URL
+    NO_BODY = "no_body"
+    SHORT_BODY = "short_body"  # shorter than the listing's lead
+    NO_DATE = "no_date"
+    NO_ITEMS = "no_items"  # a listing page with neither items nor pager
+
+    @property
+    def field(self) -> str:
+        return FIELDS[self]
+
+
+FIELDS = {
+    Doubt.UNREADABLE: "page",
+    Doubt.NO_TITLE: "title",
+    Doubt.TITLE_MISMATCH: "title",
+    Doubt.NO_BODY: "body",
+    Doubt.SHORT_BODY: "body",
+    Doubt.NO_DATE: "date",
+    Doubt.NO_ITEMS: "listing items",
+}
+
+
+def article_doubts(item: ArticleItem) -> list[Doubt]:
+    """What is wrong with a cleaned article item (empty when nothing is)."""
+    doubts: list[Doubt] = []
+    title = norm_ws(item.title)
+    if not title:
+        doubts.append(Doubt.NO_TITLE)
+    elif item.listed_title and not item.title_repeated and norm_ws(item.listed_title).casefold() != title.casefold():
+        # A title the page repeats in its head line is the page's own (an edit the listing does not
+        # show yet); one the page does not confirm and the listing contradicts was misread.
+        doubts.append(Doubt.TITLE_MISMATCH)
+    body = item.body_text.strip()
+    if not body:
+        doubts.append(Doubt.NO_BODY)
+    elif item.listed_lead and len(body) < MIN_BODY_TO_LEAD * len(norm_ws(item.listed_lead)):
+        doubts.append(Doubt.SHORT_BODY)
+    if item.published is None:
+        doubts.append(Doubt.NO_DATE)
+    return doubts
+
+
+@dataclass
+class Drift:
+    """A language and section where too many pages were doubtful, and which fields."""
+
+    lang: str
+    section: str
+    kind: str  # article | listing
+    pages: int
+    doubtful: int
+    fields: dict[str, int]
+
+    def describe(self) -> str:
+        fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
+        return f"{self.lang} {self.section}: {self.doubtful} of {self.pages} {self.kind} pages doubtful ({fields})"
+
+
+@dataclass
+class HealthReport:
+    """Pages read per language, section and kind: by which method, and which doubts they raised."""
+
+    methods: dict[tuple[str, str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    doubts: dict[tuple[str, str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    doubtful: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def record(self, lang: str, section: str, kind: str, method: str, doubts: list[Doubt]) -> None:
+        key = (lang, section, kind)
+        self.methods[key][method] += 1
+        if doubts:
+            self.doubtful[key] += 1
+            for doubt in doubts:
+                self.doubts[key][doubt.field] += 1
+
+    def drifted(self, max_share: float, min_pages: int) -> list[Drift]:
+        """Sections (and whole languages) where the doubtful share exceeds ``max_share``."""
+        found: list[Drift] = []
+        groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = defaultdict(list)
+        for key in self.methods:
+            lang, _, kind = key
+            groups[key].append(key)
+            groups[(lang, "(all sections)", kind)].append(key)
+        for (lang, section, kind), keys in sorted(groups.items()):
+            pages = sum(sum(self.methods[k].values()) for k in keys)
+            doubtful = sum(self.doubtful[k] for k in keys)
+            if pages >= min_pages and doubtful > max_share * pages:
+                fields: Counter[str] = Counter()
+                for k in keys:
+                    fields.update(self.doubts[k])
+                found.append(Drift(lang, section, kind, pages, doubtful, dict(fields)))
+        return found
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: {lang: {section: {kind: {"methods": {...}, "doubtful": n, "fields": {...}}}}}."""
+        out: dict[str, Any] = {}
+        for (lang, section, kind), methods in sorted(self.methods.items()):
+            out.setdefault(lang, {}).setdefault(section, {})[kind] = {
+                "methods": dict(methods),
+                "doubtful": self.doubtful[(lang, section, kind)],
+                "fields": dict(self.doubts[(lang, section, kind)]),
+            }
+        return out

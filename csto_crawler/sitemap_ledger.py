@@ -1,0 +1,41 @@
+"""The run's memory of the sitemaps: the article URLs they list (with <lastmod>), and per language
+whether every sitemap file was read, which alone lets absence from them mean removal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SitemapLedger:
+    """Sitemap bookkeeping of one run."""
+
+    lastmods: dict[str, str | None] = field(default_factory=dict)  # article URL -> <lastmod>
+    waiting: list[str] = field(default_factory=list)  # articles only a sitemap showed, fetched at idle
+    read: set[str] = field(default_factory=set)  # languages with at least one article sitemap read
+    failed: set[str] = field(default_factory=set)  # languages with a sitemap file that could not be read
+
+    def file_read(self, lang: str) -> None:
+        self.read.add(lang)
+
+    def file_failed(self, lang: str) -> None:
+        self.failed.add(lang)
+
+    def saw(self, entries: dict[str, str | None]) -> None:
+        self.lastmods.update(entries)
+
+    def hold(self, url: str) -> None:
+        """An article only a sitemap has shown so far: fetched when the listings are done, unless a
+        listing leads to it first."""
+        self.waiting.append(url)
+
+    def unrequested(self, requested: set[str]) -> list[str]:
+        return [url for url in dict.fromkeys(self.waiting) if url not in requested]
+
+    def lastmod(self, url: str) -> str | None:
+        return self.lastmods.get(url)
+
+    def complete(self, langs: Iterable[str]) -> list[str]:
+        """Languages whose sitemaps were all read: only then may absence from them mean removal."""
+        return [lang for lang in langs if lang in self.read and lang not in self.failed]

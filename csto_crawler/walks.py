@@ -1,0 +1,138 @@
+"""The run's memory of its listing walks: pages asked for, answered and failed, last pages, rescues.
+
+A walk goes through one section's listing (``?PAGEN_1=N``) of one language. A first crawl (or
+``--full``) walks every page; later runs walk newest first while pages bring new articles
+(``plan.walk_continues``). A walk that read every page it asked for, none failing, is complete
+and recorded in the archive. A walk with a page that kept failing is rescued: the listings that
+show the same articles another way (the parent section, the subsections its articles came from)
+are walked in full, so one dead page hides nothing the site still shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[str, str]  # (language, section)
+# The furthest page a walk asks for unless CSTO_MAX_LISTING_PAGES says otherwise.
+DEFAULT_MAX_PAGES = 10_000
+
+
+def parent_section(section: str) -> str | None:
+    """``news/news_odkb`` -> ``news``; a top-level section has none."""
+    return section.rsplit("/", 1)[0] if "/" in section else None
+
+
+@dataclass
+class ListingWalks:
+    """Bookkeeping of every listing walk in one run."""
+
+    walked_before: set[Key] = field(default_factory=set)  # walks an earlier run completed
+    full: bool = False
+    max_pages: int = DEFAULT_MAX_PAGES  # the furthest page any walk asks for (a pager may claim millions)
+    started: set[Key] = field(default_factory=set)
+    requested: dict[Key, int] = field(default_factory=dict)  # highest page asked for
+    pending: dict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))  # asked, unanswered
+    failed: set[Key] = field(default_factory=set)
+    recorded: set[Key] = field(default_factory=set)  # complete walks already reported
+    last_pages: dict[Key, int] = field(default_factory=dict)  # highest last page a pager showed
+    rescues: set[Key] = field(default_factory=set)  # walks started to make up for a failed one
+    rescued: set[Key] = field(default_factory=set)  # failed walks whose rescue has started
+    sections_seen: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def start(self, key: Key, rescue: bool = False) -> None:
+        self.started.add(key)
+        if rescue:
+            self.rescues.add(key)
+
+    def walks_all(self, key: Key) -> bool:
+        """Every page of this walk, or only while pages bring new articles?"""
+        return self.full or key not in self.walked_before or key in self.rescues
+
+    def ask(self, key: Key, page: int) -> None:
+        self.requested[key] = max(self.requested.get(key, 0), page)
+        self.pending[key].add(page)
+
+    def answered(self, key: Key, page: int, failed: bool) -> None:
+        """A page asked for has been answered; a failed one leaves the walk incomplete."""
+        self.pending[key].discard(page)
+        if failed:
+            self.failed.add(key)
+
+    def saw_pager(self, key: Key, last: int) -> int:
+        """Record the last page a pager shows; returns it, capped at ``max_pages``."""
+        if last > self.max_pages:
+            logger.warning("Listing %s %s claims %d pages; walking the first %d", *key, last, self.max_pages)
+            last = self.max_pages
+        self.last_pages[key] = max(self.last_pages.get(key, 0), last)
+        return last
+
+    def saw_articles(self, key: Key, sections: Iterable[str]) -> None:
+        """The sections of the articles a page of this walk listed (subsections of a parent listing)."""
+        self.sections_seen[key].update(sections)
+
+    def pages_to_ask(self, key: Key, page: int, current: int, last: int) -> list[int]:
+        """A full walk asks for every page the pager shows at once, after what it already asked for.
+
+        The pages are independent (``?PAGEN_1=N``); claimed all at once, no page is asked for
+        twice, whatever order the answers come in. Bitrix answers a page past the end with its last
+        page (``current != page``): that answer asks for nothing more.
+        """
+        if current != page:
+            return []
+        first = self.requested.get(key, page) + 1
+        pages = list(range(first, min(last, self.max_pages) + 1))
+        for number in pages:
+            self.ask(key, number)
+        return pages
+
+    def newly_complete(self, key: Key) -> bool:
+        """True once, when every page asked for has been read and none failed."""
+        if self.pending[key] or key in self.failed or key in self.recorded:
+            return False
+        self.recorded.add(key)
+        return True
+
+    def page_after_failure(self, key: Key, page: int) -> int | None:
+        """The page to ask for after a dead one, so a dead page does not end the walk.
+
+        When the first page dies no pager has told how many pages there are: page 2 is tried once
+        (a section without one answers 404, or Bitrix serves its last page, and the walk ends there).
+        """
+        last = self.last_pages.get(key)
+        if page + 1 <= self.requested.get(key, 0):
+            return None  # a full walk already asked for it
+        if (last is not None and page < last) or (last is None and page == 1):
+            return page + 1
+        return None
+
+    def covers(self, lang: str, section: str) -> bool:
+        """Is ``section`` (or a section above it) among the walks started in this run?"""
+        return any(
+            section == walked or section.startswith(walked + "/")
+            for walked_lang, walked in self.started
+            if walked_lang == lang
+        )
+
+    def rescue_walks(self, known_sections: dict[str, set[str]]) -> list[Key]:
+        """Walks that make up for failed ones: for each failed walk (once), its parent section and
+        the subsections its articles came from (this run's listings and ``known_sections``, the
+        archive's sections per language), unless already walked in this run."""
+        found: list[Key] = []
+        for lang, section in sorted(self.failed - self.rescued):
+            self.rescued.add((lang, section))
+            below = {
+                s
+                for s in self.sections_seen[(lang, section)] | known_sections.get(lang, set())
+                if s.startswith(section + "/")
+            }
+            parent = parent_section(section)
+            for candidate in sorted(below | ({parent} if parent else set())):
+                key = (lang, candidate)
+                if key not in self.started and key not in found:
+                    found.append(key)
+        return found

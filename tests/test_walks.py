@@ -1,0 +1,136 @@
+"""ListingWalks: the run's bookkeeping of listing walks, tested without a crawl."""
+
+from __future__ import annotations
+
+import pytest
+
+from csto_crawler.walks import ListingWalks, parent_section
+
+KEY = ("en", "news/news_odkb")
+
+
+def walks(full: bool = True, max_pages: int = 10_000) -> ListingWalks:
+    found = ListingWalks(full=full, max_pages=max_pages)
+    found.start(KEY)
+    found.ask(KEY, 1)
+    return found
+
+
+def answered(found: ListingWalks, page: int, current: int, last: int) -> list[int | str]:
+    """What a full walk does once listing ``page`` was read: the pages it asks for, "walked"."""
+    found.answered(KEY, page, failed=False)
+    last = found.saw_pager(KEY, last)
+    out: list[int | str] = list(found.pages_to_ask(KEY, page, current, last))
+    return [*out, "walked"] if found.newly_complete(KEY) else out
+
+
+def test_dead_listing_page_is_skipped_to_the_next_page() -> None:
+    found = walks(full=False)
+    found.saw_pager(KEY, 4)
+    assert found.page_after_failure(KEY, 2) == 3
+    assert found.page_after_failure(KEY, 4) is None  # the last page
+
+
+def test_dead_first_listing_page_tries_page_2_once() -> None:
+    # No pager was ever read: page 2 is the only way on (a one-page section answers 404 there).
+    found = walks(full=False)
+    assert found.page_after_failure(KEY, 1) == 2
+    found.ask(KEY, 2)
+    assert found.page_after_failure(KEY, 2) is None
+
+
+def test_full_walk_asks_for_every_page_at_once_and_is_walked_when_all_are_read() -> None:
+    found = walks()
+    assert answered(found, 1, 1, 4) == [2, 3, 4]
+    assert answered(found, 4, 4, 4) == []  # pages may answer in any order
+    assert answered(found, 2, 2, 4) == []
+    assert answered(found, 3, 3, 4) == ["walked"]
+
+
+def test_full_walk_follows_a_pager_that_shows_a_window_of_pages() -> None:
+    found = walks()
+    assert answered(found, 1, 1, 3) == [2, 3]
+    assert answered(found, 3, 3, 5) == [4, 5]
+    assert answered(found, 2, 2, 4) == []  # nothing asked for twice
+    assert answered(found, 5, 5, 5) == []
+    assert answered(found, 4, 4, 5) == ["walked"]
+
+
+def test_pages_read_in_any_order_ask_for_each_page_once_and_record_the_walk_once() -> None:
+    """Scrapy consumes a callback's output lazily: page 2 can be read before page 1's requests are
+    all handed over. Pages are claimed when the pager is read, so none is asked for twice."""
+    found = walks()
+    assert answered(found, 1, 1, 4) == [2, 3, 4]
+    assert answered(found, 2, 2, 4) == []
+    assert answered(found, 3, 3, 4) == []
+    assert found.pending[KEY] == {4}
+    assert answered(found, 4, 4, 4) == ["walked"]
+    assert answered(found, 4, 4, 4) == []  # recorded once
+
+
+def test_full_walk_with_a_failed_page_is_not_walked_and_skips_nothing_twice() -> None:
+    found = walks()
+    assert answered(found, 1, 1, 3) == [2, 3]
+    found.answered(KEY, 2, failed=True)
+    assert found.page_after_failure(KEY, 2) is None  # page 3 is already asked for
+    assert answered(found, 3, 3, 3) == []
+
+
+def test_page_past_the_end_asks_for_nothing_more() -> None:
+    """Bitrix answers a page number past the end with its last page: the pager's page, not ours."""
+    found = walks()
+    found.ask(KEY, 2)
+    assert answered(found, 2, 1, 1) == []
+    assert answered(found, 1, 1, 1) == ["walked"]
+
+
+def test_a_pager_claiming_millions_of_pages_is_walked_only_to_the_cap(caplog: pytest.LogCaptureFixture) -> None:
+    found = walks(max_pages=50)
+    assert answered(found, 1, 1, 100_000_000) == list(range(2, 51))
+    assert "claims 100000000 pages; walking the first 50" in caplog.text
+    assert found.last_pages[KEY] == 50
+
+
+def test_incremental_walks_walk_all_only_when_new_full_or_rescuing() -> None:
+    found = ListingWalks(walked_before={KEY})
+    assert not found.walks_all(KEY)
+    assert found.walks_all(("en", "session"))  # never walked to its end before
+    found.start(("en", "news"), rescue=True)
+    assert found.walks_all(("en", "news"))
+    assert ListingWalks(walked_before={KEY}, full=True).walks_all(KEY)
+
+
+def test_a_failed_walk_is_rescued_once_by_its_parent_and_the_subsections_its_articles_came_from() -> None:
+    found = ListingWalks()
+    organs = ("en", "authorized_organs")
+    found.start(organs)
+    found.start(("en", "news/smi"))
+    found.saw_articles(organs, ["authorized_organs/secretariat", "authorized_organs/permanent_council"])
+    found.answered(organs, 2, failed=True)
+    known = {"en": {"authorized_organs/council_of_ministers", "news/news_odkb"}, "ru": {"authorized_organs/x"}}
+    assert found.rescue_walks(known) == [
+        ("en", "authorized_organs/council_of_ministers"),
+        ("en", "authorized_organs/permanent_council"),
+        ("en", "authorized_organs/secretariat"),
+    ]
+    assert found.rescue_walks(known) == []  # once
+    smi = ("en", "news/smi")
+    found.answered(smi, 3, failed=True)
+    found.start(("en", "news/news_odkb"))
+    assert found.rescue_walks(known) == [("en", "news")]  # the parent; news/news_odkb is no subsection of it
+
+
+def test_covers_a_section_and_everything_below_it() -> None:
+    found = ListingWalks()
+    found.start(("en", "authorized_organs"))
+    assert found.covers("en", "authorized_organs/secretariat")
+    assert not found.covers("ru", "authorized_organs/secretariat")
+    assert not found.covers("en", "authorized")
+
+
+def test_parent_section() -> None:
+    assert (parent_section("news/news_odkb"), parent_section("session/2019"), parent_section("news")) == (
+        "news",
+        "session",
+        None,
+    )
