@@ -21,6 +21,7 @@ class FetchRecord:
     fetched_at: dt.datetime  # aware, UTC
     kind: str  # article | listing | sitemap | attachment | other
     lang: str | None = None
+    stored_id: int | None = None  # ``fetches.id`` when read back from the archive (``csto reextract``)
     # (body, its sha256): the spider, the snapshot blob and the version row all ask for it.
     _digest: tuple[bytes, str] | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -39,7 +39,7 @@ class Doubt(StrEnum):
 
 
 FIELDS = {
-    Doubt.UNREADABLE: "page",
+    Doubt.UNREADABLE: "title+date+body (no article found)",
     Doubt.NO_TITLE: "title",
     Doubt.TITLE_MISMATCH: "title",
     Doubt.NO_BODY: "body",

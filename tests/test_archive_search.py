@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_items import article_item, count, write_run
+from archive_items import article_item, count, fetch_record, write_run
 from click.testing import CliRunner
 
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.search import MAX_QUERY_WORDS, SearchFilter, SearchQueryError, search
 from csto_crawler.cli import ExitCode, main
+from csto_crawler.pages.anchored import Hints
+from csto_crawler.reextract import Snapshot, read_snapshot
 
 # (slug, lang, element ID, section, published, title, body)
 CORPUS = [
@@ -179,3 +182,34 @@ def test_cli_search_without_words_is_a_usage_error(archive: Path) -> None:
     assert "nothing to search for" in result.stderr
     assert "Traceback" not in result.output
     assert count(archive, "articles") == len(CORPUS)
+
+
+# --- text as a reader sees it ---------------------------------------------------------------------
+
+SHY_PAGE = """<html><head><title>Meeting of the Coun\u00adcil</title></head><body>
+<div class="menu"><a href="/">Home</a> <a href="/news/">News</a></div>
+<div class="wrap"><h1>Meeting of the Coun\u00adcil</h1>
+<div>Meeting of the Coun\u00adcil 13.11.2023</div>
+<div class="text"><p>The \u200bparticipants dis\u00adcussed inter\u00adoperability of the forces.</p>
+<p>They also agreed on a plan of joint exer\u00adcises for the next year.</p></div>
+<a href="/news/">Back to the section</a></div>
+<div class="footer">{links}<p>© Collective Security Treaty Organization</p></div></body></html>""".format(
+    links="".join(f'<a href="/section-{n}/">Section {n}</a> ' for n in range(40))
+)
+
+
+def test_search_finds_a_word_written_with_a_soft_hyphen_in_the_page(tmp_path: Path) -> None:
+    url = "https://en.odkb-csto.org/news/news_odkb/meeting-of-the-council/"
+    fetch = fetch_record(url, SHY_PAGE.encode("utf-8"), headers={"content-type": "text/html; charset=utf-8"})
+    snapshot = Snapshot(url, "en", "news/news_odkb", None, None, fetch, Hints())
+    reading = read_snapshot(snapshot, "Europe/Moscow")
+    assert reading.item is not None and reading.doubts == []
+    path = tmp_path / "csto.sqlite"
+    write_run(path, [reading.item])
+    with closing(ArchiveReader.open(path)) as opened:
+        row = opened.query("SELECT title, body_text FROM articles")[0]
+        assert row["title"] == "Meeting of the Council"
+        assert "interoperability" in row["body_text"] and "\u200b" not in row["body_text"]
+        assert [hit["title"] for hit in search(opened.db, "interoperability", SearchFilter())] == [row["title"]]
+        # A query pasted with the invisible characters still finds it.
+        assert len(search(opened.db, "exer\u00adcises", SearchFilter())) == 1

@@ -209,8 +209,8 @@ def test_quality_pipeline_counts_unreadable_pages_and_listing_pages() -> None:
     pipeline.process_item(ListingPageItem("en", "news/news_odkb", 1, 1, [], fetch, method="none"))
     pipeline.close_spider()
     assert pipeline.stats.get_value("csto/health/drift") == [
-        "en (all sections): 1 of 1 article pages doubtful (page 1)",
+        "en (all sections): 1 of 1 article pages doubtful (title+date+body (no article found) 1)",
         "en (all sections): 1 of 1 listing pages doubtful (listing items 1)",
-        "en news/news_odkb: 1 of 1 article pages doubtful (page 1)",
+        "en news/news_odkb: 1 of 1 article pages doubtful (title+date+body (no article found) 1)",
         "en news/news_odkb: 1 of 1 listing pages doubtful (listing items 1)",
     ]

@@ -45,7 +45,7 @@ def stem(word: str) -> str:
 
 def stem_text(text: str) -> str:
     """The shadow text the index stores: the stems of all words, space separated."""
-    return " ".join(map(stem, WORD_RE.findall(text or "")))
+    return " ".join(map(stem, WORD_RE.findall(norm_ws(text or ""))))
 
 
 def index_article(db: dataset.Database, article_id: str, title: str, body: str, replace: bool = True) -> None:
@@ -75,7 +75,7 @@ def reindex_all(db: dataset.Database) -> None:
 
 def fts_query(query: str) -> tuple[str, list[str]]:
     """User query -> (FTS5 MATCH expression of quoted stems, the stems)."""
-    words = WORD_RE.findall(query)
+    words = WORD_RE.findall(norm_ws(query))  # as the archive's text: no soft hyphens, NFC
     if not words:
         raise SearchQueryError(f"nothing to search for in {query!r}: give at least one word")
     if len(words) > MAX_QUERY_WORDS:

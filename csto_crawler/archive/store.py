@@ -271,6 +271,8 @@ class ArchiveWriter:
         return sha
 
     def _put_fetch(self, fetch: FetchRecord, run_id: int) -> int:
+        if fetch.stored_id is not None:  # read back from the archive: its bytes and row are there
+            return fetch.stored_id
         sha = self._put_blob(fetch.body, fetch.sha256)
         headers = {k: v for k, v in fetch.headers.items() if k.lower() in SNAPSHOT_HEADERS}
         return self._insert(

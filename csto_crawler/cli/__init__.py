@@ -16,6 +16,7 @@ from .care import coverage, failures, verify
 from .common import ExitCode
 from .crawl import crawl, demo
 from .export import export, stats
+from .extractor import health, reextract
 from .files import attachments
 from .research import diff, search, show
 
@@ -36,5 +37,19 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (crawl, demo, export, stats, search, show, diff, verify, failures, coverage, attachments):
+for command in (
+    crawl,
+    demo,
+    export,
+    stats,
+    search,
+    show,
+    diff,
+    verify,
+    failures,
+    coverage,
+    health,
+    reextract,
+    attachments,
+):
     main.add_command(command)

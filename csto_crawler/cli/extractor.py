@@ -1,0 +1,134 @@
+"""``csto health`` and ``csto reextract``: how well pages were read, and reading them again."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import settings as defaults
+from ..archive.database import ArchiveError, check_archive, open_database
+from ..archive.lock import ArchiveLockedError, RunLock
+from ..archive.store import ArchiveWriter
+from ..reextract import Scope
+from ..reextract import reextract as run_reextract
+from .common import DriftError, LockedError, archive_errors, archive_option, iso_day, open_reader
+
+
+@click.command()
+@archive_option()
+@click.option("--runs", default=1, show_default=True, type=click.IntRange(1), help="Show this many latest runs.")
+def health(archive_path: Path, runs: int) -> None:
+    """Extraction health: how the latest runs read pages, what drifted, and the pages held back.
+
+    A held page was fetched but not read confidently (no title, no body, no date, a title the
+    listing contradicts, a body shorter than the listing's lead): its snapshot is kept, no version
+    was written. `csto reextract` reads held pages again.
+
+    \b
+    Example:
+      csto health --archive archive/csto.sqlite --runs 3
+    """
+    with open_reader(archive_path) as reader:
+        run_rows = reader.query(
+            "SELECT id, mode, started_at, finish_reason, health FROM crawl_runs ORDER BY id DESC LIMIT :n", n=runs
+        )
+        held = reader.query("SELECT url, lang, section, method, doubts, last_held_at FROM held_pages ORDER BY url")
+    for row in run_rows:
+        click.echo(f"run {row['id']} ({row['mode']}, {row['started_at']}, {row['finish_reason'] or 'unfinished'})")
+        report: dict[str, Any] = json.loads(row["health"] or "{}")
+        for line in health_lines(report):
+            click.echo("  " + line)
+    click.echo(f"held pages: {len(held)}")
+    for page in held:
+        doubts = ",".join(json.loads(page["doubts"]))
+        click.echo(
+            f"  {page['url']}\t{page['lang']}\t{page['section']}\t{page['method']}\t{doubts}\t{page['last_held_at']}"
+        )
+
+
+def health_lines(report: dict[str, Any]) -> list[str]:
+    """One line per language, section and page kind, then the drift found."""
+    lines = []
+    for lang, sections in sorted(report.get("pages", {}).items()):
+        for section, kinds in sorted(sections.items()):
+            for kind, figures in sorted(kinds.items()):
+                methods = ", ".join(f"{name} {n}" for name, n in sorted(figures["methods"].items()))
+                doubts = ", ".join(f"{name} {n}" for name, n in sorted(figures["fields"].items()))
+                lines.append(
+                    f"{lang} {section} {kind}: {methods}; doubtful {figures['doubtful']}"
+                    + (f" ({doubts})" if doubts else "")
+                )
+    lines.extend(f"DRIFT: {found}" for found in report.get("drift", []))
+    return lines or ["no health recorded"]
+
+
+@click.command()
+@archive_option()
+@click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Only these languages.")
+@click.option("--section", "sections", multiple=True, metavar="PATH", help="Only this section and its subsections.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only snapshots fetched on or after this day.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="CPU count",
+    help="Processes reading snapshots.",
+)
+def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, ...], since: Any, workers: int) -> None:
+    """Run today's extractor over the stored snapshots, with no network.
+
+    Fills in the pages the drift alarm held back, and records a new version of an article only
+    where the extracted content changed, marked as an extractor change (`versions.change =
+    'extractor'`, with the extractor version). Exits 8 when pages are still read doubtfully
+    beyond CSTO_MAX_DOUBTFUL_SHARE.
+
+    \b
+    Example:
+      csto reextract --archive archive/csto.sqlite
+      csto reextract --lang ru --section news --since 2026-01-01
+    """
+    scope = Scope(tuple(langs), tuple(s.strip("/") for s in sections), iso_day(since))
+    lock = RunLock(archive_path)
+    with archive_errors():
+        check_archive(archive_path, create=False)
+        try:
+            lock.acquire()
+        except ArchiveLockedError as exc:
+            raise LockedError(str(exc)) from exc
+        try:
+            writer = ArchiveWriter(open_database(archive_path, create=False))
+        except ArchiveError:
+            lock.release()
+            raise
+    arguments = {"langs": list(langs), "sections": list(sections), "since": scope.since, "workers": workers}
+    try:
+        report = run_reextract(
+            writer,
+            scope,
+            defaults.CSTO_SITE_TIMEZONE,
+            (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES),
+            workers,
+            show_progress if sys.stderr.isatty() else None,
+            arguments,
+        )
+    finally:
+        writer.close()
+        lock.release()
+    counts = report.counts
+    click.echo(
+        f"reextract run {report.run_id}: {sum(counts.values())} page(s) read; "
+        + ", ".join(f"{name} {n}" for name, n in sorted(counts.items())),
+        err=True,
+    )
+    if report.drift:
+        raise DriftError("pages still read doubtfully: " + "; ".join(report.drift))
+
+
+def show_progress(counts: Counter[str]) -> None:
+    click.echo(f"reextract: {sum(counts.values())} page(s) read so far", err=True)
