@@ -90,7 +90,37 @@ class CleanBody:
 def is_navigation_line(line: str) -> bool:
     """Back links, accessibility labels and widget labels standing on their own line."""
     key = norm_ws(line).casefold().rstrip(" .")
-    return key in BACK_LINK_LABELS or key in ACCESSIBILITY_LABELS or key in WIDGET_LABELS
+    return key in BACK_LINK_LABELS or key in ACCESSIBILITY_LABELS or key in WIDGET_LABELS or is_back_links_line(line)
+
+
+def _alternation(labels: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True)))
+
+
+BACK_LINKS_RE = _alternation(BACK_LINK_LABELS)
+WIDGET_RE = _alternation(WIDGET_LABELS)
+# What may stand between back links on one line: "Go back | Back to the section | Back to the all news".
+LINK_SEPARATORS_RE = re.compile(r"[\s|/•·,;:.\-–—]*")
+# Text after a widget label on its line, at most: "Share: vk tg ok", "ShareVKontakte 11Telegram 12".
+WIDGET_REST_MAX = 48
+
+
+def is_back_links_line(line: str) -> bool:
+    """One or more back links, alone on a line, whatever joins them (separators, or nothing)."""
+    key = norm_ws(line).casefold()
+    rest = BACK_LINKS_RE.sub("", key)
+    return rest != key and LINK_SEPARATORS_RE.fullmatch(rest) is not None
+
+
+def is_widget_line(line: str) -> bool:
+    """A share or print row: it starts with a widget label, and what follows is a few short
+    names (networks, counters), not a sentence."""
+    key = norm_ws(line).casefold()
+    found = WIDGET_RE.match(key)
+    if found is None:
+        return False
+    rest = key[found.end() :].strip()
+    return len(rest) <= WIDGET_REST_MAX and not rest.endswith((".", "!", "?"))
 
 
 def is_attachment_line(line: str) -> bool:

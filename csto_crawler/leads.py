@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .items import ListingEntry
+from .items import ArticleItem, FetchRecord, ListingEntry
 from .pages.anchored import Hints
+from .pages.listing import ListedItem
+from .urls import ForeignUrlError, Sites
 
 
 @dataclass
@@ -25,6 +27,34 @@ class ArticleLeads:
         self.hints.setdefault(
             entry.article_url, Hints(entry.title or None, entry.date_raw, entry.lead or None, entry.element_id)
         )
+
+    def entries(self, items: list[ListedItem], sites: Sites) -> tuple[list[ListingEntry], int]:
+        """A listing page's items as entries under canonical URLs, each remembered as a lead;
+        and how many linked outside the sites (dropped)."""
+        entries, foreign = [], 0
+        for item in items:
+            try:
+                url = sites.canonicalize(item.url)
+            except ForeignUrlError:
+                foreign += 1
+                continue
+            entry = ListingEntry(url, item.url, item.position, item.title, item.date_raw, item.element_id, item.lead)
+            self.listed(entry)
+            entries.append(entry)
+        return entries, foreign
+
+    def finish(self, item: ArticleItem, fetch: FetchRecord, sites: Sites) -> ArticleItem:
+        """What only the crawl knows: the fetch, the canonical counterpart, the links seen, redirects."""
+        item.fetch = fetch
+        counterpart = item.counterpart_url
+        item.counterpart_url = (
+            sites.canonicalize(counterpart) if counterpart and sites.is_allowed(counterpart) else None
+        )
+        item.aliases = self.aliases(item.url)
+        requested = sites.canonicalize(fetch.url)
+        if requested != item.url:
+            item.requested_url = requested
+        return item
 
     def claim(self, url: str) -> bool:
         """Mark a URL as asked for; False when it already was (each article is fetched once)."""

@@ -196,3 +196,20 @@ def listing_url(base: str, section: str, page: int = 1) -> str:
     """URL of page ``page`` of a section listing (Bitrix pagination ``?PAGEN_1=N``)."""
     url = f"{base}/{section.strip('/')}/"
     return url if page <= 1 else f"{url}?PAGEN_1={page}"
+
+
+def section_of_article(url: str) -> str:
+    """The section an article URL sits in: its path without the last segment."""
+    return "/".join(path_segments(url)[:-1])
+
+
+def article_candidate(sites: Sites, url: str, lang: str, sections: list[str]) -> str | None:
+    """Canonical URL if ``url`` may be an article of the ``lang`` site (not the home page, not a
+    listing node of ``sections``, not an asset), else None."""
+    if sites.lang_of(url) != lang or not is_content_url(url):
+        return None
+    canonical = sites.canonicalize(url)
+    segments = path_segments(canonical)
+    if len(segments) < 2 or "/".join(segments) in sections:
+        return None
+    return canonical

@@ -118,6 +118,10 @@ class ListingWalks:
             if walked_lang == lang
         )
 
+    def uncovered(self, located: Iterable[tuple[str | None, str]]) -> set[Key]:
+        """The (lang, section) pairs, of articles found outside the listings, that no walk covers."""
+        return {(lang, section) for lang, section in located if lang is not None and not self.covers(lang, section)}
+
     def rescue_walks(self, known_sections: dict[str, set[str]]) -> list[Key]:
         """Walks that make up for failed ones: for each failed walk (once), its parent section and
         the subsections its articles came from (this run's listings and ``known_sections``, the
@@ -136,3 +140,14 @@ class ListingWalks:
                 if key not in self.started and key not in found:
                     found.append(key)
         return found
+
+
+def sections_to_walk(configured: list[str], walked: Iterable[Key], lang: str) -> list[str]:
+    """Configured sections, plus sections earlier runs walked outside them (found through the
+    sitemaps, or walked to make up for a dead listing page)."""
+    extra = sorted(
+        section
+        for walked_lang, section in walked
+        if walked_lang == lang and not any(section == s or section.startswith(s + "/") for s in configured)
+    )
+    return configured + extra

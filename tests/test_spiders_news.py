@@ -58,7 +58,7 @@ def test_a_listing_page_gone_mid_walk_leaves_the_section_unwalked() -> None:
     news = spider()
     news._set_crawler(get_crawler(NewsSpider))
     key = ("en", "news/news_odkb")
-    news.listing_request("en", "news/news_odkb", 1, start=True)
+    news.asking.listing("en", "news/news_odkb", 1, start=True)
     news.walks.answered(key, 1, failed=False)
     assert news.walks.pages_to_ask(key, 1, 1, news.walks.saw_pager(key, 3)) == [2, 3]
 
@@ -76,9 +76,9 @@ def test_a_listing_page_gone_mid_walk_leaves_the_section_unwalked() -> None:
 def test_a_dead_listing_page_asks_for_the_next_page() -> None:
     news = spider()
     news._set_crawler(get_crawler(NewsSpider))
-    news.listing_request("en", "news/news_odkb", 1, start=True)
+    news.asking.listing("en", "news/news_odkb", 1, start=True)
     news.walks.saw_pager(("en", "news/news_odkb"), 4)
-    [request] = news.after_failed_listing_page("en", "news/news_odkb", 2)
+    [request] = news.asking.after_failed_page("en", "news/news_odkb", 2)
     assert request.url == "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=3"
     assert request.cb_kwargs == {"lang": "en", "section": "news/news_odkb", "page": 3}
 
@@ -102,13 +102,13 @@ def test_recheck_asks_for_young_live_articles_with_their_validators(tmp_path: Pa
     news = NewsSpider.from_crawler(crawler)
     news.clock = lambda: dt.datetime(2026, 2, 15, 12, tzinfo=dt.UTC)
     try:
-        [request] = list(news.recheck_requests())
+        [request] = list(news.asking.rechecks())
     finally:
         news.state.close()
     assert request.url == young.url
     assert request.cb_kwargs == {"lang": "en", "origin": "recheck"}
     assert request.headers.get("If-None-Match") == b'"v1"'
     assert request.headers.get("If-Modified-Since") == b"Tue, 10 Feb 2026 09:00:00 GMT"
-    [listed] = news.article_request(old.url, "en", "new")  # other reasons send no validators
+    [listed] = news.asking.article(old.url, "en", "new")  # other reasons send no validators
     assert b"If-None-Match" not in listed.headers
-    assert list(news.article_request(old.url, "en", "new")) == []  # asked for once per run
+    assert list(news.asking.article(old.url, "en", "new")) == []  # asked for once per run

@@ -23,7 +23,7 @@ ID_NUMBER_RE = re.compile(r"^(.*?)(\d{2,})$")
 
 
 def meaningless(name: str, prefix: str) -> str:
-    return f"{prefix}-{hashlib.md5(name.encode()).hexdigest()[:3]}"
+    return f"{prefix}-{hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()[:3]}"
 
 
 def rename_class(m: re.Match[str]) -> str:

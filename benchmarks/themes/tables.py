@@ -8,6 +8,7 @@ in nested tables: a title table, a head-line table ("Title" cell, date cell), on
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from urllib.parse import quote
 
@@ -33,31 +34,34 @@ class Theme(Renderer):
     def menu(self) -> str:
         li = 0 if self.lang == "en" else 1
         cells = "".join(
-            f'<td bgcolor="#1f4e8c" align="center"><a href="{top[2]}"><font color="#ffffff">{escape(top[li])}</font></a></td>'
+            f'<td bgcolor="#1f4e8c" align="center"><a href="{top[2]}">'
+            f'<font color="#ffffff">{escape(top[li])}</font></a></td>'
             for top in MENU
         )
         return f'<table width="100%" {T}><tr>{cells}</tr></table>\n'
 
     def footer(self) -> str:
-        L, li = self.L, (0 if self.lang == "en" else 1)
+        lab, li = self.L, (0 if self.lang == "en" else 1)
         links = " | ".join(f'<a href="{t[2]}">{escape(t[li])}</a>' for t in MENU)
         return (
             f'<table width="100%" {T} bgcolor="#e6ebf2"><tr><td colspan="2"><font size="1">{links}</font></td></tr>'
-            f'<tr><td valign="top"><font size="1">{L["address"]}<br>{L["phone"]}<br>{L["fax"]}<br>{L["email"]}</font></td>'
-            f'<td valign="top" align="right"><font size="1">{escape(L["copyright"])}</font></td></tr></table>\n'
+            f'<tr><td valign="top"><font size="1">{lab["address"]}<br>{lab["phone"]}<br>'
+            f"{lab['fax']}<br>{lab['email']}</font></td>"
+            f'<td valign="top" align="right"><font size="1">{escape(lab["copyright"])}</font></td></tr></table>\n'
         )
 
     def header(self, switch_url: str) -> str:
-        L = self.L
+        lab = self.L
         return (
             f'<table width="100%" {T}><tr><td width="200"><a href="/">'
-            f'<img src="/bitrix/templates/csto_old/images/logo_{self.lang}.gif" alt="{L["short"]}" border="0"></a></td>'
-            f'<td><font size="4"><b>{L["site"]}</b></font></td>'
-            f'<td align="right" nowrap="nowrap"><a href="#spec">{L["special"]}</a><br>'
+            f'<img src="/bitrix/templates/csto_old/images/logo_{self.lang}.gif" alt="{lab["short"]}" border="0">'
+            "</a></td>"
+            f'<td><font size="4"><b>{lab["site"]}</b></font></td>'
+            f'<td align="right" nowrap="nowrap"><a href="#spec">{lab["special"]}</a><br>'
             f'<b>{self.lang.upper()}</b> | <a href="{switch_url}" hreflang="{self.other}">{self.other.upper()}</a><br>'
-            f'<a href="/auth/?backurl=%2F">{L["login"]}</a> | <a href="/personal/">{L["personal"]}</a><br>'
+            f'<a href="/auth/?backurl=%2F">{lab["login"]}</a> | <a href="/personal/">{lab["personal"]}</a><br>'
             f'<form action="/search/index.php" method="get" style="margin:0"><input type="text" name="q" size="15">'
-            f'<input type="submit" name="s" value="{L["search"]}"></form></td></tr></table>\n{self._menu}'
+            f'<input type="submit" name="s" value="{lab["search"]}"></form></td></tr></table>\n{self._menu}'
         )
 
     def breadcrumbs(self, crumbs: list[tuple[str, str | None]]) -> str:
@@ -82,7 +86,7 @@ class Theme(Renderer):
         left_cell = f'<td width="220" valign="top" bgcolor="#f3f5f8">{left}</td>' if left else ""
         return (
             '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n'
-            f'<html>\n<head>\n<title>{escape(title)}</title>\n{self._head_static}</head>\n'
+            f"<html>\n<head>\n<title>{escape(title)}</title>\n{self._head_static}</head>\n"
             f'<body bgcolor="#ffffff" leftmargin="0" topmargin="0" marginwidth="0" marginheight="0">\n{self._panel}'
             f'<table width="980" align="center" {T}>\n<tr><td colspan="3">{self.header(switch)}</td></tr>\n'
             f'<tr><td colspan="3">{self.breadcrumbs(crumbs)}</td></tr>\n'
@@ -92,17 +96,20 @@ class Theme(Renderer):
             f"{chrome.ANALYTICS}\n</body>\n</html>\n"
         )
 
-    def right_column(self, month: object) -> str:
+    def right_column(self, month: dt.date) -> str:
         tags = " ".join(f'<a href="{h}"><font size="1">{label}</font></a>' for h, label in self.tag_links())
-        banners = "".join(f'<tr><td><a href="{h}" target="_blank">{label}</a></td></tr>' for h, label in self.banner_links())
+        banners = "".join(
+            f'<tr><td><a href="{h}" target="_blank">{label}</a></td></tr>' for h, label in self.banner_links()
+        )
         return (
-            f'<table width="100%" {T}><tr><td>{self.calendar(month)}</td></tr>'  # type: ignore[arg-type]
+            f'<table width="100%" {T}><tr><td>{self.calendar(month)}</td></tr>'
             f'<tr><td bgcolor="#dde4ee"><b>{self.L["tags"]}</b></td></tr><tr><td>{tags}</td></tr>'
             f'<tr><td bgcolor="#dde4ee"><b>{self.L["partners"]}</b></td></tr>{banners}</table>'
         )
 
     def heading(self, text: str) -> str:
-        return f'<table width="100%" {T}><tr><td class="pagetitle"><font size="4"><b>{escape(text)}</b></font></td></tr></table>'
+        cell = f'<td class="pagetitle"><font size="4"><b>{escape(text)}</b></font></td>'
+        return f'<table width="100%" {T}><tr>{cell}</tr></table>'
 
     def news_list(self, items: str, pager: str = "", empty: str = "") -> str:
         rows = items or (f'<tr><td colspan="2">{empty}</td></tr>' if empty else "")
@@ -111,7 +118,8 @@ class Theme(Renderer):
     def list_item(self, a: Article, context: str) -> str:
         href = escape(self.item_href(a, context))
         return (
-            f'<tr><td width="90" valign="top" nowrap="nowrap"><font size="2" color="#808080">{self.list_date(a)}</font></td>'
+            '<tr><td width="90" valign="top" nowrap="nowrap">'
+            f'<font size="2" color="#808080">{self.list_date(a)}</font></td>'
             f'<td valign="top"><a href="{href}"><b>{escape(a.title)}</b></a><br>'
             f'<font size="2">{escape(self.m.lead(a))}</font></td></tr>\n'
             '<tr><td colspan="2"><hr size="1" noshade></td></tr>\n'
@@ -138,7 +146,7 @@ class Theme(Renderer):
         return f'<table {T}><tr><td><a href="{escape(href)}">{self.L["print"]}</a></td></tr></table>'
 
     def detail_main(self, a: Article) -> str:
-        L, title = self.L, escape(a.title)
+        lab, title = self.L, escape(a.title)
         date = self.head_date(a)
         rows = [
             f'<tr><td><table width="100%" {T}><tr><td><b>{title}</b></td>'
@@ -148,12 +156,14 @@ class Theme(Renderer):
         if a.subtitle:
             rows.append(f"<tr><td><i>{escape(a.subtitle)}</i></td></tr>")
         if self.has_picture(a):
-            rows.append(f'<tr><td><img src="{image_path(a)}" width="640" height="400" alt="{title}" border="0"></td></tr>')
+            rows.append(
+                f'<tr><td><img src="{image_path(a)}" width="640" height="400" alt="{title}" border="0"></td></tr>'
+            )
         rows.append(f'<tr><td><font size="2">{self.body_html(a)}</font></td></tr>')
         if a.attachments:
             files = "".join(
                 f'<tr><td nowrap="nowrap">{fmt_site_date(a.date) if i == 0 else ""}</td>'
-                f'<td>{L["download"]} <a href="{att.path}">{att.filename}</a></td></tr>'
+                f'<td>{lab["download"]} <a href="{att.path}">{att.filename}</a></td></tr>'
                 for i, att in enumerate(a.attachments)
             )
             rows.append(f'<tr><td><table {T} cellpadding="2">{files}</table></td></tr>')
@@ -169,7 +179,8 @@ class Theme(Renderer):
     def sidebar(self) -> str:
         rows = "".join(
             f'<tr><td><font size="1" color="#808080">{fmt_site_date(s.date)}</font></td></tr>'
-            f'<tr><td><a href="{escape(self.item_href(s, "sidebar"))}"><font size="2">{escape(self.m.lead(s))}</font></a></td></tr>'
+            f'<tr><td><a href="{escape(self.item_href(s, "sidebar"))}">'
+            f'<font size="2">{escape(self.m.lead(s))}</font></a></td></tr>'
             for s in self.m.sidebar[self.lang]
         )
         return f'<table width="100%" {T} cellpadding="3">{rows}</table>'

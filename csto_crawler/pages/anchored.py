@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..boilerplate import ATTACHMENT_LINE_RE, BACK_LINK_LABELS, WIDGET_LABELS, signature_start
+from ..boilerplate import (
+    ATTACHMENT_LINE_RE,
+    BACK_LINK_LABELS,
+    is_back_links_line,
+    is_widget_line,
+    signature_start,
+)
 from ..dates import TRAILING_DATE_RE, split_leading_date, split_trailing_date
 from ..htmltext import norm_ws
 from .items import ItemList, is_date_text
@@ -42,6 +48,8 @@ TRAILING_JUNK_MAX_CHARS = 300
 # A list of other news inside the article region: items are short, and most show a date.
 RELATED_ITEM_MAX_CHARS = 1200
 RELATED_MIN_DATED_SHARE = 0.5
+# A share row is mostly links ("Share: vk tg ok"; counters beside them are not).
+WIDGET_LINK_DENSITY = 0.3
 # Without back links, the body ends where navigation starts: this many link-dense lines in a row.
 NAVIGATION_RUN = 3
 
@@ -91,7 +99,12 @@ def _label(line: Line) -> str:
 
 
 def is_back_link(line: Line) -> bool:
-    return _label(line) in BACK_LINK_LABELS
+    return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text)
+
+
+def is_widget(line: Line) -> bool:
+    """A share or print row (a link-dense line, or a bare label)."""
+    return is_widget_line(line.text) and (line.link_density >= WIDGET_LINK_DENSITY or len(line.text) <= 30)
 
 
 def read_anchored(
@@ -113,7 +126,7 @@ def read_anchored(
         head += 1
         head_date = _line_date(lines[head])
     end, end_source = find_end(lines, head + 1)
-    region = _drop_lists(lines[head + 1 : end], lists)
+    region = [line for line in _drop_lists(lines[head + 1 : end], lists) if not is_widget(line)]
     subtitle, region = _split_subtitle(region, hints)
     glued = None
     if head_date is None and region:
@@ -169,8 +182,8 @@ def _repeated_title(lines: list[Line]) -> tuple[str, int] | None:
             nxt = later.index + 1
             if fold(later.text) == key and nxt < len(lines) and _is_date_line(lines[nxt]):
                 return line.text, line.index
-    for line in lines:  # no date anywhere near: a plain repeat of a heading
-        if not line.heading or len(line.text) < 8 or line.link_density >= LINK_DENSE:
+    for line in lines:  # no date anywhere near: a plain repeat of a heading (or of bold text set as one)
+        if not (line.heading or line.emphasised) or len(line.text) < 8 or line.link_density >= LINK_DENSE:
             continue
         key = fold(line.text)
         if any(fold(later.text) == key for later in lines[line.index + 1 : line.index + REPEAT_WINDOW]):
@@ -249,7 +262,7 @@ def find_end(lines: list[Line], start: int) -> tuple[int, str]:
         if is_back_link(line):
             return line.index, "back_links"
     for line in lines[start:]:
-        if _label(line) in WIDGET_LABELS:
+        if is_widget(line):
             return line.index, "widget"
     run = 0
     for line in lines[start:]:
@@ -311,7 +324,7 @@ def _trim_trailing_navigation(body: list[Line]) -> list[Line]:
         last = body[-1]
         if last.link_density >= LINK_DENSE and len(last.text) <= TRAILING_JUNK_MAX_CHARS:
             links_dropped += 1
-        elif not (_label(last) in WIDGET_LABELS or _is_date_line(last)):
+        elif not (is_widget(last) or _is_date_line(last)):
             break
         body = body[:-1]
     if links_dropped >= 2 and body and _is_list_heading(body[-1]):
@@ -335,11 +348,19 @@ def _split_subtitle(region: list[Line], hints: Hints) -> tuple[str | None, list[
         if fold(first.text).startswith(lead) or not fold(following.text).startswith(lead):
             return None, region
         return first.text, region[1:]
-    # Without a lead: set apart by emphasis and standing outside the body's own container (a
-    # bold first line inside the body is a heading of the text: "ДОГОВОР О КОЛЛЕКТИВНОЙ БЕЗОПАСНОСТИ").
-    if first.emphasised and not following.emphasised and first.block.getparent() is not following.block.getparent():
+    # Without a lead: standing outside the body's own container, and set apart by emphasis or by
+    # a body that begins in a container of its own (a bold first line inside the body is a heading
+    # of the text: "ДОГОВОР О КОЛЛЕКТИВНОЙ БЕЗОПАСНОСТИ").
+    apart = first.block.getparent() is not following.block.getparent()
+    if apart and not following.emphasised and (first.emphasised or _shares_container(region[1:3])):
         return first.text, region[1:]
     return None, region
+
+
+def _shares_container(lines: list[Line]) -> bool:
+    """Two body lines in one container: the body proper begins there (what stands before it, in
+    a block of its own, is not part of it)."""
+    return len(lines) == 2 and lines[0].block.getparent() is lines[1].block.getparent()
 
 
 def _may_be_subtitle(line: Line) -> bool:

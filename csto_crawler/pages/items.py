@@ -98,6 +98,12 @@ def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def _is_above(path: str, own_path: str) -> bool:
+    """Is ``path`` the page's own path or a section above it (whole segments: ``/news/a`` is not above
+    ``/news/a1/``)?"""
+    return own_path.startswith(path.rstrip("/") + "/") or path.rstrip("/") == own_path.rstrip("/")
+
+
 def find_item_lists(root: etree._Element, base_url: str, page_url: str | None = None) -> list[ItemList]:
     """Every list of news items on the page, largest first."""
     own = _without_fragment(page_url or base_url)
@@ -106,7 +112,7 @@ def find_item_lists(root: etree._Element, base_url: str, page_url: str | None = 
     article_links: list[tuple[etree._Element, str]] = []
     for link, url in _page_links(root, base_url):
         url = _without_fragment(url)
-        if url == own or not article_like(url, base_url) or own_path.startswith(urlsplit(url).path):
+        if url == own or not article_like(url, base_url) or _is_above(urlsplit(url).path, own_path):
             continue  # the page itself, or its section and the sections above it (breadcrumbs, back links)
         article_links.append((link, url))
         for ancestor in link.iterancestors():

@@ -8,6 +8,7 @@ so a body read line by line and a body read from its container give the same par
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -16,6 +17,7 @@ from ..htmltext import BLOCK_TAGS, SKIP_TAGS, norm_ws
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 EMPHASIS_TAGS = frozenset({"b", "strong", "i", "em"})
+BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 # Markup a reader never sees: display:none blocks (the accessibility panel's settings) and the
 # HTML ``hidden`` attribute.
 HIDDEN_STYLE_MARKERS = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
@@ -100,6 +102,12 @@ def is_hidden(element: etree._Element) -> bool:
     return bool(style) and any(marker in style.lower() for marker in HIDDEN_STYLE_MARKERS)
 
 
+def _bold_style(element: etree._Element) -> bool:
+    """Bold set by an inline style (``font-weight:bold`` or 600-900), as templates without <b> do."""
+    style = element.get("style")
+    return bool(style) and BOLD_STYLE_RE.search(style) is not None
+
+
 def page_lines(root: etree._Element) -> list[Line]:
     """The visible lines of ``root``, in document order.
 
@@ -129,7 +137,7 @@ def page_lines(root: etree._Element) -> list[Line]:
             href = element.get("href") if tag == "a" and element.get("href") is not None else parent[1]
             heading = HEADING_LEVELS.get(tag, parent[2])
             emphasised = parent[3] if stack else False
-            emphasised = emphasised or tag in EMPHASIS_TAGS
+            emphasised = emphasised or tag in EMPHASIS_TAGS or _bold_style(element)
             block = element if block_here else parent[4]
             stack.append((element, href, heading, emphasised, block))
             builder.add(element.text, (element, href, heading, emphasised))
