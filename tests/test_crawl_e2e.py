@@ -99,8 +99,7 @@ def table_counts(archive: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawledDemo]:
-    """Crawls with the default CSTO_WORKER_PROCESSES ("auto"): the demo settings (no delay, no
-    AutoThrottle) run extraction and the archive writer in worker processes on two or more CPUs."""
+    """Three crawls of the demo site into one archive: first, incremental, ``--full``."""
     archive = tmp_path_factory.mktemp("e2e") / "csto.sqlite"
     with DemoSite() as site:
         first = crawl(site, archive)
@@ -202,26 +201,6 @@ def test_full_recrawl_refetches_everything_and_stores_no_new_version_or_blob(cra
     for table in ("articles", "versions", "blobs", "attachments"):
         assert full[table] == first[table], table  # identical bytes share one blob
     assert full["fetches"] > crawled.second.counts["fetches"]
-
-
-@pytest.fixture(scope="module")
-def crawled_without_workers(crawled: CrawledDemo, tmp_path_factory: pytest.TempPathFactory) -> tuple[Crawl, Path]:
-    """The first crawl again, on the same site (same URLs), into a new archive, all in the crawl's process."""
-    archive = tmp_path_factory.mktemp("e2e-no-workers") / "csto.sqlite"
-    return crawl(crawled.site, archive, "-s", "CSTO_WORKER_PROCESSES=false"), archive
-
-
-def test_crawl_without_worker_processes_archives_the_same_articles(
-    crawled: CrawledDemo, crawled_without_workers: tuple[Crawl, Path]
-) -> None:
-    run, archive = crawled_without_workers
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "Traceback" not in run.stderr
-    expected = article_contents(crawled.archive)
-    assert len(expected) == sum(len(crawled.site.articles(lang)) for lang in ("en", "ru"))
-    assert article_contents(archive) == expected
-    for table in ("articles", "versions", "blobs", "attachments"):
-        assert run.counts[table] == crawled.first.counts[table], table
 
 
 def test_cli_demo_crawls_and_prints_a_summary(tmp_path: Path) -> None:

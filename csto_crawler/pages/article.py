@@ -33,6 +33,8 @@ DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt)$", re.
 # hreflang, a <link rel="alternate" hreflang>, or a link labelled with the other language.
 LANG_SWITCH_CSS = "a[hreflang], link[rel=alternate][hreflang]"
 LANGUAGE_LABELS = frozenset({"en", "eng", "english", "ru", "rus", "рус", "русский", "по-русски", "in english"})
+# Links short enough to be a language label (filtered in C before Python reads their text).
+SHORT_LINKS = etree.XPath("//a[@href and string-length(normalize-space(.)) <= 12]")
 DOCUMENT_TITLE_CSS = "title"
 OG_TITLE_CSS = "meta[property='og:title']"
 
@@ -128,7 +130,7 @@ class ArticlePage:
         candidates = [(node.get("href", ""), node.get("hreflang", "")) for node in LANG_SWITCH(self.root)]
         candidates += [
             (link.get("href", ""), "")
-            for link in self.root.iter("a")
+            for link in SHORT_LINKS(self.root)
             if norm_ws(" ".join(link.itertext())).casefold() in LANGUAGE_LABELS
         ]
         for href, lang in candidates:
