@@ -13,7 +13,7 @@ from archive_items import article_item, count, fetch_record, write_run
 from click.testing import CliRunner
 
 from csto_crawler.archive.queries import ArchiveReader
-from csto_crawler.archive.search import MAX_QUERY_WORDS, SearchFilter, SearchQueryError, search
+from csto_crawler.archive.search import MAX_QUERY_WORDS, SearchFilter, SearchQueryError, count_matches, search
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.pages.anchored import Hints
 from csto_crawler.reextract import Snapshot, read_snapshot
@@ -65,6 +65,8 @@ CORPUS = [
         "Встреча министров",
         "Министры обсудили вопросы региональной безопасности и сотрудничества в Центральной Азии.",
     ),
+    ("treaty", "en", "4", "documents/documents", "2025-05-15", "Treaty on Collective Security", "Signed in 1992."),
+    ("partners", "en", "5", "news/smi", "2025-04-01", "Partners", "Security is a collective effort, they agreed."),
 ]
 
 
@@ -167,6 +169,79 @@ def test_search_query_without_words_raises(reader: ArchiveReader, query: str) ->
 def test_search_query_with_too_many_words_raises(reader: ArchiveReader) -> None:
     with pytest.raises(SearchQueryError, match="too many words"):
         search(reader.db, " ".join(["meeting"] * (MAX_QUERY_WORDS + 1)), SearchFilter())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"коллективной безопасности"', ["ru-11"]),
+        ('"коллективная безопасность"', ["ru-11"]),  # a phrase of stems: other word forms too
+        ("«коллективной безопасности»", ["ru-11"]),
+        ("“secretary general”", ["en-1"]),
+        ('"Secretary General" Minsk', ["en-1"]),
+        ('"held a meeting" "in Minsk"', ["en-1"]),
+        ('"безопасности коллективной"', []),  # the words, not in that order
+        ('"general secretary"', []),
+        ('"secretary meeting"', []),  # both words in en-1, not next to each other
+        ("secretary meeting", ["en-1"]),  # without quotes: anywhere
+        ('"Tajik-Afghan border"', ["en-1"]),
+        ('"regional"', ["en-2"]),
+        ('"collective security"', ["en-4"]),
+        ("collective security", ["en-4", "en-5"]),
+        ('"Безопасность коллективная"', []),
+        ('"security" border', []),
+    ],
+)
+def test_search_quoted_phrase_matches_adjacent_words_in_order(
+    reader: ArchiveReader, query: str, expected: list[str]
+) -> None:
+    assert sorted(ids(reader, query)) == sorted(expected)
+
+
+def test_search_phrase_words_count_towards_the_limit(reader: ArchiveReader) -> None:
+    with pytest.raises(SearchQueryError, match="too many words"):
+        search(reader.db, '"' + " ".join(["meeting"] * (MAX_QUERY_WORDS + 1)) + '"', SearchFilter())
+
+
+def test_search_pages_with_offset_and_counts_every_match(reader: ArchiveReader) -> None:
+    everything = ids(reader, "безопасность")
+    assert len(everything) == 3
+    pages = [ids(reader, "безопасность", limit=2, offset=offset) for offset in (0, 2, 4)]
+    assert pages == [everything[:2], everything[2:], []]
+    assert count_matches(reader.db, "безопасность", SearchFilter(limit=1, offset=1)) == 3
+    assert count_matches(reader.db, "безопасность", SearchFilter(lang="ru")) == 2
+    assert count_matches(reader.db, '"коллективной безопасности"', SearchFilter()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "shown", "line"),
+    [
+        ([], 3, "3 result(s)"),
+        (["--limit", "2"], 2, "2 of 3 result(s); next: --offset 2"),
+        (["--limit", "1", "--offset", "1"], 1, "1 of 3 result(s) (2-2); next: --offset 2"),
+        (["--limit", "2", "--offset", "2"], 1, "1 of 3 result(s) (3-3)"),
+        (["--offset", "5"], 0, "0 of 3 result(s) (none after --offset 5)"),
+        (["--lang", "ru"], 2, "2 result(s)"),
+    ],
+)
+def test_cli_search_says_how_many_of_how_many(archive: Path, args: list[str], shown: int, line: str) -> None:
+    result = CliRunner().invoke(main, ["search", "безопасность", "--archive", str(archive), *args])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == line + "\n"
+    assert result.stdout.count("/news/") == shown
+    as_json = CliRunner().invoke(main, ["search", "безопасность", "--archive", str(archive), "--json", *args])
+    assert len(json.loads(as_json.stdout)) == shown
+    assert as_json.stderr == line + "\n"
+
+
+def test_cli_search_finds_a_quoted_phrase(archive: Path) -> None:
+    def found(query: str) -> list[str]:
+        result = CliRunner().invoke(main, ["search", query, "--archive", str(archive), "--json"])
+        assert result.exit_code == 0, result.output
+        return sorted(hit["id"] for hit in json.loads(result.stdout))
+
+    assert found('"collective security"') == ["en-4"]
+    assert found("collective security") == ["en-4", "en-5"]
 
 
 def test_cli_search_prints_hits_as_json(archive: Path) -> None:

@@ -115,7 +115,10 @@ def test_crawl_refuses_an_archive_two_levels_under_a_regular_file(tmp_path: Path
     blocker.write_text("x")
     result = invoke("crawl", "--archive", str(blocker / "sub" / "csto.sqlite"))
     assert result.exit_code == ExitCode.CANNOT_RUN
-    assert one_error_line(result).startswith(f"csto: error: cannot create folder {blocker / 'sub'}")
+    assert one_error_line(result) == (
+        f"csto: error: cannot create an archive in {blocker / 'sub'}: no such folder (create it first)"
+    )
+    assert blocker.read_text() == "x"
 
 
 # Files that must come out of any command byte for byte as they went in.

@@ -49,6 +49,10 @@ class NotAnArchiveError(ArchiveError):
     pass
 
 
+class EmptyArchiveError(ArchiveNotFoundError):
+    """A 0-byte file: no archive in it yet (a crawl makes it one), but no "no archive at" either."""
+
+
 class NewerSchemaError(ArchiveError):
     pass
 
@@ -145,7 +149,7 @@ def check_archive(path: Path, create: bool = True) -> None:
                 f"({SCHEMA_VERSION}); upgrade csto-crawler"
             )
     elif not create:
-        raise ArchiveNotFoundError(f"no archive at {path}")
+        raise EmptyArchiveError(f"{path} is an empty file (0 bytes), not a csto archive")
 
 
 def open_database(path: Path, create: bool = True, writer: bool = True) -> dataset.Database:

@@ -4,8 +4,10 @@ SQLite's FTS5 tokenizers stem English at best (porter) and Russian not at all, s
 stemmed here with Snowball (Russian for Cyrillic words, English for Latin ones, whatever the
 article's language: English pages quote Russian datelines) and the index holds the stems.
 ``безопасность`` and ``безопасности`` both become ``безопасн``; ``meetings`` and ``meeting`` ``meet``.
-A query is reduced to its words' stems, each quoted, so FTS syntax characters, quotes and SQL in
-a query are plain text.
+A query is reduced to its words' stems, each quoted, so FTS syntax characters and SQL in a query
+are plain text. The one syntax a query has is a quoted phrase (``"collective security"``, also
+“…” or «…»): its words must stand next to each other, in that order, which FTS5 checks on the
+stems as a phrase query.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from ..htmltext import norm_ws
 from .database import dbapi_connection
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
+# A quoted phrase: "...", “...” or «...»; an unpaired quote is plain text.
+PHRASE_RE = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 # bm25 weights of the indexed columns (article_id is unindexed): a title hit counts 3x a body hit.
 TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
@@ -74,15 +78,24 @@ def reindex_all(db: dataset.Database) -> None:
 
 
 def fts_query(query: str) -> tuple[str, list[str]]:
-    """User query -> (FTS5 MATCH expression of quoted stems, the stems)."""
-    words = WORD_RE.findall(norm_ws(query))  # as the archive's text: no soft hyphens, NFC
-    if not words:
+    """User query -> (FTS5 MATCH expression of quoted stems and phrases, the stems).
+
+    Every word must match; the words of a quoted phrase must also be adjacent and in order.
+    """
+    text = norm_ws(query)  # as the archive's text: no soft hyphens, NFC
+    quoted = ["".join(g for g in m.groups() if g) for m in PHRASE_RE.finditer(text)]
+    phrases = [[stem(w) for w in WORD_RE.findall(phrase)] for phrase in quoted]
+    words = WORD_RE.findall(PHRASE_RE.sub(" ", text))
+    count = len(words) + sum(map(len, phrases))
+    if not count:
         raise SearchQueryError(f"nothing to search for in {query!r}: give at least one word")
-    if len(words) > MAX_QUERY_WORDS:
-        raise SearchQueryError(f"too many words in the query ({len(words)} > {MAX_QUERY_WORDS})")
-    stems = list(dict.fromkeys(stem(w) for w in words))
-    # Quoted strings are literal tokens for FTS5; stems are \w+ so they never contain a quote.
-    return " AND ".join(f'"{s}"' for s in stems), stems
+    if count > MAX_QUERY_WORDS:
+        raise SearchQueryError(f"too many words in the query ({count} > {MAX_QUERY_WORDS})")
+    # Quoted strings are literal tokens for FTS5 (several tokens in one string: a phrase); stems
+    # are \w+ so they never contain a quote.
+    terms = [" ".join(phrase) for phrase in phrases if phrase] + [stem(w) for w in words]
+    stems = list(dict.fromkeys(s for term in terms for s in term.split(" ")))
+    return " AND ".join(f'"{t}"' for t in dict.fromkeys(terms)), stems
 
 
 @dataclass(frozen=True)
@@ -92,13 +105,43 @@ class SearchFilter:
     since: str | None = None
     until: str | None = None
     limit: int = 20
+    offset: int = 0
 
 
 def search(db: dataset.Database, query: str, flt: SearchFilter) -> list[dict[str, Any]]:
-    """Ranked matches with a snippet around the first matching word."""
+    """Ranked matches (``flt.limit`` of them after the first ``flt.offset``) with a snippet around
+    the first matching word."""
     match, stems = fts_query(query)
+    clauses, params = _where(match, flt)
+    params.update(limit=flt.limit, offset=flt.offset)
+    # Fixed clauses and constant weights; every value is a bound parameter.
+    sql = (
+        "SELECT a.id, a.url, a.lang, a.section, a.title, a.published, a.body_text, a.gone_at,"  # noqa: S608
+        f" bm25(search_index, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score"
+        " FROM search_index JOIN articles a ON a.id = search_index.article_id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY score, a.id LIMIT :limit OFFSET :offset"
+    )
+    rows = [dict(r) for r in db.query(sql, **params)]
+    for row in rows:
+        row["snippet"] = snippet(row.pop("body_text") or "", set(stems))
+    return rows
+
+
+def count_matches(db: dataset.Database, query: str, flt: SearchFilter) -> int:
+    """How many articles match ``query`` and the filter (limit and offset aside)."""
+    match, _ = fts_query(query)
+    clauses, params = _where(match, flt)
+    sql = (
+        "SELECT count(*) AS n FROM search_index JOIN articles a ON a.id = search_index.article_id"  # noqa: S608
+        f" WHERE {' AND '.join(clauses)}"
+    )
+    return int(next(iter(db.query(sql, **params)))["n"])
+
+
+def _where(match: str, flt: SearchFilter) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE clauses (fixed text) and their bound parameters for a MATCH expression and filter."""
     clauses = ["search_index MATCH :match"]
-    params: dict[str, Any] = {"match": match, "limit": flt.limit}
+    params: dict[str, Any] = {"match": match}
     if flt.lang:
         clauses.append("a.lang = :lang")
         params["lang"] = flt.lang
@@ -112,17 +155,7 @@ def search(db: dataset.Database, query: str, flt: SearchFilter) -> list[dict[str
     if flt.until:
         clauses.append("substr(a.published, 1, 10) <= :until")
         params["until"] = flt.until
-    # Fixed clauses and constant weights; every value is a bound parameter.
-    sql = (
-        "SELECT a.id, a.url, a.lang, a.section, a.title, a.published, a.body_text, a.gone_at,"  # noqa: S608
-        f" bm25(search_index, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score"
-        " FROM search_index JOIN articles a ON a.id = search_index.article_id"
-        f" WHERE {' AND '.join(clauses)} ORDER BY score LIMIT :limit"
-    )
-    rows = [dict(r) for r in db.query(sql, **params)]
-    for row in rows:
-        row["snippet"] = snippet(row.pop("body_text") or "", set(stems))
-    return rows
+    return clauses, params
 
 
 def _escape_like(value: str) -> str:

@@ -97,6 +97,24 @@ def open_reader(archive_path: Path) -> Iterator[ArchiveReader]:
         reader.close()
 
 
+def check_archive_folder(archive_path: Path, default: str) -> None:
+    """Refuse (exit 3) an archive whose folder does not exist, rather than create folders from a typo.
+
+    Only the default archive's folder (``archive/``, kept in the repository, missing when csto runs
+    elsewhere) is created. A parent that is a file is left to the archive layer, which says so.
+    """
+    parent = archive_path.parent
+    if parent.exists():
+        return
+    if archive_path.absolute() == Path(default).absolute():  # also when spelt out in full
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CstoError(f"cannot create folder {parent}: {exc.strerror}") from exc
+        return
+    raise CstoError(f"cannot create an archive in {parent}: no such folder (create it first)")
+
+
 def crawl_error(exc: Exception) -> CstoError:
     """The user-facing error for a crawl that could not start."""
     if isinstance(exc, CrawlRefusedError) and exc.locked:

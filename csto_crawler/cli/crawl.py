@@ -9,8 +9,20 @@ import click
 from ..archive.database import ArchiveError
 from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
 from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
-from .common import CstoError, DriftError, FailuresError, archive_option, crawl_error
+from ..settings_check import SettingError, check_overrides, check_sites
+from .common import (
+    DEFAULT_ARCHIVE,
+    BadUsageError,
+    CstoError,
+    DriftError,
+    FailuresError,
+    archive_option,
+    check_archive_folder,
+    crawl_error,
+)
 from .export import stats
+
+DEMO_ARCHIVE = "archive/demo.sqlite"
 
 
 def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -24,10 +36,19 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 
 
 @click.command()
-@click.option("--site", "sites", multiple=True, metavar="LANG=BASE_URL", help="Point a language at another base URL.")
+@click.option(
+    "--site", "sites", multiple=True, metavar="LANG=BASE_URL", help="Point a language (en, ru) at another base URL."
+)
 @archive_option()
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Crawl only these languages.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or CSTO_* setting (checked before anything runs).",
+)
 @click.option("--full", is_flag=True, help="Walk every listing to the end even if the archive has data.")
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")
@@ -50,11 +71,20 @@ def crawl(
       csto crawl --site en=http://127.0.0.1:8801 --site ru=http://127.0.0.1:8802 -s DOWNLOAD_DELAY=0
       csto crawl --lang en --full --archive /data/csto.sqlite
     """
+    site_pairs, override_pairs = parse_pairs(sites, "--site"), parse_pairs(overrides, "-s")
+    # Before anything else: a misspelt setting, a value of the wrong type or a language we have no
+    # site for is refused here (exit 2), not ignored or found out after the crawl.
+    try:
+        check_overrides(override_pairs)
+        check_sites(site_pairs, override_pairs)
+    except SettingError as exc:
+        raise BadUsageError(str(exc)) from exc
+    check_archive_folder(archive_path, DEFAULT_ARCHIVE)
     options = CrawlOptions(
         archive_path=archive_path,
-        sites=parse_pairs(sites, "--site"),
+        sites=site_pairs,
         langs=list(langs),
-        overrides=parse_pairs(overrides, "-s"),
+        overrides=override_pairs,
         full=full,
         use_sitemap=not no_sitemap,
         log_file=log_file,
@@ -83,7 +113,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
     "--archive",
     "archive_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default="archive/demo.sqlite",
+    default=DEMO_ARCHIVE,
     show_default=True,
     help="SQLite archive the demo crawl writes.",
 )
@@ -108,6 +138,7 @@ def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> N
       csto demo --archive /tmp/demo.sqlite --port 0
       csto export --archive archive/demo.sqlite -o demo.jsonl
     """
+    check_archive_folder(archive_path, DEMO_ARCHIVE)
     ports = {"en": port, "ru": port + 1} if port else {}
     try:
         site = DemoSite(ports=ports).start()

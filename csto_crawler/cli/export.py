@@ -11,7 +11,7 @@ import click
 
 from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
 from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
-from .common import BadUsageError, archive_option, iso_day, open_reader
+from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
 
 
 @click.command()
@@ -34,13 +34,29 @@ def export(
     """
     if fmt == "parquet" and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
+    if output is not None:
+        check_output_folder(Path(output))
     flt = ExportFilter(lang, iso_day(since), iso_day(until))
     with open_reader(archive_path) as reader:
         rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
         rows = with_attachment_hashes(rows, reader.attachment_hashes())
         columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
-        count = _write_rows(rows, columns, fmt, output)
+        try:
+            count = _write_rows(rows, columns, fmt, output)
+        except OSError as exc:
+            if output is None:
+                raise
+            raise CstoError(f"cannot write {output}: {exc.strerror or exc}") from exc
     click.echo(f"exported {count} rows", err=True)
+
+
+def check_output_folder(output: Path) -> None:
+    """One line and exit 3 for an output file whose folder is missing, before the archive is read."""
+    parent = output.parent
+    if parent.is_dir():
+        return
+    problem = f"{parent} is not a folder" if parent.exists() else f"no folder {parent}"
+    raise CstoError(f"cannot write {output}: {problem}")
 
 
 def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | None) -> int:

@@ -10,7 +10,7 @@ import click
 
 from ..archive.history import ArticleHistory, UnknownArticleError, load_history, version_diff
 from ..archive.queries import ArchiveReader
-from ..archive.search import SearchFilter, SearchQueryError
+from ..archive.search import SearchFilter, SearchQueryError, count_matches
 from ..archive.search import search as run_search
 from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
 
@@ -22,7 +22,10 @@ from .common import BadUsageError, CstoError, archive_option, iso_day, open_read
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Show this many results.")
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many results (next page)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def search(
     query: str,
@@ -32,29 +35,48 @@ def search(
     since: Any,
     until: Any,
     limit: int,
+    offset: int,
     as_json: bool,
 ) -> None:
     """Full-text search in titles and bodies, any inflected form (Russian and English stemming).
+
+    All words must match; words in double quotes must also stand together, in that order.
 
     \b
     Example:
       csto search "безопасность" --lang ru
       csto search "meetings" --since 2024-01-01 --limit 5
+      csto search '"collective security"' --offset 20
     """
-    flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit)
+    flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit, offset)
     with open_reader(archive_path) as reader:
         try:
             hits = run_search(reader.db, query, flt)
+            total = count_matches(reader.db, query, flt)
         except SearchQueryError as exc:
             raise BadUsageError(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(hits, ensure_ascii=False, indent=1))
-        return
-    for hit in hits:
-        gone = "  [gone]" if hit["gone_at"] else ""
-        click.echo(f"{hit['id']}  {(hit['published'] or '')[:10]}  {hit['title']}{gone}\n  {hit['url']}")
-        click.echo(f"  {hit['snippet']}\n")
-    click.echo(f"{len(hits)} result(s)", err=True)
+    else:
+        for hit in hits:
+            gone = "  [gone]" if hit["gone_at"] else ""
+            click.echo(f"{hit['id']}  {(hit['published'] or '')[:10]}  {hit['title']}{gone}\n  {hit['url']}")
+            click.echo(f"  {hit['snippet']}\n")
+    click.echo(result_count(len(hits), total, offset), err=True)
+
+
+def result_count(shown: int, total: int, offset: int) -> str:
+    """``5 result(s)`` when all are shown, else which ones of how many and how to see the next ones."""
+    if shown == total:
+        return f"{total} result(s)"
+    line = f"{shown} of {total} result(s)"
+    if shown and offset:
+        line += f" ({offset + 1}-{offset + shown})"
+    elif not shown:
+        line += f" (none after --offset {offset})"
+    if offset + shown < total:
+        line += f"; next: --offset {offset + shown}"
+    return line
 
 
 @click.command()
