@@ -242,5 +242,11 @@ SCHEMA_V4 = [
     "python:csto_crawler.archive.content:refingerprint_all",
 ]
 
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
+# Version 5 (unreleased; each feature adds its statements in its own block below).
+SCHEMA_V5: list[str] = [
+    # --- attachments' text (issue 15) ---
+    # --- WARC provenance (issue 14) ---
+]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
 SCHEMA_VERSION = len(MIGRATIONS)
