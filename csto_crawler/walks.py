@@ -15,11 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .urls import section_of_article
+
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, str]  # (language, section)
 # The furthest page a walk asks for unless CSTO_MAX_LISTING_PAGES says otherwise.
 DEFAULT_MAX_PAGES = 10_000
+# A full walk asks this many pages ahead of the furthest page that listed new articles: pages are
+# asked for progressively, and a pager that claims more pages than the site holds (pages past the
+# end repeat what was listed, or list nothing) costs at most this many requests more.
+WALK_AHEAD = 10
 
 
 def parent_section(section: str) -> str | None:
@@ -43,6 +49,10 @@ class ListingWalks:
     rescues: set[Key] = field(default_factory=set)  # walks started to make up for a failed one
     rescued: set[Key] = field(default_factory=set)  # failed walks whose rescue has started
     sections_seen: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
+    listed: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))  # article URLs a walk listed
+    frontier: dict[Key, int] = field(default_factory=dict)  # furthest page that listed a new article
+    stale: dict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))  # pages listing nothing new
+    stopped: set[Key] = field(default_factory=set)  # walks that stopped before the pager's last page
 
     def start(self, key: Key, rescue: bool = False) -> None:
         self.started.add(key)
@@ -66,26 +76,48 @@ class ListingWalks:
     def saw_pager(self, key: Key, last: int) -> int:
         """Record the last page a pager shows; returns it, capped at ``max_pages``."""
         if last > self.max_pages:
-            logger.warning("Listing %s %s claims %d pages; walking the first %d", *key, last, self.max_pages)
+            if self.last_pages.get(key) != self.max_pages:
+                logger.warning("Listing %s %s claims %d pages; walking the first %d", *key, last, self.max_pages)
             last = self.max_pages
         self.last_pages[key] = max(self.last_pages.get(key, 0), last)
         return last
 
-    def saw_articles(self, key: Key, sections: Iterable[str]) -> None:
-        """The sections of the articles a page of this walk listed (subsections of a parent listing)."""
-        self.sections_seen[key].update(sections)
+    def saw_articles(self, key: Key, page: int, urls: Iterable[str]) -> None:
+        """The articles a page of this walk listed: their sections (subsections of a parent
+        listing), and whether the page listed any the walk had not seen (else it is stale)."""
+        urls = set(urls)
+        self.sections_seen[key].update(section_of_article(url) for url in urls)
+        if urls - self.listed[key]:
+            self.listed[key] |= urls
+            self.frontier[key] = max(self.frontier.get(key, 0), page)
+        else:
+            self.stale[key].add(page)
 
     def pages_to_ask(self, key: Key, page: int, current: int, last: int) -> list[int]:
-        """A full walk asks for every page the pager shows at once, after what it already asked for.
+        """The pages a full walk asks for after reading ``page``: up to ``WALK_AHEAD`` pages past
+        the furthest page that listed new articles, never beyond the pager's last page.
 
-        The pages are independent (``?PAGEN_1=N``); claimed all at once, no page is asked for
-        twice, whatever order the answers come in. Bitrix answers a page past the end with its last
-        page (``current != page``): that answer asks for nothing more.
+        The pages are independent (``?PAGEN_1=N``) and claimed when asked for, so no page is asked
+        for twice, whatever order the answers come in. Bitrix answers a page past the end with its
+        last page (``current != page``): that answer asks for nothing more.
         """
         if current != page:
             return []
+        frontier = page if page not in self.stale[key] else self.frontier.get(key, 1)
+        frontier = max(frontier, self.frontier.get(key, 0))
+        upper = min(last, self.max_pages, frontier + WALK_AHEAD)
         first = self.requested.get(key, page) + 1
-        pages = list(range(first, min(last, self.max_pages) + 1))
+        if upper < last and first > upper and key not in self.stopped and not self.pending[key]:
+            self.stopped.add(key)
+            logger.warning(
+                "Listing %s %s: the pages after page %d listed no article not already listed; stopped"
+                " walking at page %d (its pager goes to %d)",
+                *key,
+                frontier,
+                upper,
+                last,
+            )
+        pages = list(range(first, upper + 1))
         for number in pages:
             self.ask(key, number)
         return pages

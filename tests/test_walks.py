@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csto_crawler.walks import ListingWalks, parent_section
+from csto_crawler.walks import WALK_AHEAD, ListingWalks, parent_section
 
 KEY = ("en", "news/news_odkb")
 
@@ -86,9 +86,40 @@ def test_page_past_the_end_asks_for_nothing_more() -> None:
 
 def test_a_pager_claiming_millions_of_pages_is_walked_only_to_the_cap(caplog: pytest.LogCaptureFixture) -> None:
     found = walks(max_pages=50)
-    assert answered(found, 1, 1, 100_000_000) == list(range(2, 51))
+    pages = [p for p in answered(found, 1, 1, 100_000_000) if isinstance(p, int)]
     assert "claims 100000000 pages; walking the first 50" in caplog.text
     assert found.last_pages[KEY] == 50
+    asked = set(pages)
+    for page in range(2, 51):  # every page lists new articles: walked to the cap, progressively
+        assert page in asked
+        found.saw_articles(KEY, page, [f"https://en.odkb-csto.org/news/a{page}/"])
+        asked.update(p for p in answered(found, page, page, 100_000_000) if isinstance(p, int))
+    assert max(asked) == 50
+
+
+def test_a_full_walk_is_asked_for_progressively() -> None:
+    found = walks()
+    found.saw_articles(KEY, 1, ["https://en.odkb-csto.org/news/a1/"])
+    assert answered(found, 1, 1, 400) == list(range(2, 2 + WALK_AHEAD))
+    found.saw_articles(KEY, 2, ["https://en.odkb-csto.org/news/a2/"])
+    assert answered(found, 2, 2, 400) == [2 + WALK_AHEAD]
+
+
+def test_pages_that_list_nothing_new_stop_a_pager_that_claims_more_than_the_site_holds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hostile or broken pager: page 3 onwards repeat what pages 1-2 listed."""
+    found = walks()
+    asked = {1}
+    for page in range(1, 200):
+        if page not in asked:
+            break
+        urls = [f"https://en.odkb-csto.org/news/a{min(page, 2)}/"]
+        found.saw_articles(KEY, page, urls)
+        asked.update(p for p in answered(found, page, page, 100_000_000) if isinstance(p, int))
+    assert max(asked) == 2 + WALK_AHEAD
+    assert "the pages after page 2 listed no article not already listed; stopped walking at page 12" in caplog.text
+    assert KEY in found.stopped
 
 
 def test_incremental_walks_walk_all_only_when_new_full_or_rescuing() -> None:
@@ -105,7 +136,14 @@ def test_a_failed_walk_is_rescued_once_by_its_parent_and_the_subsections_its_art
     organs = ("en", "authorized_organs")
     found.start(organs)
     found.start(("en", "news/smi"))
-    found.saw_articles(organs, ["authorized_organs/secretariat", "authorized_organs/permanent_council"])
+    found.saw_articles(
+        organs,
+        1,
+        [
+            "https://en.odkb-csto.org/authorized_organs/secretariat/a/",
+            "https://en.odkb-csto.org/authorized_organs/permanent_council/b/",
+        ],
+    )
     found.answered(organs, 2, failed=True)
     known = {"en": {"authorized_organs/council_of_ministers", "news/news_odkb"}, "ru": {"authorized_organs/x"}}
     assert found.rescue_walks(known) == [

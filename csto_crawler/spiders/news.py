@@ -41,7 +41,7 @@ from ..pages.reading import ReadingMethod
 from ..pages.sitemap import SitemapError, parse_sitemap
 from ..quality import Doubt
 from ..sitemap_ledger import SitemapLedger
-from ..urls import Sites, article_candidate, path_segments, section_of_article
+from ..urls import Sites, article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks, sections_to_walk
 from .asking import Asking, Callbacks, Policy
 from .failures import failure_item
@@ -161,7 +161,7 @@ class NewsSpider(Spider):
         if foreign:
             self.crawler.stats.inc_value("csto/listing/foreign_link", foreign)
         last = self.walks.saw_pager(key, listing.last_page)
-        self.walks.saw_articles(key, ("/".join(path_segments(e.article_url)[:-1]) for e in entries))
+        self.walks.saw_articles(key, page, (entry.article_url for entry in entries))
         yield ListingPageItem(lang, section, listing.page_number, last, entries, fetch, listing.method)
         known = self.state.known_many(entry.article_url for entry in entries)  # one query per page
         yield from self.asking.listed(entries, known, lang)
