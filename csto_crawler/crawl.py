@@ -65,6 +65,23 @@ class CrawlOutcome:
         return self.failures > self.max_failure_ratio * max(1, self.pages_fetched)
 
     @property
+    def callback_errors(self) -> int:
+        """Exceptions raised while handling a response (Scrapy counts and logs them, then goes on):
+        a page the crawl could not process, so the run must not pass for a clean one."""
+        return int(self.stats.get("spider_exceptions/count", 0))
+
+    def callback_error_message(self) -> str:
+        kinds = sorted(
+            k.split("/", 1)[1]
+            for k in self.stats
+            if k.startswith("spider_exceptions/") and k != "spider_exceptions/count"
+        )
+        return (
+            f"{self.callback_errors} page(s) could not be processed ({', '.join(kinds) or 'errors'}); "
+            "see the log for the URLs"
+        )
+
+    @property
     def drift(self) -> list[str]:
         """Where too many pages read doubtfully (quality.Drift descriptions), from the quality pipeline."""
         found = self.stats.get("csto/health/drift") or []

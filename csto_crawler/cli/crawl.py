@@ -104,6 +104,8 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
         raise CstoError(f"the {what} stopped early ({outcome.finish_reason})")
     if outcome.drift:
         raise DriftError(outcome.drift_message())
+    if outcome.callback_errors:
+        raise FailuresError(outcome.callback_error_message())
     if outcome.failures_above_threshold:
         raise FailuresError(outcome.failure_message())
 
