@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dataset
 from sqlalchemy import Connection, event
@@ -114,6 +115,17 @@ def inspect_file(path: Path) -> tuple[int, int, int]:
     return int(app_id), int(version), int(tables)
 
 
+def database_url(path: Path, writer: bool) -> str:
+    """Readers open the file read-only (``mode=ro``): they never write, not even by accident. On
+    read-only media (the file or its folder not writable) SQLite could not create the WAL index,
+    so the file is opened ``immutable=1``: read as it is, no locking."""
+    if writer:
+        return f"sqlite:///{path}"
+    read_only_media = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    flags = "mode=ro&immutable=1" if read_only_media else "mode=ro"
+    return f"sqlite:///file:{quote(str(path.absolute()))}?{flags}&uri=true"
+
+
 def connect(path: Path, writer: bool) -> dataset.Database:
     """A dataset connection whose transactions are real SQLite transactions.
 
@@ -123,7 +135,7 @@ def connect(path: Path, writer: bool) -> dataset.Database:
     transaction that reads then writes never fails half-way on a lock upgrade.
     """
     db = dataset.connect(
-        f"sqlite:///{path}",
+        database_url(path, writer),
         engine_kwargs={"connect_args": {"isolation_level": None, "check_same_thread": False}},
         on_connect_statements=list(CONNECTION_PRAGMAS),
     )
@@ -155,9 +167,12 @@ def check_archive(path: Path, create: bool = True) -> None:
 def open_database(path: Path, create: bool = True, writer: bool = True) -> dataset.Database:
     """Open (creating or migrating as needed) the archive at ``path``."""
     check_archive(path, create)
+    if not writer and path.exists() and inspect_file(path)[1] < SCHEMA_VERSION:
+        open_database(path, create, writer=True).close()  # an older archive is upgraded once, then read
     db = connect(path, writer=writer)
     try:
-        migrate(db, path)
+        if writer:
+            migrate(db, path)
     except SADatabaseError as exc:
         db.close()
         if "readonly" in str(exc) or "read-only" in str(exc):
