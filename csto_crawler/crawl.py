@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from .archive.database import check_archive, open_database
+from .archive.database import check_archive, check_integrity, open_database
 from .archive.lock import ArchiveLockedError, RunLock
 from .archive.origins import move_sites
 from .reachability import unreachable
@@ -166,6 +166,7 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     try:
         db = open_database(options.archive_path, create=True)  # fail fast, before Scrapy starts
         try:
+            check_integrity(db, options.archive_path)
             sites = settings.getdict("CSTO_SITES")
             move_sites(db, {lang: Sites(sites).by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")})
         finally:

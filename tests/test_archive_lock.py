@@ -117,3 +117,17 @@ def test_run_lock_release_without_acquire_is_harmless(archive: Path) -> None:
     with RunLock(archive):
         RunLock(archive).release()  # another, never-acquired instance must not drop the lock
         assert try_lock_elsewhere(archive).startswith("refused:")
+
+
+def test_the_same_archive_through_a_symlink_takes_the_same_lock(
+    archive: Path, holder: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    archive.touch()
+    other_folder = tmp_path / "elsewhere"
+    other_folder.mkdir()
+    link = other_folder / "link.sqlite"
+    link.symlink_to(archive)
+    with pytest.raises(ArchiveLockedError):
+        RunLock(link).acquire()
+    with pytest.raises(ArchiveLockedError):
+        RunLock(tmp_path / "elsewhere" / ".." / archive.name).acquire()

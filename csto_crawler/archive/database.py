@@ -115,6 +115,17 @@ def inspect_file(path: Path) -> tuple[int, int, int]:
     return int(app_id), int(version), int(tables)
 
 
+def check_integrity(db: dataset.Database, path: Path) -> None:
+    """Refuse to write into a damaged file (``PRAGMA quick_check``: every page and index, without
+    the cross-checks of ``integrity_check``): writing on would bury the damage under new runs."""
+    rows = [" ".join(str(row[0]).split()) for row in dbapi_connection(db).execute("PRAGMA quick_check(5)")]
+    if rows != ["ok"]:
+        raise ArchiveCorruptError(
+            f"{path} is damaged ({rows[0]}{' ...' if len(rows) > 1 else ''}); not writing into it: restore it from "
+            "a backup, or copy what can be read with `csto export`; `csto verify` lists the damage"
+        )
+
+
 def database_url(path: Path, writer: bool) -> str:
     """Readers open the file read-only (``mode=ro``): they never write, not even by accident. On
     read-only media (the file or its folder not writable) SQLite could not create the WAL index,

@@ -37,7 +37,10 @@ class RunLock:
     _held: ClassVar[dict[Path, list[Any]]] = {}
 
     def __init__(self, archive_path: Path) -> None:
-        self.path = archive_path.with_name(archive_path.name + ".lock").absolute()
+        # Keyed on the real file: the same archive reached through a symlink or another spelling
+        # of its path takes the same lock.
+        real = archive_path.resolve()
+        self.path = real.with_name(real.name + ".lock")
         self._fh: IO[str] | None = None
         self._mine = False
 

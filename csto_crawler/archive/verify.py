@@ -7,6 +7,7 @@ snapshots that exist.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -63,15 +64,19 @@ def verify_archive(reader: ArchiveReader, progress: Callable[[int], None] | None
     report = VerifyReport()
     try:
         rows = reader.query("PRAGMA integrity_check")
-        messages = [str(next(iter(r.values()))) for r in rows]
+        messages = [" ".join(str(next(iter(r.values()))).split()) for r in rows]
         report.integrity = "ok" if messages == ["ok"] else "; ".join(messages[:20])
-    except DatabaseError as exc:
-        report.integrity = f"integrity check failed: {exc.orig}"
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        report.integrity = f"integrity check failed: {getattr(exc, 'orig', None) or exc}"
         return report
-    for description, sql in REFERENCE_CHECKS:
-        for row in reader.query(sql)[:20]:
-            report.problems.append(f"{description}: {dict(row)}")
-    _rehash_blobs(reader, report, progress)
+    try:
+        for description, sql in REFERENCE_CHECKS:
+            for row in reader.query(sql)[:20]:
+                report.problems.append(f"{description}: {dict(row)}")
+        _rehash_blobs(reader, report, progress)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        # Pages SQLite cannot read: what was found so far stands, and the damage is the last problem.
+        report.problems.append(f"unreadable pages stopped the checks: {getattr(exc, 'orig', None) or exc}")
     return report
 
 

@@ -8,12 +8,16 @@ One module per group of commands; this one assembles the ``csto`` group.
 from __future__ import annotations
 
 import logging
+import sqlite3
+from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from .. import __version__
+from ..archive.failures import storage_failure
 from .care import coverage, failures, verify
-from .common import ExitCode
+from .common import CstoError, DamagedError, ExitCode
 from .crawl import crawl, demo
 from .export import export, stats
 from .extractor import health, reextract
@@ -23,7 +27,21 @@ from .research import diff, search, show
 __all__ = ["ExitCode", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class CstoGroup(click.Group):
+    """The ``csto`` group: storage failures in any command (a damaged archive, a full disk, a
+    read-only medium) end in one line and a documented exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, DBAPIError, OSError) as exc:
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            raise (DamagedError if failure.damaged else CstoError)(failure.message) from exc
+
+
+@click.group(cls=CstoGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="csto")
 def main() -> None:
     """Archive of record of the CSTO websites (en.odkb-csto.org, odkb-csto.org).

@@ -30,7 +30,9 @@ def verify(archive_path: Path) -> None:
     for problem in report.problems:
         click.echo(f"problem: {problem}")
     if not report.sound:
-        raise DamagedError(f"{archive_path} is damaged ({len(report.problems)} problem(s))")
+        first = report.integrity if report.integrity != "ok" else report.problems[0]
+        count = len(report.problems) + (report.integrity != "ok")
+        raise DamagedError(f"{archive_path} is damaged ({count} problem(s)), first: {first[:200]}")
     click.echo("archive is sound")
 
 
