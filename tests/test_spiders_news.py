@@ -112,3 +112,13 @@ def test_recheck_asks_for_young_live_articles_with_their_validators(tmp_path: Pa
     [listed] = news.asking.article(old.url, "en", "new")  # other reasons send no validators
     assert b"If-None-Match" not in listed.headers
     assert list(news.asking.article(old.url, "en", "new")) == []  # asked for once per run
+
+
+def test_failed_listing_pages_are_retried_like_other_failures() -> None:
+    news = spider()
+    news._set_crawler(get_crawler(NewsSpider))
+    failed = "https://en.odkb-csto.org/authorized_organs/?PAGEN_1=2"
+    news.state.failures = [(failed, "listing", "en"), ("https://elsewhere.example/x/", "listing", "en")]
+    [request] = list(news.asking.retries())
+    assert request.url == failed
+    assert request.cb_kwargs == {"lang": "en", "section": "authorized_organs", "page": 2}

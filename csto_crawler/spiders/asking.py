@@ -4,6 +4,7 @@ listing page booked in its walk, conditional headers for rechecks."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,12 @@ from scrapy import Request
 from ..archive.state import CrawlState, KnownArticle
 from ..items import ArticleItem, ListingEntry, SectionWalked
 from ..leads import ArticleLeads
+from ..pages.items import pagen
 from ..pages.sitemap import holds_articles
 from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_continues
 from ..sitemap_ledger import SitemapLedger
-from ..urls import Sites, listing_url
-from ..walks import ListingWalks
+from ..urls import Sites, listing_url, path_segments
+from ..walks import ListingWalks, sections_to_walk
 
 # Scheduling priorities: retries of old failures first, then what a listing page promised,
 # then attachments, then further listing pages.
@@ -25,6 +27,12 @@ PRIORITY_RETRY = 20
 PRIORITY_ARTICLE = 10
 PRIORITY_ATTACHMENT = 5
 PRIORITY_LISTING = 0
+
+
+def interleave(iterators: list[Iterator[Request]]) -> Iterator[Request]:
+    """One request from each iterator in turn, until all are exhausted."""
+    for batch in itertools.zip_longest(*iterators):
+        yield from (request for request in batch if request is not None)
 
 
 @dataclass
@@ -121,6 +129,13 @@ class Asking:
                 meta={"csto_kind": "attachment", "csto_lang": lang},
             )
 
+    def first_requests(self, lang: str, sections: list[str], sitemap_paths: list[str]) -> Iterator[Request]:
+        """Page 1 of every section listing of a site (earlier runs' extra sections too), then its sitemaps."""
+        for section in sections_to_walk(sections, self.state.walked, lang):
+            yield self.listing(lang, section, 1, start=True)
+        for path in sitemap_paths:
+            yield self.sitemap(lang, self.sites.by_lang[lang].base + path)
+
     # --- which articles ---------------------------------------------------------------------------
 
     def retries(self) -> Iterator[Request]:
@@ -138,6 +153,9 @@ class Asking:
                 yield from self.article(url, lang, "retry", priority=PRIORITY_RETRY)
             elif kind == "attachment":
                 yield from self.attachment(url, "", url.rsplit("/", 1)[-1], lang)
+            elif kind == "listing":
+                # Retried like any other failure; read again, it leaves the failures.
+                yield self.listing(lang, "/".join(path_segments(url)), pagen(url) or 1)
 
     def rechecks(self) -> Iterator[Request]:
         """Articles young enough to still be edited, with conditional headers."""

@@ -42,8 +42,8 @@ from ..pages.sitemap import SitemapError, parse_sitemap
 from ..quality import Doubt
 from ..sitemap_ledger import SitemapLedger
 from ..urls import Sites, article_candidate, section_of_article
-from ..walks import DEFAULT_MAX_PAGES, ListingWalks, sections_to_walk
-from .asking import Asking, Callbacks, Policy
+from ..walks import DEFAULT_MAX_PAGES, ListingWalks
+from .asking import Asking, Callbacks, Policy, interleave
 from .failures import failure_item
 
 logger = logging.getLogger(__name__)
@@ -123,12 +123,12 @@ class NewsSpider(Spider):
         logger.info("Crawl mode: %s (%d articles already archived)", self.run_mode, self.state.article_count())
         for request in self.asking.retries():
             yield request
-        for lang in self.langs:
-            for section in sections_to_walk(self.sections, self.state.walked, lang):
-                yield self.asking.listing(lang, section, 1, start=True)
-            if self.use_sitemap:
-                for path in self.sitemap_paths:
-                    yield self.asking.sitemap(lang, self.sites.by_lang[lang].base + path)
+        # The sites take turns: Scrapy pulls start requests only while its downloader has room,
+        # so one site's whole list first would keep the other waiting behind it.
+        sitemaps = self.sitemap_paths if self.use_sitemap else []
+        firsts = [self.asking.first_requests(lang, self.sections, sitemaps) for lang in self.langs]
+        for request in interleave(firsts):
+            yield request
         for request in self.asking.rechecks():
             yield request
 
