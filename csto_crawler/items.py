@@ -22,6 +22,10 @@ class FetchRecord:
     kind: str  # article | listing | sitemap | attachment | other
     lang: str | None = None
     stored_id: int | None = None  # ``fetches.id`` when read back from the archive (``csto reextract``)
+    # A capture imported from a WARC/ARC file (``csto warc import``): the file's name and the
+    # record's WARC-Record-ID; None for the crawl's own fetches.
+    source: str | None = None
+    warc_record_id: str | None = None
     # (body, its sha256): the spider, the snapshot blob and the version row all ask for it.
     _digest: tuple[bytes, str] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -35,6 +39,11 @@ class FetchRecord:
         }
         url = redirects[0] if redirects else response.url
         return cls(url, response.url, response.status, headers, response.body, fetched_at, kind, lang)
+
+    @property
+    def imported(self) -> bool:
+        """A capture from a WARC file: it may be older than what the archive holds."""
+        return self.warc_record_id is not None
 
     @property
     def sha256(self) -> str:
@@ -153,6 +162,16 @@ class SitemapItem:
     fetch: FetchRecord
     is_index: bool = False
     unchanged: bool = False
+    index_lastmod: str | None = None  # the <lastmod> the sitemap index gave for this file
+
+
+@dataclass
+class SitemapConfirmed:
+    """A sitemap file not fetched again: the index shows the <lastmod> it had when a finished run
+    parsed it, so its archived entries still stand (as for unchanged bytes)."""
+
+    lang: str
+    url: str
 
 
 @dataclass

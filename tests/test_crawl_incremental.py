@@ -120,6 +120,11 @@ def edit_sitemap(site: DemoSite, demo_article: DemoArticle, replacement: str | N
         else f"<url><loc>{site.url('en', demo_article.path)}</loc><lastmod>{replacement}</lastmod></url>"
     )
     site.override("en", target, body=entry.sub(new, body).encode())
+    # The site regenerates its sitemap index too: the file's <lastmod> there moves with it.
+    index = site.served("en", "/sitemap.xml").body.decode()
+    file_entry = re.compile(rf"(<loc>{re.escape(site.url('en', target))}</loc><lastmod>)[^<]*(</lastmod>)")
+    assert file_entry.search(index), index
+    site.override("en", "/sitemap.xml", body=file_entry.sub(rf"\g<1>{NEW_LASTMOD}\g<2>", index).encode())
 
 
 @dataclass

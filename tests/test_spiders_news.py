@@ -122,3 +122,20 @@ def test_failed_listing_pages_are_retried_like_other_failures() -> None:
     [request] = list(news.asking.retries())
     assert request.url == failed
     assert request.cb_kwargs == {"lang": "en", "section": "authorized_organs", "page": 2}
+
+
+def test_a_sitemap_file_whose_index_lastmod_has_not_moved_is_not_fetched_again() -> None:
+    news = spider()
+    news._set_crawler(get_crawler(NewsSpider))
+    base = "https://en.odkb-csto.org"
+    news.state.sitemap_lastmods = {f"{base}/sitemap_iblock_1.xml": "2026-02-01T10:00:00+03:00"}
+    entries: list[tuple[str, str | None]] = [
+        (f"{base}/sitemap_iblock_1.xml", "2026-02-01T10:00:00+03:00"),  # as when last parsed
+        (f"{base}/sitemap_iblock_2.xml", "2026-02-03T10:00:00+03:00"),  # never parsed
+        (f"{base}/sitemap_iblock_3.xml", None),  # no <lastmod>: always fetched
+    ]
+    out = list(news.asking.sitemap_files(entries, "en"))
+    assert [type(o).__name__ for o in out] == ["SitemapConfirmed", "Request", "Request"]
+    assert news.sitemaps.complete(["en"]) == ["en"]  # a confirmed file counts as read
+    news.full = True
+    assert [type(o).__name__ for o in news.asking.sitemap_files(entries, "en")] == ["Request"] * 3

@@ -20,10 +20,11 @@ from ..items import (
     FetchRecord,
     ListingPageItem,
     SectionWalked,
+    SitemapConfirmed,
     SitemapItem,
     SkippedPage,
 )
-from . import blobs
+from . import backfill, blobs
 from .article_ids import section_of
 from .results import ItemKind, WriteResult
 from .statements import Statements
@@ -114,8 +115,8 @@ class Ledger:
         headers = {k: v for k, v in fetch.headers.items() if k.lower() in SNAPSHOT_HEADERS}
         return self.sql.insert(
             "INSERT INTO fetches (run_id, url, final_url, kind, lang, status, fetched_at, headers, sha256, size,"
-            " crawler_version) VALUES (:run, :url, :final, :kind, :lang, :status, :at, :headers, :sha, :size,"
-            " :version)",
+            " crawler_version, source, warc_record_id) VALUES (:run, :url, :final, :kind, :lang, :status, :at,"
+            " :headers, :sha, :size, :version, :source, :record)",
             run=run_id,
             url=fetch.url,
             final=fetch.final_url,
@@ -127,6 +128,8 @@ class Ledger:
             sha=sha,
             size=len(fetch.body),
             version=self.crawler_version,
+            source=fetch.source,
+            record=fetch.warc_record_id,
         )
 
     # --- failures -----------------------------------------------------------------------------
@@ -173,6 +176,9 @@ class Ledger:
 
     def save_listing(self, item: ListingPageItem, run_id: int) -> WriteResult:
         self.put_fetch(item.fetch, run_id)
+        if item.fetch.imported:  # a capture from a WARC file, maybe older than the ledger's sightings
+            backfill.merge_listing(self.sql, item, run_id)
+            return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
         now = to_utc_iso(item.fetch.fetched_at)
         for entry in item.entries:
             self.sql.execute(
@@ -201,29 +207,42 @@ class Ledger:
 
     def save_sitemap(self, item: SitemapItem, run_id: int) -> WriteResult:
         self.put_fetch(item.fetch, run_id)
-        self.clear_failure(item.fetch.url)
+        if not item.fetch.imported:  # an imported capture says nothing of the URL today
+            self.clear_failure(item.fetch.url)
         if item.is_index:
             return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
         if item.unchanged:
             self.sql.execute(
-                "UPDATE sitemap_files SET confirmed_run_id = :run WHERE url = :url", run=run_id, url=item.fetch.url
+                "UPDATE sitemap_files SET confirmed_run_id = :run, index_lastmod = :lastmod WHERE url = :url",
+                run=run_id,
+                lastmod=item.index_lastmod,
+                url=item.fetch.url,
             )
             return WriteResult(ItemKind.SITEMAP, item.lang, None, "unchanged")
         self._put_sitemap_entries(item, run_id, to_utc_iso(item.fetch.fetched_at))
         return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
 
+    def save_sitemap_confirmed(self, item: SitemapConfirmed, run_id: int) -> WriteResult:
+        """A file the index shows unchanged: not fetched, its entries confirmed for this run."""
+        self.sql.execute("UPDATE sitemap_files SET confirmed_run_id = :run WHERE url = :url", run=run_id, url=item.url)
+        return WriteResult(ItemKind.SITEMAP, item.lang, None, "unchanged")
+
     def _put_sitemap_entries(self, item: SitemapItem, run_id: int, now: str) -> None:
         """A parsed sitemap file: the file's row, then every entry it lists."""
+        if item.fetch.imported and not backfill.newer_than_parsed(self.sql, item):
+            backfill.merge_sitemap_entries(self.sql, item, run_id, now)
+            return
         self.sql.execute(
-            "INSERT INTO sitemap_files (url, lang, sha256, entry_count, parsed_at, parsed_run_id, confirmed_run_id)"
-            " VALUES (:url, :lang, :sha, :count, :now, :run, :run) ON CONFLICT (url) DO UPDATE SET"
-            " lang = excluded.lang, sha256 = excluded.sha256, entry_count = excluded.entry_count,"
+            "INSERT INTO sitemap_files (url, lang, sha256, entry_count, parsed_at, parsed_run_id, confirmed_run_id,"
+            " index_lastmod) VALUES (:url, :lang, :sha, :count, :now, :run, :run, :lastmod) ON CONFLICT (url) DO UPDATE"
+            " SET lang = excluded.lang, sha256 = excluded.sha256, entry_count = excluded.entry_count,"
             " parsed_at = excluded.parsed_at, parsed_run_id = excluded.parsed_run_id,"
-            " confirmed_run_id = excluded.confirmed_run_id",
+            " confirmed_run_id = excluded.confirmed_run_id, index_lastmod = excluded.index_lastmod",
             url=item.fetch.url,
             lang=item.lang,
             sha=item.fetch.sha256,
             count=len(item.entries),
+            lastmod=item.index_lastmod,
             now=now,
             run=run_id,
         )
@@ -247,6 +266,9 @@ class Ledger:
 
     def save_attachment(self, item: AttachmentItem, run_id: int) -> WriteResult:
         self.put_fetch(item.fetch, run_id)
+        if item.fetch.imported:
+            backfill.merge_attachment(self.sql, item, header(item.fetch, "content-type"))
+            return WriteResult(ItemKind.ATTACHMENT, item.fetch.lang, None, "fetched")
         now = to_utc_iso(item.fetch.fetched_at)
         self.sql.execute(
             "INSERT INTO attachments (url, article_url, filename, sha256, size, content_type, first_seen_at,"

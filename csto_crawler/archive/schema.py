@@ -246,6 +246,10 @@ SCHEMA_V4 = [
 SCHEMA_V5: list[str] = [
     # --- attachments' text (issue 15) ---
     # --- WARC provenance (issue 14) ---
+    # --- sitemap files skipped by the index's <lastmod> (issue 17) ---
+    # The <lastmod> the sitemap index gave for a file when it was last parsed: while the index
+    # shows the same value, an incremental run does not fetch the file again.
+    "ALTER TABLE sitemap_files ADD COLUMN index_lastmod TEXT",
 ]
 
 MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]

@@ -60,6 +60,7 @@ class CrawlState:
     listed_unarchived: list[tuple[str, str]] = field(default_factory=list)  # (url, lang) listed, never archived
     walked: set[tuple[str, str]] = field(default_factory=set)  # (lang, section) walked to the end once
     sitemap_files: dict[str, str] = field(default_factory=dict)  # sitemap URL -> sha256 a finished run parsed
+    sitemap_lastmods: dict[str, str] = field(default_factory=dict)  # sitemap URL -> the index's <lastmod> then
     last_run: int = 0  # the newest run before this one: later rows are this run's own
     connection: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
     reader: ArchiveReader | None = field(default=None, repr=False, compare=False)
@@ -204,11 +205,10 @@ def _read_state(reader: ArchiveReader) -> CrawlState:
     state.walked = {(r["lang"], r["section"]) for r in reader.query("SELECT lang, section FROM section_walks")}
     # Only files parsed by a run that finished normally: that run acted on every entry (fetched
     # it or recorded a failure), so the same bytes need no second reading.
-    state.sitemap_files = {
-        r["url"]: r["sha256"]
-        for r in reader.query(
-            "SELECT f.url, f.sha256 FROM sitemap_files f JOIN crawl_runs r ON r.id = f.parsed_run_id"
-            " WHERE r.finish_reason = 'finished'"
-        )
-    }
+    parsed = reader.query(
+        "SELECT f.url, f.sha256, f.index_lastmod FROM sitemap_files f JOIN crawl_runs r ON r.id = f.parsed_run_id"
+        " WHERE r.finish_reason = 'finished'"
+    )
+    state.sitemap_files = {r["url"]: r["sha256"] for r in parsed}
+    state.sitemap_lastmods = {r["url"]: r["index_lastmod"] for r in parsed if r["index_lastmod"]}
     return state

@@ -32,6 +32,7 @@ from ..items import (
     ListingPageItem,
     NotModified,
     SectionWalked,
+    SitemapConfirmed,
     SitemapItem,
     SkippedPage,
 )
@@ -101,6 +102,7 @@ class ArchiveWriter:
             GoneNotice: self.history.save_gone,
             ListingPageItem: self.ledger.save_listing,
             SitemapItem: self.ledger.save_sitemap,
+            SitemapConfirmed: self.ledger.save_sitemap_confirmed,
             FetchFailure: self.ledger.save_failure,
             AttachmentItem: self.ledger.save_attachment,
             SectionWalked: self.ledger.save_section_walk,

@@ -31,6 +31,7 @@ from ..items import (
     ListingPageItem,
     NotModified,
     SectionWalked,
+    SitemapConfirmed,
     SitemapItem,
     SkippedPage,
 )
@@ -170,7 +171,9 @@ class NewsSpider(Spider):
 
     # --- sitemaps ------------------------------------------------------------------------------
 
-    def parse_sitemap(self, response: Response, lang: str) -> Iterator[Request | SitemapItem | FetchFailure]:
+    def parse_sitemap(
+        self, response: Response, lang: str, index_lastmod: str | None = None
+    ) -> Iterator[Request | SitemapItem | SitemapConfirmed | FetchFailure]:
         fetch = self.fetch_record(response, "sitemap", lang)
         if response.status in (404, 410):
             logger.info("No sitemap at %s (HTTP %d)", response.url, response.status)
@@ -181,7 +184,7 @@ class NewsSpider(Spider):
             # edited here, and the archived entries still count as listed (absence detection).
             self.crawler.stats.inc_value("csto/sitemap/unchanged")
             self.sitemaps.file_read(lang)
-            yield SitemapItem(lang, {}, fetch, unchanged=True)
+            yield SitemapItem(lang, {}, fetch, unchanged=True, index_lastmod=index_lastmod)
             return
         try:
             document = parse_sitemap(response.body)
@@ -199,7 +202,7 @@ class NewsSpider(Spider):
             for loc, lastmod in document.entries
             if (url := article_candidate(self.sites, loc, lang, self.sections))
         }
-        yield SitemapItem(lang, entries, fetch)
+        yield SitemapItem(lang, entries, fetch, index_lastmod=index_lastmod)
         yield from self.asking.sitemap_changes(entries, lang)
 
     def sitemaps_complete(self) -> list[str]:
