@@ -16,6 +16,7 @@ from csto_crawler.archive.database import (
     ArchiveUnwritableError,
     NewerSchemaError,
     NotAnArchiveError,
+    dbapi_connection,
     open_database,
 )
 from csto_crawler.archive.queries import ArchiveReader
@@ -180,3 +181,29 @@ def test_open_database_parent_that_is_a_file_raises_unwritable(tmp_path: Path, b
     with pytest.raises(ArchiveUnwritableError, match="archive"):
         open_database(parent / below)
     assert parent.read_text(encoding="utf-8") == "a file where a folder should be\n"
+
+
+def test_readers_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "csto.sqlite"
+    open_database(path).close()
+    reader = ArchiveReader.open(path)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            dbapi_connection(reader.db).execute("DELETE FROM meta")
+    finally:
+        reader.close()
+
+
+def test_an_archive_on_read_only_media_can_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither the file nor its folder writable (a read-only mount): opened immutable, no WAL index."""
+    path = tmp_path / "csto.sqlite"
+    open_database(path).close()
+    for leftover in tmp_path.glob("csto.sqlite-*"):
+        leftover.unlink()
+    monkeypatch.setattr("csto_crawler.archive.database.os.access", lambda *_args, **_kw: False)
+    reader = ArchiveReader.open(path)
+    try:
+        assert reader.query("SELECT value FROM meta WHERE key = 'schema_version'")
+    finally:
+        reader.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csto.sqlite"]

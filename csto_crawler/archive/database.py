@@ -101,9 +101,8 @@ def check_parent(parent: Path) -> None:
 
 def inspect_file(path: Path) -> tuple[int, int, int]:
     """(application_id, user_version, number of tables) read with plain sqlite3, read-only."""
-    uri = f"file:{path}?mode=ro"
     try:
-        con = sqlite3.connect(uri, uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -126,15 +125,17 @@ def check_integrity(db: dataset.Database, path: Path) -> None:
         )
 
 
-def database_url(path: Path, writer: bool) -> str:
+def read_only_uri(path: Path) -> str:
     """Readers open the file read-only (``mode=ro``): they never write, not even by accident. On
     read-only media (the file or its folder not writable) SQLite could not create the WAL index,
     so the file is opened ``immutable=1``: read as it is, no locking."""
-    if writer:
-        return f"sqlite:///{path}"
     read_only_media = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     flags = "mode=ro&immutable=1" if read_only_media else "mode=ro"
-    return f"sqlite:///file:{quote(str(path.absolute()))}?{flags}&uri=true"
+    return f"file:{quote(str(path.absolute()))}?{flags}"
+
+
+def database_url(path: Path, writer: bool) -> str:
+    return f"sqlite:///{path}" if writer else f"sqlite:///{read_only_uri(path)}&uri=true"
 
 
 def connect(path: Path, writer: bool) -> dataset.Database:
@@ -149,6 +150,9 @@ def connect(path: Path, writer: bool) -> dataset.Database:
         database_url(path, writer),
         engine_kwargs={"connect_args": {"isolation_level": None, "check_same_thread": False}},
         on_connect_statements=list(CONNECTION_PRAGMAS),
+        # Only writers set WAL mode: a reader (mode=ro) cannot change the journal mode of a file in
+        # rollback-journal mode, such as a release (csto release), and would fail to open it.
+        sqlite_wal_mode=writer,
     )
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
