@@ -28,6 +28,8 @@ class FetchRecord:
     warc_record_id: str | None = None
     # (body, its sha256): the spider, the snapshot blob and the version row all ask for it.
     _digest: tuple[bytes, str] | None = field(default=None, init=False, repr=False, compare=False)
+    # ``body`` as the blob store keeps it (codec, bytes), when a worker process compressed it already.
+    encoded: tuple[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_response(cls, response: Response, kind: str, lang: str | None, fetched_at: dt.datetime) -> FetchRecord:

@@ -8,6 +8,7 @@ writer's one transaction (store.py owns it). Reading a history back is history.p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from ..dates import to_utc_iso
 from ..items import ArticleItem, GoneNotice, HeldPage, NotModified
 from .article_ids import article_id, section_of
+from .backfill import Backfill, moment, precedes
 from .content import content_fingerprint
 from .ledger import Ledger, header
 from .results import ItemKind, SaveOutcome, WriteResult
@@ -52,6 +54,7 @@ class History:
         self.sql = sql
         self.ledger = ledger
         self.extractor_version = extractor_version
+        self.backfill = Backfill(self)
 
     # --- articles -----------------------------------------------------------------------------
 
@@ -61,11 +64,25 @@ class History:
         fields["content_sha256"] = content_fingerprint(fields)
         now = to_utc_iso(item.fetch.fetched_at)
         existing = self._find_article(item)
+        if existing is not None and item.fetch.imported and precedes(existing, now):
+            # An imported capture older than what the archive holds: it slots into the history.
+            outcome = self.backfill.save_article(existing, item, fields, fetch_id, run_id, now)
+            for alias in {item.url, *item.aliases} - {existing["url"]}:
+                self._put_alias(alias, existing["id"], now)
+            return WriteResult(ItemKind.ARTICLE, item.lang, existing["section"], outcome.value)
         if existing is None:
             aid = article_id(item.lang, item.element_id, item.url)
+            holder = self.sql.one("SELECT * FROM articles WHERE url = :url AND id != :aid", url=item.url, aid=aid)
+            if holder is not None and item.fetch.imported and precedes(holder, now):
+                # An old capture of an article whose URL another element holds today: the URL is
+                # the holder's; the old article keeps it marked, as a vacated URL would be.
+                item = dataclasses.replace(item, url=f"{item.url}#superseded-by-{holder['id']}")
+            else:
+                self._vacate(item.url, aid, now, run_id)
             outcome = self._insert_article(aid, item, fields, fetch_id, run_id, now)
         else:
             aid = existing["id"]
+            self._vacate(item.url, aid, now, run_id)
             outcome = self._update_article(existing, item, fields, fetch_id, run_id, now)
         if outcome in (SaveOutcome.NEW, SaveOutcome.NEW_VERSION) or (
             outcome is SaveOutcome.REVIVED and fields["content_sha256"] != (existing or {}).get("content_sha256")
@@ -75,19 +92,34 @@ class History:
         return WriteResult(ItemKind.ARTICLE, item.lang, item.section, outcome.value)
 
     def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
-        """By URL, then by a former URL (alias), then by the Bitrix element ID (a new slug)."""
+        """By the Bitrix element ID, the article's identity (it survives slug edits); then, for
+        pages without one, by URL and by a former URL (alias). A URL that now shows another
+        element than the article stored under it is vacated first (``_vacate``)."""
+        if item.element_id:
+            row = self.sql.one(
+                "SELECT * FROM articles WHERE lang = :lang AND element_id = :eid", lang=item.lang, eid=item.element_id
+            )
+            if row is not None:
+                return row
         row = self.sql.one("SELECT * FROM articles WHERE url = :url", url=item.url)
         if row is None:
             row = self.sql.one(
                 "SELECT a.* FROM url_aliases u JOIN articles a ON a.id = u.article_id WHERE u.url = :url", url=item.url
             )
-        if row is None and item.element_id:
-            row = self.sql.one(
-                "SELECT * FROM articles WHERE lang = :lang AND element_id = :eid",
-                lang=item.lang,
-                eid=item.element_id,
-            )
+        if row is not None and item.element_id and row["element_id"] and row["element_id"] != item.element_id:
+            return None  # the URL now shows another element: a new article (its URL vacated below)
         return row
+
+    def _vacate(self, url: str, aid: str, now: str, run_id: int) -> None:
+        """The site gave ``url`` to another element (Bitrix renumbers duplicate slugs): the article
+        stored under it keeps its identity under a marked URL until it is met at its new one."""
+        holder = self.sql.one("SELECT id FROM articles WHERE url = :url AND id != :aid", url=url, aid=aid)
+        if holder is None:
+            return
+        vacated = f"{url}#vacated-by-{aid}"
+        self.sql.execute("UPDATE articles SET url = :new WHERE id = :id", new=vacated, id=holder["id"])
+        self.sql.execute("DELETE FROM url_aliases WHERE url = :url", url=url)
+        self._event(holder["id"], "url_changed", now, run_id, f"{url} -> (now shows {aid})")
 
     def _after_save(self, aid: str, item: ArticleItem, now: str) -> None:
         """What any save of an article page settles: its aliases, sitemap lastmod, failures, holds."""
@@ -252,9 +284,14 @@ class History:
         """A 304: the archived content is still current, so only the "last seen" marks move."""
         fetch_id = self.ledger.put_fetch(item.fetch, run_id)
         now = to_utc_iso(item.fetch.fetched_at)
-        row = self.sql.one("SELECT id, version_count, section FROM articles WHERE url = :url", url=item.url)
+        row = self.sql.one(
+            "SELECT id, url, version_count, section, last_seen_at, gone_at FROM articles WHERE url = :url", url=item.url
+        )
         if row is None:
             return WriteResult(ItemKind.SKIPPED, item.lang, section_of(item.url), "not_modified_unknown")
+        if item.fetch.imported and precedes(row, now):
+            self.backfill.save_not_modified(row, fetch_id, run_id, now)
+            return WriteResult(ItemKind.ARTICLE, item.lang, row["section"], SaveOutcome.UNCHANGED.value)
         self.sql.execute(
             "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :id",
             now=now,
@@ -296,6 +333,8 @@ class History:
 
     def save_gone(self, item: GoneNotice, run_id: int) -> WriteResult:
         self.ledger.put_fetch(item.fetch, run_id)
+        if item.fetch.imported:
+            return self._save_imported_gone(item, run_id)
         row = self.sql.one("SELECT id, gone_at, section FROM articles WHERE url = :url", url=item.url)
         if row is None and self.sql.one("SELECT 1 AS found FROM url_aliases WHERE url = :url", url=item.url):
             # A former URL of an article that lives on under its new URL: the old one is simply dead.
@@ -310,6 +349,25 @@ class History:
             self._mark_gone(row["id"], to_utc_iso(item.fetch.fetched_at), f"HTTP {item.status}", run_id)
             return WriteResult(ItemKind.GONE, item.lang, row["section"], "gone")
         return WriteResult(ItemKind.GONE, item.lang, row["section"], "still_gone")
+
+    def _save_imported_gone(self, item: GoneNotice, run_id: int) -> WriteResult:
+        """An imported 404/410: gone from then on, unless the article was seen alive after it.
+
+        A URL never archived records no failure (the capture says nothing of the URL today).
+        """
+        row = self.sql.one("SELECT id, section, last_seen_at, gone_at FROM articles WHERE url = :url", url=item.url)
+        if row is None:
+            return WriteResult(ItemKind.GONE, item.lang, section_of(item.url), "not_archived")
+        at = to_utc_iso(item.fetch.fetched_at)
+        if moment(at) <= moment(row["last_seen_at"]):
+            return WriteResult(ItemKind.GONE, item.lang, row["section"], "seen_after")
+        if row["gone_at"] is not None:
+            return WriteResult(ItemKind.GONE, item.lang, row["section"], "still_gone")
+        self._mark_gone(row["id"], at, f"HTTP {item.status}", run_id)
+        return WriteResult(ItemKind.GONE, item.lang, row["section"], "gone")
+
+    def mark_gone(self, aid: str, at: str, reason: str, run_id: int) -> None:
+        self._mark_gone(aid, at, reason, run_id)
 
     def _mark_gone(self, aid: str, at: str, reason: str, run_id: int) -> None:
         self.sql.execute(

@@ -92,10 +92,10 @@ class Ledger:
 
     # --- fetches and blobs --------------------------------------------------------------------
 
-    def _put_blob(self, data: bytes, sha: str | None = None) -> str:
-        """Store ``data`` compressed under its sha256 (``sha`` when the caller already has it)."""
+    def _put_blob(self, data: bytes, sha: str | None = None, encoded: tuple[str, bytes] | None = None) -> str:
+        """Store ``data`` compressed under its sha256 (``sha`` and ``encoded`` when the caller has them)."""
         sha = sha or blobs.sha256_hex(data)
-        codec, stored = blobs.encode(data)
+        codec, stored = encoded or blobs.encode(data)
         self.sql.execute(
             "INSERT INTO blobs (sha256, size, codec, data, created_at) VALUES (:sha, :size, :codec, :data, :at)"
             " ON CONFLICT (sha256) DO NOTHING",
@@ -111,7 +111,7 @@ class Ledger:
         """The fetch's row id, its snapshot stored once per content."""
         if fetch.stored_id is not None:  # read back from the archive: its bytes and row are there
             return fetch.stored_id
-        sha = self._put_blob(fetch.body, fetch.sha256)
+        sha = self._put_blob(fetch.body, fetch.sha256, fetch.encoded)
         headers = {k: v for k, v in fetch.headers.items() if k.lower() in SNAPSHOT_HEADERS}
         return self.sql.insert(
             "INSERT INTO fetches (run_id, url, final_url, kind, lang, status, fetched_at, headers, sha256, size,"

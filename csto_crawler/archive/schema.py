@@ -245,7 +245,32 @@ SCHEMA_V4 = [
 # Version 5 (unreleased; each feature adds its statements in its own block below).
 SCHEMA_V5: list[str] = [
     # --- attachments' text (issue 15) ---
+    # Text of each downloaded file, content-addressed like its bytes (one row per blob, whichever
+    # attachment URLs hold it); filled at the end of a crawl and by `csto attachment-text`.
+    """CREATE TABLE attachment_texts (
+        sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
+        status TEXT NOT NULL,
+        reason TEXT,
+        format TEXT NOT NULL,
+        text TEXT NOT NULL,
+        chars INTEGER NOT NULL,
+        extractor TEXT NOT NULL,
+        extracted_at TEXT NOT NULL
+    )""",
+    # Stemmed shadow text of the files read (as search_index for articles); snippets come from
+    # attachment_texts.text.
+    """CREATE VIRTUAL TABLE attachment_search USING fts5(
+        sha256 UNINDEXED,
+        body,
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    "CREATE INDEX ix_attachments_sha256 ON attachments(sha256)",
     # --- WARC provenance (issue 14) ---
+    # A fetch imported from a WARC or ARC file (`csto warc import`) names the file and the record
+    # it came from (NULL for the crawl's own fetches); a record already imported is skipped.
+    "ALTER TABLE fetches ADD COLUMN source TEXT",
+    "ALTER TABLE fetches ADD COLUMN warc_record_id TEXT",
+    "CREATE INDEX ix_fetches_warc_record ON fetches(warc_record_id) WHERE warc_record_id IS NOT NULL",
     # --- sitemap files skipped by the index's <lastmod> (issue 17) ---
     # The <lastmod> the sitemap index gave for a file when it was last parsed: while the index
     # shows the same value, an incremental run does not fetch the file again.

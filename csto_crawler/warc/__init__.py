@@ -1,0 +1,7 @@
+"""WARC in and out: the archive in the web archivists' exchange format, and their captures into it.
+
+``export`` writes every stored fetch as WARC 1.1 records (``csto warc export``); ``importer``
+reads WARC and ARC files, from any tool, through the crawl's own extraction, cleaning and archive
+rules (``csto warc import``); ``captures`` turns their records into what the importer needs. All
+three speak WARC through ``warcio``, the ecosystem's library for it.
+"""
