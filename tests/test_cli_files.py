@@ -138,8 +138,25 @@ def test_attachments_lists_files_without_extract(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["attachments", "--archive", str(archive)])
     assert result.exit_code == 0
     sha = hashlib.sha256(body(1)).hexdigest()
-    assert result.stdout == f"en\t{upload(1)}\t../x.pdf\t{len(body(1))}\t{sha}\n"
+    # lang, article IDs ('-': no archived article links it), URL, name, size, sha256, text ('-': not extracted)
+    assert result.stdout == f"en\t-\t{upload(1)}\t../x.pdf\t{len(body(1))}\t{sha}\t-\n"
     assert "1 attachment(s)" in result.stderr
+
+
+def test_attachments_list_escapes_control_characters_in_names(tmp_path: Path) -> None:
+    names = ["esc\x1b[2Jx.pdf", "nul\x00.pdf", "two\r\nlines\tand tab.pdf", "rtl\u202egpj.exe", "back\\slash.pdf"]
+    items = [attachment(upload(n), name, body(n)) for n, name in enumerate(names)]
+    archive = build_archive(tmp_path / "csto.sqlite", items)
+    result = CliRunner().invoke(main, ["attachments", "--archive", str(archive)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(names)
+    assert all(len(line.split("\t")) == 7 for line in lines)
+    assert not any(ch in result.stdout for ch in "\x1b\x00\r\u202e")
+    listed = sorted(line.split("\t")[3] for line in lines)
+    assert listed == sorted(
+        ["esc\\x1b[2Jx.pdf", "nul\\x00.pdf", "two\\r\\nlines\\tand tab.pdf", "rtl\\u202egpj.exe", "back\\\\slash.pdf"]
+    )
 
 
 def test_attachments_without_archive_is_one_line_and_exit_3(tmp_path: Path) -> None:

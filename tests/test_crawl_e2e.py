@@ -166,6 +166,30 @@ def test_crawl_records_attachments_with_sha256(crawled: CrawledDemo) -> None:
     assert {r["url"]: r["sha256"] for r in rows} == expected
 
 
+def test_crawl_extracts_every_attachments_text(crawled: CrawledDemo) -> None:
+    """Every downloaded file gets its text at the crawl's end (issue 15); files also in
+    tests/fixtures/attachments match the text the replica put in them (token F1 >= 0.98)."""
+    import json
+    import re
+
+    fixtures = Path(__file__).parent / "fixtures" / "attachments" / "replica.json"
+    gold = {v["sha256"]: v["text"] for v in json.loads(fixtures.read_text(encoding="utf-8")).values()}
+    with crawled.connect() as db:
+        rows = db.execute(
+            "SELECT t.url, t.sha256, x.status, x.text FROM attachments t"
+            " LEFT JOIN attachment_texts x ON x.sha256 = t.sha256"
+        ).fetchall()
+    assert rows and all(r["status"] == "ok" and r["text"] for r in rows), [tuple(r) for r in rows]
+    compared = 0
+    for row in rows:
+        if row["sha256"] in gold:
+            words = [Counter(re.findall(r"\w+", t.casefold())) for t in (row["text"], gold[row["sha256"]])]
+            common = sum((words[0] & words[1]).values())
+            assert 2 * common / (sum(words[0].values()) + sum(words[1].values())) >= 0.98, row["url"]
+            compared += 1
+    assert compared >= 2
+
+
 def test_crawl_keeps_a_snapshot_of_every_fetch(crawled: CrawledDemo) -> None:
     with crawled.connect() as db:
         orphans = db.execute(

@@ -8,6 +8,10 @@ A query is reduced to its words' stems, each quoted, so FTS syntax characters an
 are plain text. The one syntax a query has is a quoted phrase (``"collective security"``, also
 “…” or «…»): its words must stand next to each other, in that order, which FTS5 checks on the
 stems as a phrase query.
+
+Attachment files are searched the same way (``attachment_search``, filled from their extracted
+text, see attachment_texts.py): an article matches through a file it links, and each hit says
+where it matched, in the article or in which attachment.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ PHRASE_RE = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 # bm25 weights of the indexed columns (article_id is unindexed): a title hit counts 3x a body hit.
 TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
+# An attachment hit ranks like a body hit (bm25 already discounts long documents).
+ATTACHMENT_WEIGHT = 1.0
 SNIPPET_WORDS = 24
+LONG_TEXT_WINDOW = 1_000  # characters either side of the first hit that long_snippet looks at
 MAX_QUERY_WORDS = 32
 
 _STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
@@ -108,40 +115,98 @@ class SearchFilter:
     offset: int = 0
 
 
+# Articles matched in their title and body, and through the attachment files they link; the
+# attachment's file is named in ``sha256`` (NULL for a match in the article itself).
+HITS_SQL = (
+    # The matching files first; then the articles that link them, as attachments.LINKS_SQL says:
+    # the one a file was fetched for, and those whose attachment list holds its URL (instr() first,
+    # so that only the lists that can hold it are parsed).
+    "WITH files AS (SELECT t.url, t.article_url, attachment_search.sha256 AS sha256,"  # noqa: S608  (constants)
+    f" bm25(attachment_search, 0.0, {ATTACHMENT_WEIGHT}) AS score"
+    " FROM attachment_search JOIN attachments t ON t.sha256 = attachment_search.sha256"
+    " WHERE attachment_search MATCH :match),"
+    " linked AS (SELECT a.id AS article_id, f.score, f.sha256 FROM files f JOIN articles a ON a.url = f.article_url"
+    " UNION SELECT a.id, f.score, f.sha256 FROM files f JOIN articles a ON instr(a.attachments, f.url) > 0"
+    " JOIN json_each(a.attachments) j ON json_extract(j.value, '$.url') = f.url),"
+    " hits AS ("
+    f" SELECT article_id, bm25(search_index, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score, NULL AS sha256"
+    " FROM search_index WHERE search_index MATCH :match"
+    " UNION ALL SELECT article_id, score, sha256 FROM linked)"
+)
+
+
 def search(db: dataset.Database, query: str, flt: SearchFilter) -> list[dict[str, Any]]:
-    """Ranked matches (``flt.limit`` of them after the first ``flt.offset``) with a snippet around
-    the first matching word."""
+    """Ranked matching articles (``flt.limit`` of them after the first ``flt.offset``), each with a
+    snippet around the first matching word and ``found_in``: the article itself and/or which of
+    its attachment files matched (every query word in the one text), each with its snippet."""
     match, stems = fts_query(query)
-    clauses, params = _where(match, flt)
-    params.update(limit=flt.limit, offset=flt.offset)
+    clauses, params = _where(flt)
+    params.update(match=match, limit=flt.limit, offset=flt.offset)
     # Fixed clauses and constant weights; every value is a bound parameter.
     sql = (
-        "SELECT a.id, a.url, a.lang, a.section, a.title, a.published, a.body_text, a.gone_at,"  # noqa: S608
-        f" bm25(search_index, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score"
-        " FROM search_index JOIN articles a ON a.id = search_index.article_id"
-        f" WHERE {' AND '.join(clauses)} ORDER BY score, a.id LIMIT :limit OFFSET :offset"
+        f"{HITS_SQL} SELECT a.id, a.url, a.lang, a.section, a.title, a.published, a.body_text, a.gone_at,"  # noqa: S608
+        " min(h.score) AS score, max(h.sha256 IS NULL) AS in_article, group_concat(DISTINCT h.sha256) AS files"
+        f" FROM hits h JOIN articles a ON a.id = h.article_id WHERE {' AND '.join(clauses)}"
+        " GROUP BY a.id ORDER BY score, a.id LIMIT :limit OFFSET :offset"
     )
     rows = [dict(r) for r in db.query(sql, **params)]
+    wanted = set(stems)
     for row in rows:
-        row["snippet"] = snippet(row.pop("body_text") or "", set(stems))
+        body = row.pop("body_text") or ""
+        found_in: list[dict[str, Any]] = []
+        if row.pop("in_article"):
+            found_in.append({"in": "article", "snippet": snippet(body, wanted)})
+        found_in.extend(_attachment_hits(db, row["url"], (row.pop("files") or "").split(","), wanted))
+        row["found_in"] = found_in
+        row["snippet"] = found_in[0]["snippet"] if found_in else ""
     return rows
 
 
+def _attachment_hits(
+    db: dataset.Database, article_url: str, hashes: list[str], stems: set[str]
+) -> list[dict[str, Any]]:
+    """Where in its attachments an article matched: file URL, name, sha256 and a snippet each."""
+    hits = []
+    for sha256 in sorted(h for h in hashes if h):
+        rows = [
+            dict(r)
+            for r in db.query(
+                "SELECT t.url, t.filename, x.text FROM attachments t JOIN attachment_texts x ON x.sha256 = t.sha256"
+                " WHERE t.sha256 = :sha ORDER BY t.article_url = :article DESC, t.url LIMIT 1",
+                sha=sha256,
+                article=article_url,
+            )
+        ]
+        if rows:
+            row = rows[0]
+            hits.append(
+                {
+                    "in": "attachment",
+                    "url": row["url"],
+                    "filename": row["filename"],
+                    "sha256": sha256,
+                    "snippet": long_snippet(row["text"] or "", stems),
+                }
+            )
+    return hits
+
+
 def count_matches(db: dataset.Database, query: str, flt: SearchFilter) -> int:
-    """How many articles match ``query`` and the filter (limit and offset aside)."""
+    """How many articles match ``query`` (in themselves or in an attachment) and the filter."""
     match, _ = fts_query(query)
-    clauses, params = _where(match, flt)
+    clauses, params = _where(flt)
+    params["match"] = match
     sql = (
-        "SELECT count(*) AS n FROM search_index JOIN articles a ON a.id = search_index.article_id"  # noqa: S608
+        f"{HITS_SQL} SELECT count(DISTINCT a.id) AS n FROM hits h JOIN articles a ON a.id = h.article_id"  # noqa: S608
         f" WHERE {' AND '.join(clauses)}"
     )
     return int(next(iter(db.query(sql, **params)))["n"])
 
 
-def _where(match: str, flt: SearchFilter) -> tuple[list[str], dict[str, Any]]:
-    """The WHERE clauses (fixed text) and their bound parameters for a MATCH expression and filter."""
-    clauses = ["search_index MATCH :match"]
-    params: dict[str, Any] = {"match": match}
+def _where(flt: SearchFilter) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE clauses on the article ``a`` (fixed text) and their bound parameters for a filter."""
+    clauses = ["1 = 1"]
+    params: dict[str, Any] = {}
     if flt.lang:
         clauses.append("a.lang = :lang")
         params["lang"] = flt.lang
@@ -175,3 +240,17 @@ def snippet(text: str, stems: set[str], width: int = SNIPPET_WORDS) -> str:
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + width < len(words) else ""
     return prefix + " ".join(marked) + suffix
+
+
+def long_snippet(text: str, stems: set[str], width: int = SNIPPET_WORDS) -> str:
+    """``snippet`` for a text that may be book-length: only the stretch around the first hit is split."""
+    if len(text) <= 4 * LONG_TEXT_WINDOW:
+        return snippet(text, stems, width)
+    first = next((m.start() for m in WORD_RE.finditer(text) if stem(m.group()) in stems), 0)
+    start = max(0, first - LONG_TEXT_WINDOW)
+    window = text[start : first + LONG_TEXT_WINDOW]
+    if start:  # drop the word cut in half
+        window = window.split(" ", 1)[-1]
+    cut = snippet(window, stems, width)
+    prefix = "… " if start and not cut.startswith("…") else ""
+    return prefix + cut

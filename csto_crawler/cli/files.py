@@ -1,16 +1,45 @@
-"""``csto attachments``: the downloaded attachment files, listed or written out under safe names."""
+"""``csto attachments`` and ``csto attachment-text``: the downloaded attachment files, listed or
+written out under safe names, and their text extracted from the stored bytes."""
 
 from __future__ import annotations
 
+import os
+import sys
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import click
 
+from ..archive.attachment_texts import fill_texts
 from ..archive.attachments import StoredAttachment, attachment_bytes, list_attachments
 from ..archive.blobs import BlobError
+from ..archive.database import open_database
 from ..archive.queries import ArchiveReader
 from ..filenames import UnsafePathError, path_inside, safe_filename, with_hash_suffix
-from .common import CstoError, DamagedError, archive_option, open_reader
+from .common import CstoError, DamagedError, archive_errors, archive_option, open_reader
+
+# Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
+# format characters (bidi overrides, zero-width), line and paragraph separators, surrogates.
+ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+NAMED_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(value: str) -> str:
+    """``value`` safe for one tab-separated terminal line: a backslash doubled, control and
+    invisible characters written as escapes (``\\t``, ``\\n``, ``\\x1b``, ``\\u202e``)."""
+    if value.isprintable() and "\\" not in value:
+        return value
+    out = []
+    for char in value:
+        if char in NAMED_ESCAPES:
+            out.append(NAMED_ESCAPES[char])
+        elif unicodedata.category(char) in ESCAPED_CATEGORIES:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @click.command()
@@ -22,7 +51,12 @@ from .common import CstoError, DamagedError, archive_option, open_reader
     help="Write every file into DIR/<lang>/<file name> instead of listing them.",
 )
 def attachments(archive_path: Path, extract_dir: Path | None) -> None:
-    """List the downloaded attachment files (lang, URL, name, size, sha256), or write them out.
+    """List the downloaded attachment files, or write them out.
+
+    One tab-separated line per file: language, the linking article's ID (several comma-separated,
+    '-' when none), URL, name, size, sha256, and its text: 'ok N' (characters), the reason there
+    is none ('encrypted', 'corrupt', ...), or '-' while not extracted (`csto attachment-text`).
+    Control and invisible characters in names are printed as escapes (\\x1b, \\n, \\t).
 
     Names come from the sites' pages and are made safe before anything is written: no folders,
     no '..', no control characters or Windows device names, at most 200 bytes; a name with nothing
@@ -38,7 +72,8 @@ def attachments(archive_path: Path, extract_dir: Path | None) -> None:
         stored = list_attachments(reader)
         if extract_dir is None:
             for a in stored:
-                click.echo(f"{a.lang or '-'}\t{a.url}\t{a.filename}\t{a.size}\t{a.sha256}")
+                fields = (a.lang or "-", ",".join(a.article_ids) or "-", a.url, a.filename, str(a.size), a.sha256)
+                click.echo("\t".join([*map(printable, fields), text_column(a)]))
             click.echo(f"{len(stored)} attachment(s)", err=True)
             return
         damaged = [a.url for a in stored if not _extract(reader, a, extract_dir)]
@@ -52,7 +87,7 @@ def _extract(reader: ArchiveReader, attachment: StoredAttachment, root: Path) ->
     try:
         data = attachment_bytes(reader, attachment.sha256)
     except BlobError as exc:
-        click.echo(f"csto: damaged: {attachment.url}: {exc}", err=True)
+        click.echo(f"csto: damaged: {printable(attachment.url)}: {exc}", err=True)
         return False
     folder = safe_filename(attachment.lang or "", "unknown")
     name = safe_filename(attachment.filename, attachment.sha256)
@@ -66,3 +101,56 @@ def _extract(reader: ArchiveReader, attachment: StoredAttachment, root: Path) ->
         raise CstoError(f"cannot write {attachment.url} into {root}: {exc}") from exc
     click.echo(str(target))
     return True
+
+
+def text_column(attachment: StoredAttachment) -> str:
+    if attachment.text_status is None:
+        return "-"
+    if attachment.text_status == "ok":
+        return f"ok {attachment.text_chars}"
+    return attachment.text_status
+
+
+@click.command("attachment-text")
+@archive_option()
+@click.option("--again", is_flag=True, help="Read every file again, also those read before (after a reader upgrade).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="CPU count",
+    help="Processes reading files (used for 24 files or more).",
+)
+def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
+    """Extract the text of the stored attachment files, with no network.
+
+    Reads .docx, .pdf, .rtf, .xlsx and plain-text files from the archive's own copies and stores
+    their text, searchable (`csto search`), exported (`attachments[].text`) and shown (`csto
+    show`). A crawl does this at its end; this command does it for an archive made before, or
+    again with --again. A file that cannot be read is recorded with the reason (encrypted,
+    corrupt, empty, too large, unsupported) and never stops the others. Safe while a crawl runs.
+
+    \b
+    Example:
+      csto attachment-text --archive archive/csto.sqlite
+      csto attachment-text --again --workers 4
+    """
+    with archive_errors():
+        db = open_database(archive_path, create=False)
+    progress = _progress if sys.stderr.isatty() else None
+    try:
+        counts = fill_texts(db, workers=workers, again=again, progress=progress)
+    finally:
+        db.close()
+    click.echo(f"attachment-text: {_summary(counts)}", err=True)
+
+
+def _summary(counts: Counter[str]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return "every stored file has its text already (--again reads them all again)"
+    return f"{total} file(s) read: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+
+
+def _progress(counts: Counter[str]) -> None:
+    click.echo(f"attachment-text: {sum(counts.values())} file(s) read so far", err=True)

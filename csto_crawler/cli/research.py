@@ -8,11 +8,16 @@ from typing import Any
 
 import click
 
+from ..archive.attachment_texts import describe
 from ..archive.history import ArticleHistory, UnknownArticleError, load_history, version_diff
 from ..archive.queries import ArchiveReader
 from ..archive.search import SearchFilter, SearchQueryError, count_matches
 from ..archive.search import search as run_search
 from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
+from .files import printable
+
+# Characters of an attachment's text that `csto show` prints (all of it with --json).
+SHOW_TEXT_CHARS = 1_500
 
 
 @click.command()
@@ -38,9 +43,12 @@ def search(
     offset: int,
     as_json: bool,
 ) -> None:
-    """Full-text search in titles and bodies, any inflected form (Russian and English stemming).
+    """Full-text search in titles, bodies and attachments' text, any inflected form (Russian and
+    English stemming).
 
-    All words must match; words in double quotes must also stand together, in that order.
+    All words must match in one text (the article, or one of its attachment files); words in
+    double quotes must also stand together, in that order. Each result says where it matched:
+    in the article, or in which attachment.
 
     \b
     Example:
@@ -61,7 +69,10 @@ def search(
         for hit in hits:
             gone = "  [gone]" if hit["gone_at"] else ""
             click.echo(f"{hit['id']}  {(hit['published'] or '')[:10]}  {hit['title']}{gone}\n  {hit['url']}")
-            click.echo(f"  {hit['snippet']}\n")
+            for place in hit["found_in"]:
+                where = "" if place["in"] == "article" else f"[in attachment {printable(place['filename'])}] "
+                click.echo(f"  {where}{place['snippet']}")
+            click.echo("")
     click.echo(result_count(len(hits), total, offset), err=True)
 
 
@@ -87,6 +98,9 @@ def result_count(shown: int, total: int, offset: int) -> str:
 def show(article: str, archive_path: Path, versions: bool, as_json: bool) -> None:
     """Show one article (by ID such as en-8573, or by URL) and optionally its history.
 
+    Its attachments follow, each with the start of its text (all of it with --json), or why it
+    has none.
+
     \b
     Example:
       csto show en-8573
@@ -94,6 +108,7 @@ def show(article: str, archive_path: Path, versions: bool, as_json: bool) -> Non
     """
     with open_reader(archive_path) as reader:
         history = _history(reader, article)
+        history.article["attachments"] = describe(reader.db, history.article["attachments"])
     if as_json:
         payload = {**history.article, "aliases": history.aliases, "events": history.events}
         if versions:
@@ -108,10 +123,39 @@ def show(article: str, archive_path: Path, versions: bool, as_json: bool) -> Non
     click.echo(a["body_text"])
     if a["signature"]:
         click.echo(f"\n{a['signature']}")
+    _echo_attachments(a["attachments"])
     state = f"gone since {a['gone_at']} ({a['gone_reason']})" if a["gone_at"] else "live"
     click.echo(f"\n[{state}; seen {a['first_seen_at']} .. {a['last_seen_at']}; {a['version_count']} version(s)]")
     if versions:
         _echo_history(history)
+
+
+def _echo_attachments(attachments: list[dict[str, Any]]) -> None:
+    if attachments:
+        click.echo("\nattachments:")
+    for attachment in attachments:
+        name = printable(attachment["filename"] or attachment["url"])
+        text = attachment["text"]
+        if attachment["sha256"] is None:
+            click.echo(f"  {name}  (not downloaded)")
+        elif text is not None:
+            click.echo(f"  {name}  ({len(text)} characters of text)")
+            click.echo(indent_preview(text, SHOW_TEXT_CHARS))
+        elif attachment["text_status"] is None:
+            click.echo(f"  {name}  (text not extracted yet: csto attachment-text)")
+        else:
+            click.echo(
+                f"  {name}  (no text: {attachment['text_status']}, {attachment['text_reason'] or 'no reason given'})"
+            )
+
+
+def indent_preview(text: str, limit: int) -> str:
+    """The first ``limit`` characters (cut at a word), indented; says how much is left out."""
+    shown = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
+    lines = ["    " + line if line else "" for line in shown.split("\n")]
+    if len(shown) < len(text):
+        lines[-1] += f" … [{len(text) - len(shown)} more characters: csto show --json, or csto export]"
+    return "\n".join(lines)
 
 
 def _echo_history(history: Any) -> None:
