@@ -111,8 +111,10 @@ def test_cli_export_lists_round_trip_with_attachment_hashes(archive: Path, tmp_p
     _, records = exported(archive, tmp_path, fmt)
     row = next(r for r in records if r["id"] == "en-1")
     attachments, images = (plain(row[c], c) for c in ("attachments", "images"))
+    sha256 = fetch_record("x", ATTACHMENT_BYTES).sha256
+    # text and text_status stay null until the file's text is extracted (test_attachment_text.py)
     assert attachments == [
-        {"url": ATTACHMENT_URL, "filename": "statement.docx", "sha256": fetch_record("x", ATTACHMENT_BYTES).sha256}
+        {"url": ATTACHMENT_URL, "filename": "statement.docx", "sha256": sha256, "text": None, "text_status": None}
     ]
     assert images == IMAGES
     assert plain(next(r for r in records if r["id"] == "en-2")["attachments"], "attachments") == []

@@ -49,18 +49,24 @@ def _flat(column: str, value: Any) -> Any:
     return value
 
 
-def write_parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], path: str) -> int:
-    """Parquet file with string columns (lists as JSON text, as in CSV) and integer counters."""
+def write_parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], path: str, schema: Any = None) -> int:
+    """Parquet file with string columns (lists as JSON text, as in CSV) and integer counters.
+
+    With an Arrow ``schema`` (typed tables: dates, timestamps, lists; archive/typed_tables.py) the
+    values go in as they are, typed by that schema.
+    """
     import pyarrow as pa  # imported here: only Parquet exports pay for loading Arrow
     import pyarrow.parquet as pq
 
-    integer_columns = {"version", "version_count"}
-    schema = pa.schema([(c, pa.int64() if c in integer_columns else pa.string()) for c in columns])
+    typed = schema is not None
+    if schema is None:
+        integer_columns = {"version", "version_count"}
+        schema = pa.schema([(c, pa.int64() if c in integer_columns else pa.string()) for c in columns])
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
-            batch.append({c: _flat(c, row.get(c)) for c in columns})
+            batch.append({c: row.get(c) if typed else _flat(c, row.get(c)) for c in columns})
             if len(batch) >= PARQUET_BATCH:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 count += len(batch)

@@ -9,9 +9,11 @@ from typing import Any
 
 import click
 
+from ..archive.attachment_texts import with_texts
 from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
 from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
 from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
+from .postgres import export_to_url
 
 
 @click.command()
@@ -22,16 +24,30 @@ from .common import BadUsageError, CstoError, archive_option, iso_day, open_read
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
+@click.option("--to", "to_url", metavar="URL", help="Load into PostgreSQL (postgresql://USER@HOST/DB).")
 def export(
-    archive_path: Path, fmt: str, output: str | None, versions: bool, lang: str | None, since: Any, until: Any
+    archive_path: Path,
+    fmt: str,
+    output: str | None,
+    versions: bool,
+    lang: str | None,
+    since: Any,
+    until: Any,
+    to_url: str | None,
 ) -> None:
     """Export articles (or every version) as JSONL, CSV or Parquet, same columns in each.
+
+    Each attachment carries its file's sha256, text status and extracted text
+    (`attachments[].text`; CSV and Parquet hold the attachments as JSON text).
 
     \b
     Example:
       csto export --format jsonl -o articles.jsonl
       csto export --format parquet --versions --lang ru --since 2024-01-01 -o ru-versions.parquet
+      csto export --to postgresql://postgres@127.0.0.1/csto    # articles, versions, attachments
     """
+    if to_url is not None:
+        return export_to_url(archive_path, to_url, ExportFilter(lang, iso_day(since), iso_day(until)))
     if fmt == "parquet" and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
     if output is not None:
@@ -39,7 +55,7 @@ def export(
     flt = ExportFilter(lang, iso_day(since), iso_day(until))
     with open_reader(archive_path) as reader:
         rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
-        rows = with_attachment_hashes(rows, reader.attachment_hashes())
+        rows = with_texts(reader.db, with_attachment_hashes(rows, reader.attachment_hashes()))
         columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
         try:
             count = _write_rows(rows, columns, fmt, output)
