@@ -7,6 +7,7 @@ so ``scrapy crawl news -s ...`` and ``csto crawl`` behave the same.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +190,22 @@ def check_network(settings: Settings) -> None:
         raise CrawlRefusedError(f"no site can be reached, is the network up? {details}")
 
 
+# Scrapy's start-up and closing dumps (versions, every setting and middleware, every stat: about
+# 120 lines) say nothing a person running `csto crawl` needs; they return with --log-level DEBUG.
+# (The version dump comes before this can act: LOG_VERSIONS in settings.py keeps it empty.)
+STARTUP_LOGGERS = ("scrapy.addons", "scrapy.middleware", "scrapy.crawler", "scrapy.statscollectors")
+
+
+def quiet_scrapy_startup(settings: Settings) -> None:
+    level = logging.DEBUG if settings.get("LOG_LEVEL") == "DEBUG" else logging.WARNING
+    for name in STARTUP_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
 def _run_process(settings: Settings) -> CrawlOutcome:
     started = time.monotonic()
     process = CrawlerProcess(settings)
+    quiet_scrapy_startup(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()

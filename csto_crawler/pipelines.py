@@ -16,6 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from .archive.attachment_texts import fill_texts
 from .archive.database import ArchiveError
 from .archive.lock import RunLock
 from .archive.store import ArchiveWriter, WriteResult
@@ -142,8 +143,6 @@ class ArchivePipeline:
         self.buffer: list[Any] = []
         self.failed = False
         self.last_flush = time.monotonic()
-        self.last_progress = time.monotonic()
-        self.progress_seconds = settings.getfloat("CSTO_PROGRESS_SECONDS")
         self.counts: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
 
     @classmethod
@@ -183,10 +182,9 @@ class ArchivePipeline:
                 return
             for result in results:
                 self.count(result)
-            self.archive.save_counts(self.run_id, self.report())
-        if time.monotonic() - self.last_progress >= self.progress_seconds:
-            self.last_progress = time.monotonic()
-            self.log_progress()
+            report = self.report()
+            self.archive.save_counts(self.run_id, report)
+            self.crawler.stats.set_value("csto/run_counts_live", report)  # for the progress line
 
     def stop_on_error(self, exc: BaseException) -> None:
         """The archive cannot take more: stop crawling (what is written stays consistent)."""
@@ -197,15 +195,6 @@ class ArchivePipeline:
         logger.error("Writing to the archive failed, stopping the crawl: %r", exc)
         if self.crawler.engine is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
-
-    def log_progress(self) -> None:
-        """One progress line on stderr for long runs: pages so far and outcomes per language."""
-        pages = self.crawler.stats.get_value("response_received_count", 0)
-        per_lang = "; ".join(
-            f"{lang} " + ", ".join(f"{k} {v}" for k, v in sorted(sum(sections.values(), Counter()).items()))
-            for lang, sections in sorted(self.counts.items())
-        )
-        logger.info("Progress: %d pages fetched; %s", pages, per_lang or "nothing archived yet")
 
     def count(self, result: WriteResult) -> None:
         self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
@@ -222,6 +211,17 @@ class ArchivePipeline:
         self.flush()
         if not self.failed:
             self.mark_absent_from_sitemaps()
+            self.mark_absent_from_walks()
+
+    def mark_absent_from_walks(self) -> None:
+        """Articles a complete listing walk of this run no longer shows are gone, whatever the
+        sitemaps' state (a sitemap that is down must not keep deletions unseen)."""
+        if self.archive is None:
+            return
+        marked = self.archive.mark_absent_from_walks(self.run_id, self.max_absent_share)
+        for (lang, section), count in marked.items():
+            self.counts[lang][section]["gone"] += count
+            self.crawler.stats.inc_value("csto/archive/gone/absent_from_walk", count)
 
     def mark_absent_from_sitemaps(self) -> None:
         """Articles a complete sitemap no longer lists are gone (the spider says which are complete)."""
@@ -234,10 +234,27 @@ class ArchivePipeline:
                 self.counts[lang][section]["gone"] += count
                 self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)
 
+    def extract_attachment_texts(self, reason: str) -> None:
+        """The text of the files downloaded (and of any stored before without it); a problem here
+        is logged and never fails the crawl: ``csto attachment-text`` can do it later."""
+        if self.archive is None or self.failed or reason == "shutdown":
+            return
+        try:
+            counts = fill_texts(self.archive.db, workers=os.cpu_count() or 1)
+        except Exception as exc:  # noqa: BLE001  the run's data is written; text is a later step
+            self.crawler.stats.inc_value("csto/attachments/text_errors")
+            logger.error("Extracting attachments' text failed (run `csto attachment-text` later): %r", exc)
+            return
+        for status, count in counts.items():
+            self.crawler.stats.set_value(f"csto/attachments/text/{status}", count)
+        if counts:
+            logger.info("Attachments' text: %s", ", ".join(f"{s} {n}" for s, n in sorted(counts.items())))
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.archive is None:
             return
         self.flush()
+        self.extract_attachment_texts(reason)
         report = self.report()
         self.crawler.stats.set_value("csto/run_counts", report)
         health = {

@@ -51,8 +51,9 @@ CSTO_ARCHIVE_PATH = "archive/csto.sqlite"
 # Items written per transaction, and the longest a written item waits in memory (seconds).
 CSTO_WRITE_BATCH_SIZE = 100
 CSTO_WRITE_BATCH_SECONDS = 2.0
-# A progress line (pages fetched, new/changed/failed so far) on stderr this often during a crawl.
-CSTO_PROGRESS_SECONDS = 30.0
+# A progress line (pages fetched, queued, failed, outcomes so far) this often, when stderr is a terminal.
+CSTO_PROGRESS_SECONDS = 3.0
+EXTENSIONS = {"csto_crawler.progress.TerminalProgress": 500}
 
 # A crawl whose failed URLs exceed this share of the pages fetched exits with code 4.
 CSTO_MAX_FAILURE_RATIO = 0.02
@@ -143,4 +144,6 @@ ITEM_PIPELINES = {
 }
 
 LOG_LEVEL = "INFO"
+# No dump of every library's version at start-up (the run records csto-crawler's own in crawl_runs).
+LOG_VERSIONS: list[str] = []
 FEED_EXPORT_ENCODING = "utf-8"

@@ -73,7 +73,7 @@ def robots_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RobotsCra
         )
         site.override("en", "/sitemap_iblock_7.xml", body=sitemap.replace(b"</urlset>", listed.encode() + b"</urlset>"))
         archive = tmp_path_factory.mktemp("robots") / "csto.sqlite"
-        run = crawl(site, archive, "--lang", "en", "--log-level", "INFO", settings={"CSTO_MAX_FAILURE_RATIO": "0.5"})
+        run = crawl(site, archive, "--lang", "en", "--log-level", "DEBUG", settings={"CSTO_MAX_FAILURE_RATIO": "0.5"})
         yield RobotsCrawl(site, run)
 
 

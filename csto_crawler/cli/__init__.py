@@ -21,8 +21,12 @@ from .common import CstoError, DamagedError, ExitCode
 from .crawl import crawl, demo
 from .export import export, stats
 from .extractor import health, reextract
-from .files import attachments
+from .files import attachment_text, attachments
+from .release import release
+from .report import report
 from .research import diff, search, show
+from .snapshot import snapshot
+from .warc import warc
 
 __all__ = ["ExitCode", "main"]
 
@@ -69,5 +73,10 @@ for command in (
     health,
     reextract,
     attachments,
+    attachment_text,
+    snapshot,
+    release,
+    report,
+    warc,
 ):
     main.add_command(command)

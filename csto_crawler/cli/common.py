@@ -82,6 +82,8 @@ def archive_option() -> Callable[[F], F]:
         type=click.Path(path_type=Path),
         default=DEFAULT_ARCHIVE,
         show_default=True,
+        envvar="CSTO_ARCHIVE",
+        show_envvar=True,
         help="SQLite archive file.",
     )
 

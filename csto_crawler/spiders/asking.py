@@ -70,17 +70,29 @@ class Asking:
     policy: Policy
     on: Callbacks
 
+    def meta(self, kind: str, lang: str, url: str) -> dict[str, Any]:
+        """What the callbacks and middlewares need to know of a request. The download slot is the
+        site's host and port, set here because the scheduler's DownloaderAwarePriorityQueue reads
+        it before any downloader middleware runs (by hostname alone, two sites on one host would
+        share a slot)."""
+        site = self.sites.site_for(url)
+        meta: dict[str, Any] = {"csto_kind": kind, "csto_lang": lang}
+        if site is not None:
+            meta["download_slot"] = site.netloc
+        return meta
+
     def listing(self, lang: str, section: str, page: int, start: bool = False, rescue: bool = False) -> Request:
         if start:
             self.walks.start((lang, section), rescue)
         self.walks.ask((lang, section), page)
+        url = listing_url(self.sites.by_lang[lang].base, section, page)
         return Request(
-            listing_url(self.sites.by_lang[lang].base, section, page),
+            url,
             callback=self.on.listing,
             errback=self.on.error,
             priority=PRIORITY_LISTING,
             cb_kwargs={"lang": lang, "section": section, "page": page},
-            meta={"csto_kind": "listing", "csto_lang": lang},
+            meta=self.meta("listing", lang, url),
         )
 
     def sitemap(self, lang: str, url: str, index_lastmod: str | None = None) -> Request:
@@ -90,7 +102,7 @@ class Asking:
             errback=self.on.error,
             priority=PRIORITY_LISTING,
             cb_kwargs={"lang": lang, "index_lastmod": index_lastmod},
-            meta={"csto_kind": "sitemap", "csto_lang": lang},
+            meta=self.meta("sitemap", lang, url),
         )
 
     def article(self, url: str, lang: str, origin: str, priority: int = PRIORITY_ARTICLE) -> Iterator[Request]:
@@ -114,7 +126,7 @@ class Asking:
             headers=headers,
             dont_filter=True,
             cb_kwargs={"lang": lang, "origin": origin},
-            meta={"csto_kind": "article", "csto_lang": lang},
+            meta=self.meta("article", lang, url),
         )
 
     def attachment(self, url: str, article_url: str, filename: str, lang: str) -> Iterator[Request]:
@@ -126,7 +138,7 @@ class Asking:
                 priority=PRIORITY_ATTACHMENT,
                 dont_filter=True,  # as for articles: a redirect loop must end as a recorded failure
                 cb_kwargs={"article_url": article_url, "filename": filename},
-                meta={"csto_kind": "attachment", "csto_lang": lang},
+                meta=self.meta("attachment", lang, url),
             )
 
     def first_requests(self, lang: str, sections: list[str], sitemap_paths: list[str]) -> Iterator[Request]:
