@@ -14,6 +14,33 @@ import re
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 FALLBACK_ENCODINGS = ("utf-8", "windows-1251")
+# How much more text-like the page's own declaration must read before it beats the header.
+PLAUSIBILITY_MARGIN = 0.2
+# Letters of Latin-1's upper half (À..ÿ): what Cyrillic bytes become when read as iso-8859-1/cp1252.
+LATIN_SUPPLEMENT_RE = re.compile("[\u00c0-\u00ff]")
+CYRILLIC_LOWER_RE = re.compile("[\u0430-\u044f\u0451]")
+CYRILLIC_UPPER_RE = re.compile("[\u0410-\u042f\u0401]")
+
+
+def reads_better(body: bytes, declared: str, announced: str) -> bool:
+    if not decodes_cleanly(body, declared):
+        return False
+    return plausibility(body.decode(declared)) > plausibility(body.decode(announced)) + PLAUSIBILITY_MARGIN
+
+
+def plausibility(text: str) -> float:
+    """How much a decoded page reads like text (0..1): Latin letters and lower-case Cyrillic count,
+    Latin-1 accented letters (Cyrillic read as Latin-1) and a majority of capitals (windows-1251
+    read as KOI8-R swaps the case) do not."""
+    sample = text[:20_000]
+    ascii_letters = sum(1 for c in sample if c.isascii() and c.isalpha())
+    lower = len(CYRILLIC_LOWER_RE.findall(sample))
+    upper = len(CYRILLIC_UPPER_RE.findall(sample))
+    accented = len(LATIN_SUPPLEMENT_RE.findall(sample))
+    letters = ascii_letters + lower + upper + accented
+    if not letters:
+        return 0.0
+    return (ascii_letters + lower + min(upper, lower // 4)) / letters
 
 
 def normalise(name: str | None) -> str | None:
@@ -50,9 +77,14 @@ def choose_encoding(body: bytes, announced: str | None) -> tuple[str | None, str
         # Non-ASCII bytes that form valid UTF-8 are UTF-8: single-byte encodings such as
         # windows-1251 decode any bytes "cleanly", so their success proves nothing.
         return "utf-8", None if announced == "utf-8" else f"announced {announced or 'no encoding'}, bytes are UTF-8"
+    declared = meta_charset(body)
     if announced and decodes_cleanly(body, announced):
+        # Single-byte encodings decode any bytes: a header that says iso-8859-1 or koi8-r over a
+        # page that declares windows-1251 yields mojibake, not an error. Read both, keep the text.
+        if declared and declared != announced and reads_better(body, declared, announced):
+            return declared, f"announced {announced}, the page declares {declared}, which reads as text"
         return announced, None
-    candidates = [meta_charset(body), *FALLBACK_ENCODINGS]
+    candidates = [declared, *FALLBACK_ENCODINGS]
     for candidate in candidates:
         if candidate and candidate != announced and decodes_cleanly(body, candidate):
             return candidate, f"announced {announced or 'no encoding'}, bytes decode as {candidate}"

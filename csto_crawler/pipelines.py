@@ -83,12 +83,14 @@ class CheckQualityPipeline:
         self.min_pages = min_pages
         self.health = HealthReport()
         self.stats: Any = None
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CheckQualityPipeline:
         settings = crawler.settings
         pipeline = cls(settings.getfloat("CSTO_MAX_DOUBTFUL_SHARE"), settings.getint("CSTO_DRIFT_MIN_PAGES"))
         pipeline.stats = crawler.stats
+        pipeline.crawler = crawler
         return pipeline
 
     def process_item(self, item: Any) -> Any:
@@ -102,13 +104,20 @@ class CheckQualityPipeline:
         return item
 
     def check_article(self, item: ArticleItem) -> ArticleItem | HeldPage:
-        doubts = article_doubts(item)
+        doubts = article_doubts(item, self.archived_body_chars(item.url))
         item.doubts = [d.value for d in doubts]
         self.record(item.lang, item.section, "article", item.reading_method, doubts)
         if not doubts:
             return item
         logger.warning("Holding back %s: %s (read: %s)", item.url, ", ".join(item.doubts), item.reading_method)
         return HeldPage(item.url, item.lang, item.section, item.doubts, item.reading_method, item.fetch, item.title)
+
+    def archived_body_chars(self, url: str) -> int:
+        """The length of the body the archive holds for this article (0 when new), from the
+        spider's view of the archive: a far shorter new body is a broken page, not an edit."""
+        state = getattr(getattr(self.crawler, "spider", None), "state", None)
+        known = state.known(url) if state is not None else None
+        return known.body_chars if known is not None else 0
 
     def record(self, lang: str, section: str, kind: str, method: str, doubts: list[Doubt]) -> None:
         self.health.record(lang, section, kind, method, doubts)

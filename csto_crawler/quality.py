@@ -16,10 +16,16 @@ from typing import Any
 
 from .htmltext import norm_ws
 from .items import ArticleItem
+from .pages.health import MAINTENANCE_RE
 
 # A body shorter than this share of the listing's lead is not the article's body: the lead is
 # the first paragraph, or the start of it.
 MIN_BODY_TO_LEAD = 0.8
+# An edit rarely removes three quarters of an article; a broken template or an emptied page does.
+MIN_BODY_TO_ARCHIVED = 0.25
+MIN_ARCHIVED_CHARS = 400
+# A maintenance notice is a line or two, not an article that mentions maintenance.
+MAX_NOTICE_CHARS = 600
 
 
 class Doubt(StrEnum):
@@ -32,6 +38,8 @@ class Doubt(StrEnum):
     SHORT_BODY = "short_body"  # shorter than the listing's lead
     NO_DATE = "no_date"
     NO_ITEMS = "no_items"  # a listing page with neither items nor pager
+    BODY_SHRANK = "body_shrank"  # far shorter than the archived version: a broken page, not an edit
+    MAINTENANCE = "maintenance"  # the body is a maintenance or outage notice in the normal layout
 
     @property
     def field(self) -> str:
@@ -46,11 +54,14 @@ FIELDS = {
     Doubt.SHORT_BODY: "body",
     Doubt.NO_DATE: "date",
     Doubt.NO_ITEMS: "listing items",
+    Doubt.BODY_SHRANK: "body",
+    Doubt.MAINTENANCE: "body",
 }
 
 
-def article_doubts(item: ArticleItem) -> list[Doubt]:
-    """What is wrong with a cleaned article item (empty when nothing is)."""
+def article_doubts(item: ArticleItem, archived_body_chars: int = 0) -> list[Doubt]:
+    """What is wrong with a cleaned article item (empty when nothing is); ``archived_body_chars``:
+    the length of the body the archive holds for it (0 when new)."""
     doubts: list[Doubt] = []
     title = norm_ws(item.title)
     if not title:
@@ -64,6 +75,10 @@ def article_doubts(item: ArticleItem) -> list[Doubt]:
         doubts.append(Doubt.NO_BODY)
     elif item.listed_lead and len(body) < MIN_BODY_TO_LEAD * len(norm_ws(item.listed_lead)):
         doubts.append(Doubt.SHORT_BODY)
+    if body and len(body) <= MAX_NOTICE_CHARS and MAINTENANCE_RE.search(body):
+        doubts.append(Doubt.MAINTENANCE)
+    if archived_body_chars >= MIN_ARCHIVED_CHARS and len(body) < MIN_BODY_TO_ARCHIVED * archived_body_chars:
+        doubts.append(Doubt.BODY_SHRANK)
     if item.published is None:
         doubts.append(Doubt.NO_DATE)
     return doubts

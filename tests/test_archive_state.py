@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from archive_items import (
+    BODY,
     T0,
     TITLE,
     article_item,
@@ -95,6 +96,7 @@ def test_load_crawl_state_known_articles(state: CrawlState) -> None:
         etag=None,  # the fetch in run 2 sent no ETag: the old one no longer applies
         last_modified=None,
         last_seen_at=(T0 + DAY).isoformat(),
+        body_chars=len(BODY),
     )
     removed = state.known(article_url("en", "removed"))
     assert removed is not None and removed.gone is True

@@ -110,3 +110,23 @@ def test_html_response_with_repaired_encoding_round_trips_cyrillic_exactly() -> 
     encoding, _ = choose_encoding(response.body, response.encoding)
     assert encoding is not None
     assert response.replace(encoding=encoding).css("h1::text").get() == TITLE
+
+
+CP1251_PAGE = (
+    '<html><head><meta charset="windows-1251"><title>Совет</title></head><body><p>'
+    + "Совет коллективной безопасности ОДКБ принял заявление. " * 20
+    + "</p></body></html>"
+).encode("cp1251")
+
+
+@pytest.mark.parametrize("announced", ["iso-8859-1", "koi8-r", "cp1252"])
+def test_a_header_charset_that_decodes_anything_loses_to_the_pages_own_declaration(announced: str) -> None:
+    encoding, note = choose_encoding(CP1251_PAGE, announced)
+    assert encoding == "cp1251"
+    assert note is not None and "the page declares cp1251" in note
+    assert "Совет коллективной" in CP1251_PAGE.decode(encoding)
+
+
+def test_a_latin_page_keeps_its_header_charset_over_a_wrong_declaration() -> None:
+    page = b'<html><head><meta charset="koi8-r"></head><body>Caf\xe9 au lait, a meeting in Paris.</body></html>'
+    assert choose_encoding(page, "iso-8859-1") == ("iso8859-1", None)

@@ -214,3 +214,23 @@ def test_quality_pipeline_counts_unreadable_pages_and_listing_pages() -> None:
         "en news/news_odkb: 1 of 1 article pages doubtful (title+date+body (no article found) 1)",
         "en news/news_odkb: 1 of 1 listing pages doubtful (listing items 1)",
     ]
+
+
+class _KnownState:
+    """The spider's view of the archive: the article is archived with a 2,000-character body."""
+
+    def known(self, url: str) -> Any:
+        return type("Known", (), {"body_chars": 2000})()
+
+
+def test_quality_pipeline_holds_a_body_far_shorter_than_the_archived_one() -> None:
+    pipeline = quality_pipeline()
+    pipeline.crawler.spider = type("Spider", (), {"state": _KnownState()})()  # type: ignore[union-attr]
+    held = pipeline.process_item(cleaned(**GOOD))
+    assert isinstance(held, HeldPage) and held.doubts == ["body_shrank"]
+
+
+def test_quality_pipeline_holds_a_maintenance_notice_served_as_the_body() -> None:
+    notice = ["On May 18, 2022, the meeting took place. The site is temporarily unavailable: maintenance mode."]
+    held = quality_pipeline().process_item(cleaned(**(GOOD | {"body_paragraphs": notice})))
+    assert isinstance(held, HeldPage) and held.doubts == ["maintenance"]

@@ -26,7 +26,7 @@ LOOKUP_CHUNK = 500
 
 KNOWN_COLUMNS = (
     "a.id, a.url, a.lang, a.section, a.title, a.published, a.gone_at, a.sitemap_lastmod, a.etag,"
-    " a.last_modified, a.last_seen_at"
+    " a.last_modified, a.last_seen_at, length(a.body_text)"
 )
 # Articles archived before this run (bound to CrawlState.last_run); this run's own are not "known".
 AS_OF_START = " AND coalesce(a.first_run_id, 0) <= ?"
@@ -44,12 +44,15 @@ class KnownArticle:
     etag: str | None
     last_modified: str | None
     last_seen_at: str | None = None  # when the content was last fetched (UTC ISO)
+    body_chars: int = 0  # length of the archived body: a new one far shorter is doubtful
 
 
 def _known(row: tuple[Any, ...]) -> KnownArticle:
     """A KnownArticle from a row of KNOWN_COLUMNS."""
-    aid, _url, lang, section, title, published, gone_at, lastmod, etag, modified, seen = row
-    return KnownArticle(aid, lang, section, title, published, gone_at is not None, lastmod, etag, modified, seen)
+    aid, _url, lang, section, title, published, gone_at, lastmod, etag, modified, seen, chars = row
+    return KnownArticle(
+        aid, lang, section, title, published, gone_at is not None, lastmod, etag, modified, seen, int(chars or 0)
+    )
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +78,26 @@ def check_output_folder(output: Path) -> None:
 
 
 def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | None) -> int:
-    if fmt == "parquet" and output is not None:
-        return write_parquet(rows, columns, output)
     writer = write_jsonl if fmt == "jsonl" else write_csv
     if output is None:
         return writer(rows, columns, sys.stdout)
-    with Path(output).open("w", encoding="utf-8", newline="") as out:
-        return writer(rows, columns, out)
+    with atomic_output(Path(output)) as partial:
+        if fmt == "parquet":
+            return write_parquet(rows, columns, str(partial))
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            return writer(rows, columns, out)
+
+
+@contextmanager
+def atomic_output(output: Path) -> Iterator[Path]:
+    """Write beside ``output`` and rename over it at the end: a killed export leaves the previous
+    file intact, never a truncated one whose remaining lines all look valid."""
+    partial = output.with_name(f".{output.name}.part")
+    try:
+        yield partial
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @click.command()
