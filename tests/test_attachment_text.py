@@ -27,14 +27,13 @@ from archive_items import article_item, count, fetch_record, rows, write_run
 from click.testing import CliRunner
 from scrapy.utils.test import get_crawler
 
-from csto_crawler import attachment_text as reading
 from csto_crawler import pipelines
 from csto_crawler.archive import attachment_texts
 from csto_crawler.archive.attachment_texts import fill_texts
 from csto_crawler.archive.database import open_database
 from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search, stem
 from csto_crawler.archive.store import ArchiveWriter
-from csto_crawler.attachment_text import TextStatus, extract_text
+from csto_crawler.attachment_text import TextStatus, extract_text, limits
 from csto_crawler.cli import main
 from csto_crawler.items import AttachmentItem, AttachmentLink
 
@@ -166,25 +165,25 @@ def test_zip_without_office_document_is_unsupported() -> None:
 
 
 def test_limits_file_size_unpacked_size_pages_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
     result = extract_text(fixture("en-statement.docx"))
     assert result.status is TextStatus.TOO_LARGE and "over the 1000 byte limit" in (result.reason or "")
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 10**8)
-    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10**8)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)
     result = extract_text(fixture("en-statement.docx"))
     assert result.status is TextStatus.TOO_LARGE and "unpacks to" in (result.reason or "")
-    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 10**8)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 10**8)
 
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(fixture("en-geodesy.pdf"))))
     writer.add_page(pypdf.PdfReader(io.BytesIO(fixture("en-charter.pdf"))).pages[0])
     two_pages = io.BytesIO()
     writer.write(two_pages)
-    monkeypatch.setattr(reading, "MAX_PDF_PAGES", 1)
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 1)
     result = extract_text(two_pages.getvalue())
     assert result.status is TextStatus.OK and result.reason == "first 1 of 2 pages read"
     assert "orthophotomaps" in result.text and "CHARTER" not in result.text
 
-    monkeypatch.setattr(reading, "MAX_TEXT_CHARS", 30)
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 30)
     result = extract_text(fixture("ru-geodesy.docx"))
     assert len(result.text) == 30 and result.reason == "text cut at 30 characters"
 

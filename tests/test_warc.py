@@ -117,6 +117,9 @@ def fields(content: bytes) -> dict[str, str]:
 def test_the_export_holds_every_stored_snapshot_with_its_digest(demo: DemoArchive) -> None:
     found = records(demo.warc)
     assert found[0]["type"] == "warcinfo"
+    runs = read(demo.archive, "SELECT id FROM crawl_runs ORDER BY id")
+    info_runs = [line for line in found[0]["content"].decode().splitlines() if line.startswith("csto-run:")]
+    assert [line.split()[1] for line in info_runs] == [str(run["id"]) for run in runs]  # the runs covered
     by_id = {r["headers"]["WARC-Record-ID"]: r for r in found}
     metadata = {fields(r["content"])["csto-fetch-id"]: r for r in found if r["type"] == "metadata"}
     fetches = read(demo.archive, "SELECT id, final_url, status, fetched_at, sha256 FROM fetches ORDER BY id")

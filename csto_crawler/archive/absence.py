@@ -1,16 +1,33 @@
-"""Deletions proven by the listings: an article that a complete walk of its section no longer shows.
+"""Deletions proven by absence: from a sitemap file read in this run, or from a complete listing walk.
 
-The sitemaps are one witness of a deletion; a listing walked from page 1 to its last page without
-a failed page is another, and it does not depend on the sitemaps being up. An article counts as
-absent when an earlier run saw it in this section's listing, this run walked that listing
-completely, and this run neither saw it in any listing nor fetched it.
+A 404 of the article itself is the plain witness (``history_writer.save_gone``). Two others need no
+request per article: a sitemap file that no longer lists it, and a listing walked from page 1 to its
+last page without a failed page that no longer shows it; the second does not depend on the sitemaps
+being up. Each guards against a broken source: when it would remove too large a share, nothing is
+marked and a warning says why.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from .history_writer import History
 from .statements import Statements
+
+# Logged under the writer's name (store.py), as crawl logs showed it before.
+logger = logging.getLogger("csto_crawler.archive.store")
+# A walk may always prove this many deletions, however small its section (3 of 8 is an editor's
+# clean-up; the share guard is for large sections that lose most of their articles at once).
+FEW_DELETIONS = 3
+
+ABSENT_FROM_SITEMAP = (
+    "SELECT a.id, a.section FROM sitemap_files f"
+    " JOIN sitemap_entries s ON s.sitemap_url = f.url AND s.last_run_id < f.parsed_run_id"
+    " JOIN articles a ON a.url = s.url"
+    " WHERE f.lang = :lang AND f.confirmed_run_id = :run AND a.gone_at IS NULL"
+    " AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
+)
 
 ABSENT_FROM_WALKS = """
 SELECT DISTINCT a.id, a.lang, a.section, w.section AS walk
@@ -20,6 +37,67 @@ JOIN articles a ON a.url = s.article_url
 WHERE w.run_id = :run AND a.gone_at IS NULL AND (a.last_run_id IS NULL OR a.last_run_id != :run)
   AND NOT EXISTS (SELECT 1 FROM listing_sightings t WHERE t.article_url = a.url AND t.last_run_id = :run)
 """
+
+
+class Absence:
+    """Marks articles gone for their absence, inside the writer's transaction."""
+
+    def __init__(self, sql: Statements, history: History) -> None:
+        self.sql = sql
+        self.history = history
+
+    def mark_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+        """Live articles of ``lang`` whose sitemap file, read in this run, dropped them (spared if
+        fetched in this run; only files read in this run count: a file that vanished from the index
+        proves nothing). Nothing is marked when more than ``max_share`` of the language's live
+        articles would be. Returns the number marked per section."""
+        absent = self.sql.all(ABSENT_FROM_SITEMAP, lang=lang, run=run_id)
+        if not absent:
+            return {}
+        alive = self.sql.one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
+        total = int(alive["n"]) if alive else 0
+        if len(absent) > max_share * total:
+            logger.warning(
+                "Sitemaps of %s omit %d of %d articles: more likely a broken sitemap; marking none gone",
+                lang,
+                len(absent),
+                total,
+            )
+            return {}
+        now = self.sql.now()
+        marked: dict[str, int] = {}
+        for row in absent:
+            self.history.mark_gone(row["id"], now, "absent from sitemap", run_id)
+            marked[row["section"]] = marked.get(row["section"], 0) + 1
+        return marked
+
+    def mark_from_walks(self, run_id: int, max_share: float) -> dict[tuple[str, str], int]:
+        """Live articles that this run's complete listing walks no longer show; per walk, nothing is
+        marked when more than ``max_share`` of what it listed would be (beyond ``FEW_DELETIONS``)."""
+        by_walk: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in absent_from_walks(self.sql, run_id):
+            by_walk.setdefault((row["lang"], row["walk"]), []).append(row)
+        sizes = walk_sizes(self.sql, run_id)
+        now = self.sql.now()
+        marked: dict[tuple[str, str], int] = {}
+        done: set[str] = set()
+        for (lang, walk), rows in sorted(by_walk.items()):
+            if len(rows) > max(max_share * sizes.get((lang, walk), 0), FEW_DELETIONS):
+                logger.warning(
+                    "The complete walk of %s %s no longer shows %d article(s): more likely a broken listing;"
+                    " marking none gone",
+                    lang,
+                    walk,
+                    len(rows),
+                )
+                continue
+            for row in rows:
+                if row["id"] not in done:
+                    done.add(row["id"])
+                    self.history.mark_gone(row["id"], now, f"absent from a complete walk of {walk}", run_id)
+                    key = (lang, row["section"])
+                    marked[key] = marked.get(key, 0) + 1
+        return marked
 
 
 def absent_from_walks(sql: Statements, run_id: int) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ data.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from enum import IntEnum
@@ -37,18 +36,13 @@ from ..items import (
     SitemapItem,
     SkippedPage,
 )
-from .absence import absent_from_walks, walk_sizes
+from .absence import Absence
 from .article_ids import article_id, section_of
 from .database import open_database
 from .history_writer import History, article_fields
 from .ledger import SNAPSHOT_HEADERS, Ledger
 from .results import ItemKind, SaveOutcome, WriteResult
 from .statements import Clock, Statements
-
-logger = logging.getLogger(__name__)
-# A walk may always prove this many deletions, however small its section (3 of 8 is an editor's
-# clean-up; the share guard is for large sections that lose most of their articles at once).
-FEW_DELETIONS = 3
 
 __all__ = [
     "SNAPSHOT_HEADERS",
@@ -102,6 +96,7 @@ class ArchiveWriter:
         self.sql = Statements(db, clock)
         self.ledger = Ledger(self.sql, crawler_version)
         self.history = History(self.sql, self.ledger, extractor_version)
+        self.absence = Absence(self.sql, self.history)
         self._handlers: dict[type, Handler] = {
             ArticleItem: self.history.save_article,
             NotModified: self.history.save_not_modified,
@@ -202,36 +197,9 @@ class ArchiveWriter:
 
     def mark_absent_from_walks(self, run_id: int, max_share: float) -> dict[tuple[str, str], int]:
         """Mark gone the live articles that this run's complete listing walks no longer show
-        (``absence``); per walk, nothing is marked when more than ``max_share`` of what the walk
-        listed would be (a broken listing, not a purge), beyond ``FEW_DELETIONS``. Returns the
-        number marked per (lang, section)."""
+        (``absence.Absence.mark_from_walks``). Returns the number marked per (lang, section)."""
         with self.db:
-            absent = absent_from_walks(self.sql, run_id)
-            sizes = walk_sizes(self.sql, run_id)
-            by_walk: dict[tuple[str, str], list[dict[str, Any]]] = {}
-            for row in absent:
-                by_walk.setdefault((row["lang"], row["walk"]), []).append(row)
-            now = self.sql.now()
-            marked: dict[tuple[str, str], int] = {}
-            done: set[str] = set()
-            for (lang, walk), rows in sorted(by_walk.items()):
-                if len(rows) > max(max_share * sizes.get((lang, walk), 0), FEW_DELETIONS):
-                    logger.warning(
-                        "The complete walk of %s %s no longer shows %d article(s): more likely a broken listing;"
-                        " marking none gone",
-                        lang,
-                        walk,
-                        len(rows),
-                    )
-                    continue
-                for row in rows:
-                    if row["id"] in done:
-                        continue
-                    done.add(row["id"])
-                    self.history.mark_gone(row["id"], now, f"absent from a complete walk of {walk}", run_id)
-                    key = (lang, row["section"])
-                    marked[key] = marked.get(key, 0) + 1
-            return marked
+            return self.absence.mark_from_walks(run_id, max_share)
 
     def mark_absent_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
         """Mark gone the live articles of ``lang`` that a sitemap file read in this run no longer lists.
@@ -241,4 +209,4 @@ class ArchiveWriter:
         the number marked per section.
         """
         with self.db:
-            return self.history.mark_absent_from_sitemap(lang, run_id, max_share)
+            return self.absence.mark_from_sitemap(lang, run_id, max_share)

@@ -1,4 +1,4 @@
-"""``csto report -o report.html``: one self-contained HTML file of plots (csto_crawler/report.py)."""
+"""``csto report -o report.html``: one self-contained HTML file of plots (csto_crawler/report/)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from ..archive.store import ArchiveWriter
 from ..settings_check import SettingError, check_sites
 from ..urls import Sites
 from ..warc.export import ExportReport, ExportScope, export_warc
-from ..warc.importer import ImportReport, WarcImporter
+from ..warc.import_report import ImportReport
+from ..warc.importer import WarcImporter
 from .common import (
     DEFAULT_ARCHIVE,
     BadUsageError,

@@ -26,38 +26,21 @@ written and dropped, and SQLite does the sorting (revisit detection is a window 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import http
 import io
-import json
 import time
-import uuid
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import WARCWriter
-
-from .. import __version__
 from ..archive import blobs
 from ..archive.database import dbapi_connection
-from ..archive.ledger import SNAPSHOT_HEADERS
 from ..archive.queries import ArchiveReader
+from .export_fields import metadata_fields, warcinfo_fields
+from .records import RecordWriter, record_id, request_headers, response_headers, warc_date
 
-# zlib level of each record's gzip member: 3 writes ~3x faster than warcio's 9 for ~8 % more bytes
-# (CSTO pages: 0.243 of raw size against 0.223), which keeps an export well above 50 MB/s.
-GZIP_LEVEL = 3
 PROGRESS_SECONDS = 2.0
-WARC_VERSION = "1.1"
-CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
 # One row per fetch in scope, oldest first, with the first fetch of the same 200 payload (a revisit
 # points at it), the article version it first showed, and the article or attachment it belongs to.
@@ -91,7 +74,6 @@ RUNS_SQL = (
     "SELECT id, mode, started_at, finished_at, crawler_version FROM crawl_runs"
     " WHERE id IN (SELECT DISTINCT run_id FROM fetches f WHERE 1 = 1 {where}) ORDER BY id"
 )
-VERSION_AT_SQL = "SELECT max(version) FROM versions WHERE article_id = ? AND first_seen_at <= ?"
 
 
 @dataclass(frozen=True)
@@ -139,83 +121,10 @@ class ExportReport:
         return line
 
 
-class Sha256Digester:
-    """warcio's digester interface over sha256, written ``sha256:<hex>`` (the payload digests' form)."""
-
-    def __init__(self) -> None:
-        self.hash = hashlib.sha256()
-
-    def update(self, data: bytes) -> None:
-        self.hash.update(data)
-
-    def __str__(self) -> str:
-        return "sha256:" + self.hash.hexdigest()
-
-
-class _GzipMember:
-    """A file-like that deflates one record into its own gzip member (what ``gzip=True`` means in WARC)."""
-
-    def __init__(self, out: BinaryIO, level: int) -> None:
-        self.out = out
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-
-    def write(self, data: bytes) -> None:
-        self.out.write(self.compressor.compress(data))
-
-    def flush(self) -> None:
-        self.out.write(self.compressor.flush())
-
-
-class RecordWriter(WARCWriter):  # type: ignore[misc]  # warcio has no type hints
-    """warcio's WARC writer, one gzip member per record at GZIP_LEVEL, sha256 block digests."""
-
-    def __init__(self, out: BinaryIO, gzip: bool = True, level: int = GZIP_LEVEL) -> None:
-        super().__init__(out, gzip=False, warc_version=WARC_VERSION)
-        self.compress = gzip
-        self.level = level
-
-    def write_record(self, record: Any, params: Any = None) -> None:
-        target = _GzipMember(self.out, self.level) if self.compress else self.out
-        self._write_warc_record(target, record)
-
-    @staticmethod
-    def _create_digester() -> Sha256Digester:
-        return Sha256Digester()
-
-
-def warc_date(value: str) -> str:
-    """An archive timestamp as a WARC 1.1 date (UTC, microseconds when there are any)."""
-    moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
-    return str(datetime_to_iso_date(moment, use_micros=True))
-
-
 def archive_identity(reader: ArchiveReader, path: Path) -> str:
     """What names this archive in record IDs: its creation time (stable across copies and moves)."""
     rows = reader.query("SELECT value FROM meta WHERE key = 'created_at'")
     return str(rows[0]["value"]) if rows else str(path.resolve())
-
-
-def record_id(identity: str, fetch_id: int, kind: str) -> str:
-    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'csto-archive:{identity}/fetch/{fetch_id}/{kind}')}>"
-
-
-def response_headers(row: dict[str, Any], payload_length: int) -> StatusAndHeaders:
-    """The stored status and selected headers; Content-Length is the payload's own length."""
-    status = int(row["status"])
-    try:
-        reason = http.HTTPStatus(status).phrase
-    except ValueError:
-        reason = ""
-    stored = json.loads(row["headers"] or "{}")
-    headers = [(name, str(value)) for name, value in stored.items() if name.lower() != "content-length"]
-    headers.append(("Content-Length", str(payload_length)))
-    return StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
-
-
-def request_headers(url: str) -> StatusAndHeaders:
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return StatusAndHeaders(f"GET {target} HTTP/1.1", [("Host", parts.netloc)], is_http_request=True)
 
 
 class WarcExporter:
@@ -254,28 +163,10 @@ class WarcExporter:
 
     def _write_warcinfo(self, writer: RecordWriter, connection: Any, report: ExportReport) -> None:
         where, params = self.scope.where()
-        runs = _rows(connection.execute(RUNS_SQL.format(where=where), params))
+        runs = list(_rows(connection.execute(RUNS_SQL.format(where=where), params)))  # read twice below
         report.runs = [int(run["id"]) for run in runs]
         bases = _rows(connection.execute("SELECT key, value FROM meta WHERE key LIKE 'site_base.%' ORDER BY key"))
-        lines = [
-            ("software", f"csto-crawler/{__version__} (warcio/{package_version('warcio')})"),
-            ("format", "WARC File Format 1.1"),
-            ("conformsTo", CONFORMS_TO),
-            (
-                "description",
-                "Captures of the CSTO websites (en.odkb-csto.org, odkb-csto.org) from a csto-crawler archive",
-            ),
-            ("isPartOf", self.archive_path.name),
-            (
-                "csto-headers",
-                "only these response headers are stored and written: "
-                + ", ".join(SNAPSHOT_HEADERS)
-                + "; Content-Length is the length of the payload, which is the body after content-encoding was undone",
-            ),
-            ("csto-requests", "request records are reconstructed from the URL (method, target, Host)"),
-            ("csto-digests", "WARC-Payload-Digest is the archive's sha256 of the payload; block digests are sha256"),
-            ("csto-scope", f"since={self.scope.since or '-'} lang={self.scope.lang or '-'}"),
-        ]
+        lines = warcinfo_fields(self.archive_path.name, self.scope.since, self.scope.lang)
         lines += [(f"csto-{row['key'].replace('.', '-').replace('_', '-')}", row["value"]) for row in bases]
         for run in runs:
             finished = run["finished_at"] or "unfinished"
@@ -353,7 +244,7 @@ class WarcExporter:
         )
         writer.write_record(request)
         report.records["request"] += 1
-        fields = self._metadata(connection, row)
+        fields = metadata_fields(connection, row)
         payload = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
         metadata = writer.create_warc_record(
             url,
@@ -369,33 +260,6 @@ class WarcExporter:
         )
         writer.write_record(metadata)
         report.records["metadata"] += 1
-
-    def _metadata(self, connection: Any, row: dict[str, Any]) -> list[tuple[str, Any]]:
-        """What links the response to the archive: fetch, run, kind, article and version."""
-        fields: list[tuple[str, Any]] = [
-            ("csto-fetch-id", row["id"]),
-            ("csto-run-id", row["run_id"]),
-            ("csto-kind", row["kind"]),
-            ("csto-lang", row["lang"] or ""),
-        ]
-        if row["url"] != row["final_url"]:
-            fields.append(("csto-requested-url", row["url"]))
-        if row["first_showing_article"] is not None:
-            fields += [
-                ("csto-article-id", row["first_showing_article"]),
-                ("csto-version", row["first_showing_version"]),
-                ("csto-version-first-shown", "yes"),
-            ]
-        elif row["url_article"] is not None and row["kind"] == "article":
-            number = connection.execute(VERSION_AT_SQL, (row["url_article"], row["fetched_at"])).fetchone()[0]
-            fields.append(("csto-article-id", row["url_article"]))
-            if number is not None:
-                fields.append(("csto-version", number))
-        if row["attachment_of"]:
-            fields.append(("csto-attachment-of", row["attachment_of"]))
-        if row["source"]:
-            fields += [("csto-imported-from", row["source"]), ("csto-imported-record-id", row["warc_record_id"])]
-        return fields
 
 
 def _rows(cursor: Any) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,107 @@
+"""One captured listing or article page read as a crawl would read it, in a worker process.
+
+The import's process pool runs ``read_page``: an article page's record is read from its file
+there, extracted, cleaned and checked by the crawl's own rules (``extraction``, ``cleaning``,
+``quality``), and its snapshot compressed for the blob store, so this process only writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+
+from ..archive import blobs
+from ..cleaning import normalize_dates, strip_item_boilerplate
+from ..dates import site_timezone
+from ..extraction import ListingReading, extract_article, extract_listing
+from ..items import ArticleItem, FetchRecord
+from ..pages.anchored import Hints
+from ..pages.health import page_problem
+from ..pages.reading import ReadingMethod
+from ..quality import Doubt, article_doubts
+from .captures import Capture, PageKind, WarcRecords
+
+
+@dataclass
+class Work:
+    """One page for a worker process to read (picklable): a listing (its capture's fetch given), or an
+    article (its record read by the worker, from ``ref``)."""
+
+    kind: PageKind
+    fetch: FetchRecord | None
+    ref: tuple[Path, int] | None
+    url: str  # canonical
+    lang: str
+    hints: Hints | None
+    timezone: str
+
+
+@dataclass
+class PageReading:
+    """What a worker made of a page: an article (maybe doubtful), or a listing, or why neither; and
+    for a record it read, the capture (with its snapshot already compressed for the blob store)."""
+
+    item: ArticleItem | None = None
+    doubts: list[str] = field(default_factory=list)
+    method: str = ReadingMethod.NONE.value
+    problem: str | None = None  # not the page (maintenance, captcha, cut short, not HTML)
+    listing: ListingReading | None = None
+    fetch: FetchRecord | None = None
+
+
+def read_page(work: Work) -> PageReading:
+    """Read one listing or article page as a crawl would (runs in a worker process).
+
+    An article page's record is read here, from its file, and its snapshot compressed for the blob
+    store; the article comes back without the page bytes (the reading's fetch has them, once).
+    """
+    fetch = work.fetch or _read_record(work)
+    reading = _read(work, fetch)
+    if work.fetch is None:
+        fetch.encoded = blobs.encode(fetch.body)
+        fetch.sha256  # noqa: B018  computed here, in the worker
+        reading.fetch = fetch
+    return reading
+
+
+def _read_record(work: Work) -> FetchRecord:
+    if work.ref is None:
+        raise ValueError("a page to read needs its capture or its record")
+    path, offset = work.ref
+    for entry in WarcRecords(path).read(lambda _url: "body", offset):
+        if isinstance(entry, Capture) and entry.body is not None:
+            return entry.fetch(work.kind.value, work.lang)
+    raise ValueError(f"no response record at {path}:{offset}")
+
+
+def _read(work: Work, fetch: FetchRecord) -> PageReading:
+    response = HtmlResponse(url=fetch.final_url, body=fetch.body, headers=fetch.headers)
+    expected = "listing" if work.kind is PageKind.LISTING else "article"
+    problem = page_problem(response, expected)
+    if problem is not None:
+        return PageReading(problem=problem)
+    if work.kind is PageKind.LISTING:
+        listing = extract_listing(fetch.body, fetch.final_url, response.encoding)
+        return PageReading(method=listing.method, problem=listing.problem, listing=listing)
+    extraction = extract_article(fetch, work.url, work.lang, response.encoding, work.hints)
+    item = extraction.item
+    if item is None:
+        if not extraction.readable:
+            return PageReading(problem=extraction.problem)
+        return PageReading(doubts=[Doubt.UNREADABLE.value], listing=_as_listing(fetch, response.encoding))
+    normalize_dates(item, site_timezone(work.timezone), work.timezone)
+    strip_item_boilerplate(item)
+    doubts = [d.value for d in article_doubts(item)]
+    item.doubts = doubts
+    item.fetch = dataclasses.replace(fetch, body=b"", encoded=None)
+    fallback = _as_listing(fetch, response.encoding) if doubts else None
+    return PageReading(item, doubts, item.reading_method, listing=fallback)
+
+
+def _as_listing(fetch: FetchRecord, encoding: str) -> ListingReading | None:
+    """The page read as a listing (a subsection's listing sits where articles do), if it is one."""
+    listing = extract_listing(fetch.body, fetch.final_url, encoding)
+    return listing if listing.problem is None and listing.items else None
