@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 
 import click
 
-from ..archive.database import ArchiveError
+from ..archive.database import ArchiveError, check_archive, open_database
+from ..archive.lock import ArchiveLockedError, RunLock
 from ..archive.queries import ArchiveReader
+from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
@@ -127,3 +129,26 @@ def crawl_error(exc: Exception) -> CstoError:
 def iso_day(value: Any) -> str | None:
     """A click DateTime option as an ISO date string."""
     return value.date().isoformat() if value else None
+
+
+@contextmanager
+def locked_writer(archive_path: Path, create: bool) -> Iterator[ArchiveWriter]:
+    """The archive's single writer under its run lock (exit 5 while a crawl holds it), for the
+    batch commands that write (reextract, warc import); archive problems are one line, exit 3."""
+    lock = RunLock(archive_path)
+    with archive_errors():
+        check_archive(archive_path, create=create)
+        try:
+            lock.acquire()
+        except ArchiveLockedError as exc:
+            raise LockedError(str(exc)) from exc
+        try:
+            writer = ArchiveWriter(open_database(archive_path, create=create))
+        except ArchiveError:
+            lock.release()
+            raise
+    try:
+        yield writer
+    finally:
+        writer.close()
+        lock.release()

@@ -12,12 +12,9 @@ from typing import Any
 import click
 
 from .. import settings as defaults
-from ..archive.database import ArchiveError, check_archive, open_database
-from ..archive.lock import ArchiveLockedError, RunLock
-from ..archive.store import ArchiveWriter
 from ..reextract import Scope
 from ..reextract import reextract as run_reextract
-from .common import DriftError, LockedError, archive_errors, archive_option, iso_day, open_reader
+from .common import DriftError, archive_option, iso_day, locked_writer, open_reader
 
 
 @click.command()
@@ -94,20 +91,8 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
       csto reextract --lang ru --section news --since 2026-01-01
     """
     scope = Scope(tuple(langs), tuple(s.strip("/") for s in sections), iso_day(since))
-    lock = RunLock(archive_path)
-    with archive_errors():
-        check_archive(archive_path, create=False)
-        try:
-            lock.acquire()
-        except ArchiveLockedError as exc:
-            raise LockedError(str(exc)) from exc
-        try:
-            writer = ArchiveWriter(open_database(archive_path, create=False))
-        except ArchiveError:
-            lock.release()
-            raise
     arguments = {"langs": list(langs), "sections": list(sections), "since": scope.since, "workers": workers}
-    try:
+    with locked_writer(archive_path, create=False) as writer:
         report = run_reextract(
             writer,
             scope,
@@ -117,9 +102,6 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
             show_progress if sys.stderr.isatty() else None,
             arguments,
         )
-    finally:
-        writer.close()
-        lock.release()
     counts = report.counts
     click.echo(
         f"reextract run {report.run_id}: {sum(counts.values())} page(s) read; "

@@ -13,9 +13,6 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .. import settings as defaults
-from ..archive.database import ArchiveError, check_archive, open_database
-from ..archive.lock import ArchiveLockedError, RunLock
-from ..archive.store import ArchiveWriter
 from ..settings_check import SettingError, check_sites
 from ..urls import Sites
 from ..warc.export import ExportReport, ExportScope, export_warc
@@ -26,11 +23,10 @@ from .common import (
     BadUsageError,
     CstoError,
     DriftError,
-    LockedError,
-    archive_errors,
     archive_option,
     check_archive_folder,
     iso_day,
+    locked_writer,
     open_reader,
 )
 from .crawl import parse_pairs
@@ -131,39 +127,26 @@ def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive
     for path in files:
         check_readable(path)
     check_archive_folder(archive_path, DEFAULT_ARCHIVE)
-    lock = RunLock(archive_path)
-    with archive_errors():
-        check_archive(archive_path, create=True)
-        try:
-            lock.acquire()
-        except ArchiveLockedError as exc:
-            raise LockedError(str(exc)) from exc
-        try:
-            writer = ArchiveWriter(open_database(archive_path, create=True))
-        except ArchiveError:
-            lock.release()
-            raise
     arguments = {
         "files": [str(path) for path in files],
         "sites": {site.lang: site.base for site in configured},
         "workers": workers,
     }
-    importer = WarcImporter(
-        writer,
-        configured,
-        list(defaults.CSTO_SECTIONS),
-        defaults.CSTO_SITE_TIMEZONE,
-        workers,
-        _import_progress if sys.stderr.isatty() else None,
-        defaults.CSTO_MAX_SITEMAP_ABSENT_SHARE,
-    )
-    try:
-        report = importer.run(list(files), arguments, (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES))
-    except UNREADABLE as exc:
-        raise CstoError(f"cannot read the WARC file: {exc}") from exc
-    finally:
-        writer.close()
-        lock.release()
+    with locked_writer(archive_path, create=True) as writer:
+        importer = WarcImporter(
+            writer,
+            configured,
+            list(defaults.CSTO_SECTIONS),
+            defaults.CSTO_SITE_TIMEZONE,
+            workers,
+            _import_progress if sys.stderr.isatty() else None,
+            defaults.CSTO_MAX_SITEMAP_ABSENT_SHARE,
+        )
+        limits = (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES)
+        try:
+            report = importer.run(list(files), arguments, limits)
+        except UNREADABLE as exc:
+            raise CstoError(f"cannot read the WARC file: {exc}") from exc
     click.echo(report.summary(), err=True)
     if report.drift:
         raise DriftError("pages read doubtfully: " + "; ".join(report.drift))
