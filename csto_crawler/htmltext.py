@@ -133,15 +133,20 @@ def _character_class(characters: str) -> str:
 
 
 FORMAT_CHARACTER_RE = re.compile(_character_class(FORMAT_CHARACTERS))
+# Control characters (Unicode category Cc: C0, DEL, C1), line breaks and tabs included.
+CONTROL_CHARACTER_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def norm_ws(text: str) -> str:
-    """Text as a reader sees it: no invisible format characters, NFC, every whitespace run (NBSP
+    """Text as a reader sees it: no invisible format characters, control characters as spaces
+    (a hostile page's ESC sequences never reach a terminal), NFC, every whitespace run (NBSP
     included) one space, trimmed.
 
     str.split() and the regular expression ``\\s+`` know the same whitespace (every code point
     checked); splitting is ~4x faster, and this runs for every text node of every page.
     """
+    if not text.isprintable():  # str.isprintable is C-fast; most text nodes pass it
+        text = CONTROL_CHARACTER_RE.sub(" ", text)
     if text.isascii():  # no format character and nothing to compose: most text of the en site
         return " ".join(text.split())
     text = " ".join(FORMAT_CHARACTER_RE.sub("", text).split())

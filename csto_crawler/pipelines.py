@@ -18,6 +18,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from .archive.attachment_texts import fill_texts
 from .archive.database import ArchiveError
+from .archive.failures import storage_failure
 from .archive.lock import RunLock
 from .archive.store import ArchiveWriter, WriteResult
 from .cleaning import normalize_dates, strip_item_boilerplate
@@ -202,6 +203,8 @@ class ArchivePipeline:
             return
         self.failed = True
         logger.error("Writing to the archive failed, stopping the crawl: %r", exc)
+        failure = storage_failure(exc)
+        self.crawler.stats.set_value("csto/archive/error", failure.message if failure else repr(exc))
         if self.crawler.engine is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 

@@ -43,3 +43,12 @@ def test_an_exception_in_a_callback_is_a_failure_not_a_clean_run() -> None:
 )
 def test_exit_codes_a_scheduler_acts_on(found: CrawlOutcome, code: int) -> None:
     assert exit_code(found) == code
+
+
+def test_a_crawl_stopped_by_the_archive_says_why() -> None:
+    found = outcome("archive_error", **{"csto/archive/error": "the archive cannot be used: the disk is full"})
+    try:
+        check_outcome(found, "crawl")
+    except Exception as exc:  # noqa: BLE001  the click exception carries the message
+        message = str(getattr(exc, "message", exc))
+    assert message == "the crawl stopped early (archive_error: the archive cannot be used: the disk is full)"

@@ -37,7 +37,8 @@ def test_norm_ws_collapses_nbsp_tabs_and_newlines() -> None:
 
 def test_norm_ws_knows_exactly_the_whitespace_of_the_regular_expression() -> None:
     """norm_ws splits instead of running ``\\s+``: the two must agree on every code point, but for
-    invisible format characters (Cf), which it removes, and what NFC composes."""
+    invisible format characters (Cf), which it removes, control characters (Cc), which are spaces,
+    and what NFC composes."""
     regex = re.compile(r"\s+")
     for code in range(sys.maxunicode + 1):
         char = chr(code)
@@ -45,6 +46,8 @@ def test_norm_ws_knows_exactly_the_whitespace_of_the_regular_expression() -> Non
         expected = regex.sub(" ", text).strip()
         if unicodedata.category(char) == "Cf":
             expected = "ab"
+        elif unicodedata.category(char) == "Cc":
+            expected = "a b"
         assert norm_ws(text) == unicodedata.normalize("NFC", expected), hex(code)
 
 
@@ -134,3 +137,8 @@ def test_remove_keep_tail_keeps_following_text() -> None:
     remove_keep_tail(root[0])
     remove_keep_tail(root.find("i"))
     assert lxml_html.tostring(root, encoding="unicode") == "<div>On May 26 <b>bold</b> tail</div>"
+
+
+def test_norm_ws_turns_control_characters_into_spaces() -> None:
+    """A hostile page's ESC sequences, NUL and C1 controls never reach the archive or a terminal."""
+    assert norm_ws("Title\x1b[31m red\x00text\u0085end\x7f!") == "Title [31m red text end !"

@@ -22,6 +22,7 @@ from ..dates import to_utc_iso
 from ..items import ArticleItem, AttachmentItem, ListingPageItem, SitemapItem
 from .results import SaveOutcome
 from .search import index_article
+from .sightings import WIDEN_RANGE, put_sightings
 from .statements import Statements
 
 if TYPE_CHECKING:
@@ -291,35 +292,7 @@ def merge_listing(sql: Statements, item: ListingPageItem, run_id: int) -> None:
 
     The latest lead stays the one of the newest sighting.
     """
-    now = to_utc_iso(item.fetch.fetched_at)
-    for entry in item.entries:
-        sql.execute(
-            "INSERT INTO listing_sightings (article_url, linked_url, listing_url, lang, section, page, position,"
-            " listed_date_raw, listed_title, listed_lead, first_seen_at, last_seen_at, first_run_id, last_run_id)"
-            " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :lead,"
-            " :now, :now, :run, :run)"
-            " ON CONFLICT (article_url, listing_url, page, position, listed_date_raw, listed_title) DO UPDATE SET"
-            " first_run_id = CASE WHEN excluded.first_seen_at < listing_sightings.first_seen_at"
-            " THEN excluded.first_run_id ELSE listing_sightings.first_run_id END,"
-            " first_seen_at = min(listing_sightings.first_seen_at, excluded.first_seen_at),"
-            " last_run_id = CASE WHEN excluded.last_seen_at > listing_sightings.last_seen_at"
-            " THEN excluded.last_run_id ELSE listing_sightings.last_run_id END,"
-            " listed_lead = CASE WHEN excluded.last_seen_at > listing_sightings.last_seen_at"
-            " THEN excluded.listed_lead ELSE listing_sightings.listed_lead END,"
-            " last_seen_at = max(listing_sightings.last_seen_at, excluded.last_seen_at)",
-            article=entry.article_url,
-            linked=entry.linked_url,
-            listing=item.fetch.url,
-            lang=item.lang,
-            section=item.section,
-            page=item.page,
-            position=entry.position,
-            date=entry.date_raw or "",
-            title=entry.title,
-            lead=entry.lead or None,
-            now=now,
-            run=run_id,
-        )
+    put_sightings(sql, item, run_id, WIDEN_RANGE)
 
 
 def newer_than_parsed(sql: Statements, item: SitemapItem) -> bool:

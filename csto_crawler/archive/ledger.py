@@ -27,6 +27,7 @@ from ..items import (
 from . import backfill, blobs
 from .article_ids import section_of
 from .results import ItemKind, WriteResult
+from .sightings import KEEP_LATEST, put_sightings
 from .statements import Statements
 
 # Response headers kept with every fetch: what a reader needs to judge the snapshot.
@@ -179,29 +180,7 @@ class Ledger:
         if item.fetch.imported:  # a capture from a WARC file, maybe older than the ledger's sightings
             backfill.merge_listing(self.sql, item, run_id)
             return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
-        now = to_utc_iso(item.fetch.fetched_at)
-        for entry in item.entries:
-            self.sql.execute(
-                "INSERT INTO listing_sightings (article_url, linked_url, listing_url, lang, section, page, position,"
-                " listed_date_raw, listed_title, listed_lead, first_seen_at, last_seen_at, first_run_id, last_run_id)"
-                " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :lead,"
-                " :now, :now, :run, :run)"
-                " ON CONFLICT (article_url, listing_url, page, position, listed_date_raw, listed_title)"
-                " DO UPDATE SET last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,"
-                " listed_lead = excluded.listed_lead",
-                article=entry.article_url,
-                linked=entry.linked_url,
-                listing=item.fetch.url,
-                lang=item.lang,
-                section=item.section,
-                page=item.page,
-                position=entry.position,
-                date=entry.date_raw or "",
-                title=entry.title,
-                lead=entry.lead or None,
-                now=now,
-                run=run_id,
-            )
+        put_sightings(self.sql, item, run_id, KEEP_LATEST)
         self.clear_failure(item.fetch.url)
         return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
 

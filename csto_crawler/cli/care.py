@@ -9,7 +9,7 @@ import click
 
 from ..archive.coverage import coverage_report
 from ..archive.verify import verify_archive
-from .common import DamagedError, GapsError, archive_option, open_reader
+from .common import DamagedError, GapsError, TerminalProgress, archive_option, open_reader
 
 
 @click.command()
@@ -24,7 +24,7 @@ def verify(archive_path: Path) -> None:
       csto verify --archive archive/csto.sqlite
     """
     with open_reader(archive_path) as reader:
-        report = verify_archive(reader)
+        report = verify_archive(reader, TerminalProgress("csto verify", "snapshot(s) re-hashed"))
     click.echo(f"integrity_check: {report.integrity}")
     click.echo(f"snapshots re-hashed: {report.blobs_checked}")
     for problem in report.problems:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
@@ -18,6 +20,7 @@ from ..crawl import CrawlRefusedError
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class ExitCode(IntEnum):
@@ -152,3 +155,27 @@ def locked_writer(archive_path: Path, create: bool) -> Iterator[ArchiveWriter]:
     finally:
         writer.close()
         lock.release()
+
+
+class TerminalProgress:
+    """``csto export: 12000 row(s) so far`` on stderr every two seconds while a person watches (stderr
+    is a terminal); silent under cron. For the long batch commands (export, verify)."""
+
+    def __init__(self, label: str, unit: str, every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.label = label
+        self.unit = unit
+        self.every = every
+        self.clock = clock
+        self.shown = clock()
+        self.on = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        if self.on and self.clock() - self.shown >= self.every:
+            self.shown = self.clock()
+            click.echo(f"{self.label}: {done} {self.unit} so far", err=True)
+
+    def counted(self, rows: Iterable[T]) -> Iterator[T]:
+        """The rows, unchanged, reporting their count as they pass."""
+        for done, row in enumerate(rows, 1):
+            self(done)
+            yield row

@@ -101,7 +101,8 @@ def crawl(
 def check_outcome(outcome: CrawlOutcome, what: str) -> None:
     """The exit code a scheduler acts on: stopped early (3), drift (8), too many failures (4)."""
     if outcome.finish_reason != "finished":
-        raise CstoError(f"the {what} stopped early ({outcome.finish_reason})")
+        cause = outcome.stats.get("csto/archive/error")
+        raise CstoError(f"the {what} stopped early ({outcome.finish_reason}{': ' + str(cause) if cause else ''})")
     if outcome.drift:
         raise DriftError(outcome.drift_message())
     if outcome.callback_errors:

@@ -14,7 +14,7 @@ import click
 from ..archive.attachment_texts import with_texts
 from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
 from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
-from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
+from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
 from .postgres import export_to_url
 
 
@@ -58,6 +58,7 @@ def export(
     with open_reader(archive_path) as reader:
         rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
         rows = with_texts(reader.db, with_attachment_hashes(rows, reader.attachment_hashes()))
+        rows = TerminalProgress("csto export", "row(s)").counted(rows)
         columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
         try:
             count = _write_rows(rows, columns, fmt, output)
