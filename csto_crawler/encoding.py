@@ -18,6 +18,7 @@ FALLBACK_ENCODINGS = ("utf-8", "windows-1251")
 PLAUSIBILITY_MARGIN = 0.2
 # Letters of Latin-1's upper half (À..ÿ): what Cyrillic bytes become when read as iso-8859-1/cp1252.
 LATIN_SUPPLEMENT_RE = re.compile("[\u00c0-\u00ff]")
+LATIN_RUN_RE = re.compile("[\\u00c0-\\u00ff]{2,}")
 CYRILLIC_LOWER_RE = re.compile("[\u0430-\u044f\u0451]")
 CYRILLIC_UPPER_RE = re.compile("[\u0410-\u042f\u0401]")
 
@@ -29,18 +30,19 @@ def reads_better(body: bytes, declared: str, announced: str) -> bool:
 
 
 def plausibility(text: str) -> float:
-    """How much a decoded page reads like text (0..1): Latin letters and lower-case Cyrillic count,
-    Latin-1 accented letters (Cyrillic read as Latin-1) and a majority of capitals (windows-1251
-    read as KOI8-R swaps the case) do not."""
-    sample = text[:20_000]
-    ascii_letters = sum(1 for c in sample if c.isascii() and c.isalpha())
+    """How much the non-ASCII letters of a decoded page read like text (0..1). Lower-case Cyrillic
+    counts, and accented Latin letters standing alone in a word (café); runs of accented Latin
+    letters (Cyrillic read as Latin-1: "Ñîâåò") do not, nor a majority of Cyrillic capitals
+    (windows-1251 read as KOI8-R swaps the case). A page without such letters scores 1."""
+    sample = text[:50_000]
     lower = len(CYRILLIC_LOWER_RE.findall(sample))
     upper = len(CYRILLIC_UPPER_RE.findall(sample))
     accented = len(LATIN_SUPPLEMENT_RE.findall(sample))
-    letters = ascii_letters + lower + upper + accented
+    in_runs = sum(len(run) for run in LATIN_RUN_RE.findall(sample))
+    letters = lower + upper + accented
     if not letters:
-        return 0.0
-    return (ascii_letters + lower + min(upper, lower // 4)) / letters
+        return 1.0
+    return (lower + min(upper, lower // 4) + accented - in_runs) / letters
 
 
 def normalise(name: str | None) -> str | None:

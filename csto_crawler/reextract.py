@@ -22,20 +22,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.http import HtmlResponse
-
 from .archive import blobs
 from .archive.content import content_fingerprint
 from .archive.database import dbapi_connection, row_dicts
 from .archive.store import ArchiveWriter, article_fields
-from .cleaning import normalize_dates, strip_item_boilerplate
-from .dates import site_timezone
-from .extraction import extract_article
+from .extraction import read_stored_article
 from .items import ArticleItem, FetchRecord, HeldPage
 from .pages.anchored import Hints
-from .pages.health import page_problem
 from .pages.reading import ReadingMethod
-from .quality import Doubt, HealthReport, article_doubts
+from .quality import Doubt, HealthReport
 
 logger = logging.getLogger(__name__)
 
@@ -170,25 +165,15 @@ def _hints(connection: Any, url: str) -> Hints:
 def read_snapshot(snapshot: Snapshot, timezone: str) -> Reading:
     """Extract and clean one snapshot, as a crawl would (runs in a worker process)."""
     fetch = snapshot.fetch
-    response = HtmlResponse(url=fetch.final_url, body=fetch.body, headers=fetch.headers)
-    problem = page_problem(response, "article")
-    if problem is not None:
-        return Reading(snapshot, None, [Doubt.UNREADABLE.value], problem=problem)
-    extraction = extract_article(fetch, snapshot.url, snapshot.lang, response.encoding, snapshot.hints)
-    item = extraction.item
+    reading = read_stored_article(fetch, snapshot.url, snapshot.lang, snapshot.hints, timezone)
+    item = reading.item
     if item is None:
-        return Reading(snapshot, None, [Doubt.UNREADABLE.value], problem=extraction.problem)
-    item.fetch = fetch
+        return Reading(snapshot, None, [Doubt.UNREADABLE.value], problem=reading.problem)
     item.section = snapshot.section or item.section
     item.version_change = "extractor"
-    requested = fetch.url
-    if requested != item.url:
-        item.requested_url = requested
-    normalize_dates(item, site_timezone(timezone), timezone)
-    strip_item_boilerplate(item)
-    doubts = [d.value for d in article_doubts(item)]
-    item.doubts = doubts
-    return Reading(snapshot, item, doubts, item.reading_method)
+    if fetch.url != item.url:
+        item.requested_url = fetch.url
+    return Reading(snapshot, item, reading.doubts, reading.method)
 
 
 def reextract(

@@ -7,7 +7,14 @@ import dataclasses
 import pytest
 from fixture_cases import FETCHED_AT, Case, build_article_item, case_named, case_params, fetch_record
 
-from csto_crawler.extraction import Extraction, ListingReading, extract_article, extract_listing
+from csto_crawler.extraction import (
+    Extraction,
+    ListingReading,
+    extract_article,
+    extract_listing,
+    read_stored_article,
+    stored_response,
+)
 from csto_crawler.items import FetchRecord
 from csto_crawler.pages.anchored import Hints
 from csto_crawler.pages.listing import ListingPage
@@ -95,3 +102,14 @@ def test_extract_listing_names_what_is_not_a_listing(case: Case) -> None:
     response = case.response()
     reading = extract_listing(case.body(), response.url, response.encoding)
     assert reading == ListingReading([], problem="not a listing page", method="none")
+
+
+def test_stored_pages_are_decoded_as_the_crawl_decodes_them() -> None:
+    """Reextract and WARC import read stored pages with the encoding the crawl's middleware chooses:
+    windows-1251 bytes announced as iso-8859-1 come out as Russian, not mojibake."""
+    case = case_named("article", "ru-plain-news")
+    fetch = dataclasses.replace(fetch_record(case), headers={"content-type": "text/html; charset=iso-8859-1"})
+    assert stored_response(fetch).encoding == "cp1251"
+    reading = read_stored_article(fetch, case.url, "ru", None, "Europe/Moscow")
+    assert reading.item is not None
+    assert reading.item.title == case.expected()["title"]

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from demo_crawls import Crawl, count_rows, crawl, expected_urls, query
 
-from csto_crawler import EXTRACTOR_VERSION, reextract
+from csto_crawler import EXTRACTOR_VERSION, extraction
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.demo import DemoSite
 from csto_crawler.extraction import Extraction
@@ -98,14 +98,14 @@ def learned_extract_article(
     return extraction
 
 
-KNOWN_EXTRACT = reextract.extract_article
+KNOWN_EXTRACT = extraction.extract_article
 
 
 def test_reextract_fills_in_the_held_articles_from_snapshots(
     redesign: Redesign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fetches_before = count_rows(redesign.archive, "fetches")
-    monkeypatch.setattr(reextract, "extract_article", learned_extract_article)
+    monkeypatch.setattr(extraction, "extract_article", learned_extract_article)
     redesign.site.clear_log()
     runner = CliRunner()
     result = runner.invoke(main, ["reextract", "--archive", str(redesign.archive), "--workers", "1"])

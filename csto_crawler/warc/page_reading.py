@@ -11,17 +11,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapy.http import HtmlResponse
-
 from ..archive import blobs
-from ..cleaning import normalize_dates, strip_item_boilerplate
-from ..dates import site_timezone
-from ..extraction import ListingReading, extract_article, extract_listing
+from ..extraction import ListingReading, extract_listing, read_stored_article, stored_response
 from ..items import ArticleItem, FetchRecord
 from ..pages.anchored import Hints
 from ..pages.health import page_problem
 from ..pages.reading import ReadingMethod
-from ..quality import Doubt, article_doubts
+from ..quality import Doubt
 from .captures import Capture, PageKind, WarcRecords
 
 
@@ -78,30 +74,25 @@ def _read_record(work: Work) -> FetchRecord:
 
 
 def _read(work: Work, fetch: FetchRecord) -> PageReading:
-    response = HtmlResponse(url=fetch.final_url, body=fetch.body, headers=fetch.headers)
-    expected = "listing" if work.kind is PageKind.LISTING else "article"
-    problem = page_problem(response, expected)
-    if problem is not None:
-        return PageReading(problem=problem)
     if work.kind is PageKind.LISTING:
+        response = stored_response(fetch)
+        problem = page_problem(response, "listing")
+        if problem is not None:
+            return PageReading(problem=problem)
         listing = extract_listing(fetch.body, fetch.final_url, response.encoding)
         return PageReading(method=listing.method, problem=listing.problem, listing=listing)
-    extraction = extract_article(fetch, work.url, work.lang, response.encoding, work.hints)
-    item = extraction.item
+    reading = read_stored_article(fetch, work.url, work.lang, work.hints, work.timezone)
+    item = reading.item
     if item is None:
-        if not extraction.readable:
-            return PageReading(problem=extraction.problem)
-        return PageReading(doubts=[Doubt.UNREADABLE.value], listing=_as_listing(fetch, response.encoding))
-    normalize_dates(item, site_timezone(work.timezone), work.timezone)
-    strip_item_boilerplate(item)
-    doubts = [d.value for d in article_doubts(item)]
-    item.doubts = doubts
+        if not reading.readable:
+            return PageReading(problem=reading.problem)
+        return PageReading(doubts=[Doubt.UNREADABLE.value], listing=_as_listing(fetch))
     item.fetch = dataclasses.replace(fetch, body=b"", encoded=None)
-    fallback = _as_listing(fetch, response.encoding) if doubts else None
-    return PageReading(item, doubts, item.reading_method, listing=fallback)
+    fallback = _as_listing(fetch) if reading.doubts else None
+    return PageReading(item, reading.doubts, reading.method, listing=fallback)
 
 
-def _as_listing(fetch: FetchRecord, encoding: str) -> ListingReading | None:
+def _as_listing(fetch: FetchRecord) -> ListingReading | None:
     """The page read as a listing (a subsection's listing sits where articles do), if it is one."""
-    listing = extract_listing(fetch.body, fetch.final_url, encoding)
+    listing = extract_listing(fetch.body, fetch.final_url, stored_response(fetch).encoding)
     return listing if listing.problem is None and listing.items else None
