@@ -17,6 +17,7 @@ from ..archive.lock import ArchiveLockedError, RunLock
 from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
+from ..progress import Throttle
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -164,14 +165,11 @@ class TerminalProgress:
     def __init__(self, label: str, unit: str, every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.label = label
         self.unit = unit
-        self.every = every
-        self.clock = clock
-        self.shown = clock()
+        self.throttle = Throttle(every, clock)
         self.on = sys.stderr.isatty()
 
     def __call__(self, done: int) -> None:
-        if self.on and self.clock() - self.shown >= self.every:
-            self.shown = self.clock()
+        if self.on and self.throttle.due():
             click.echo(f"{self.label}: {done} {self.unit} so far", err=True)
 
     def counted(self, rows: Iterable[T]) -> Iterator[T]:

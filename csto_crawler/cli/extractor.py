@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ import click
 from .. import settings as defaults
 from ..reextract import Scope
 from ..reextract import reextract as run_reextract
-from .common import DriftError, archive_option, iso_day, locked_writer, open_reader
+from .common import DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
 
 
 @click.command()
@@ -92,6 +90,7 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
     """
     scope = Scope(tuple(langs), tuple(s.strip("/") for s in sections), iso_day(since))
     arguments = {"langs": list(langs), "sections": list(sections), "since": scope.since, "workers": workers}
+    progress = TerminalProgress("csto reextract", "page(s) read")
     with locked_writer(archive_path, create=False) as writer:
         report = run_reextract(
             writer,
@@ -99,7 +98,7 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
             defaults.CSTO_SITE_TIMEZONE,
             (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES),
             workers,
-            show_progress if sys.stderr.isatty() else None,
+            lambda counts: progress(sum(counts.values())),
             arguments,
         )
     counts = report.counts
@@ -110,7 +109,3 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
     )
     if report.drift:
         raise DriftError("pages still read doubtfully: " + "; ".join(report.drift))
-
-
-def show_progress(counts: Counter[str]) -> None:
-    click.echo(f"reextract: {sum(counts.values())} page(s) read so far", err=True)

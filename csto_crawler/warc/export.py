@@ -27,7 +27,6 @@ written and dropped, and SQLite does the sorting (revisit detection is a window 
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from typing import Any, BinaryIO
 from ..archive import blobs
 from ..archive.database import dbapi_connection
 from ..archive.queries import ArchiveReader
+from ..progress import Throttle
 from .export_fields import metadata_fields, warcinfo_fields
 from .records import RecordWriter, record_id, request_headers, response_headers, warc_date
 
@@ -145,19 +145,17 @@ class WarcExporter:
         progress: Callable[[ExportReport], None] | None = None,
     ) -> None:
         writer = RecordWriter(out, gzip=gzip)
-        started = time.monotonic()
-        last_progress = started
+        throttle = Throttle(PROGRESS_SECONDS)
         with self.reader.db:  # one read transaction: a consistent snapshot, even while a crawl writes
             connection = dbapi_connection(self.reader.db)
             self._write_warcinfo(writer, connection, report)
             where, params = self.scope.where()
             for row in _rows(connection.execute(FETCHES_SQL.format(where=where), params)):
                 self._write_fetch(writer, connection, row, report)
-                if progress is not None and time.monotonic() - last_progress >= PROGRESS_SECONDS:
-                    last_progress = time.monotonic()
-                    report.seconds = last_progress - started
+                if progress is not None and throttle.due():
+                    report.seconds = throttle.elapsed()
                     progress(report)
-        report.seconds = time.monotonic() - started
+        report.seconds = throttle.elapsed()
 
     # --- records ------------------------------------------------------------------------------
 

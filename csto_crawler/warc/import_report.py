@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..archive.store import WriteResult
+from ..progress import Throttle
 from ..quality import HealthReport
 
 PROGRESS_SECONDS = 2.0
@@ -68,18 +68,15 @@ class ImportProgress:
     def __init__(self, report: ImportReport, callback: Callable[[ImportReport], None] | None) -> None:
         self.report = report
         self.callback = callback
-        self.started = 0.0
-        self.last_progress = 0.0
+        self.throttle = Throttle(PROGRESS_SECONDS)
 
     def start(self) -> None:
-        self.started = self.last_progress = time.monotonic()
+        self.throttle = Throttle(PROGRESS_SECONDS)
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return self.throttle.elapsed()
 
     def tick(self) -> None:
-        if self.callback is None or time.monotonic() - self.last_progress < PROGRESS_SECONDS:
-            return
-        self.last_progress = time.monotonic()
-        self.report.seconds = self.last_progress - self.started
-        self.callback(self.report)
+        if self.callback is not None and self.throttle.due():
+            self.report.seconds = self.throttle.elapsed()
+            self.callback(self.report)
