@@ -126,8 +126,7 @@ def stored_snapshots(writer: ArchiveWriter, scope: Scope) -> Iterator[Snapshot]:
 
 
 def _snapshot(connection: Any, row: dict[str, Any]) -> Snapshot:
-    blob = connection.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (row["sha256"],)).fetchone()
-    body = blobs.decode(blob[0], blob[1]) if blob else b""
+    body = blobs.load(connection, row["sha256"]) or b""
     fetch = FetchRecord(
         row["requested"],
         row["final_url"],

@@ -75,15 +75,13 @@ def _load(db: dataset.Database, rows: list[dict[str, Any]]) -> list[_File]:
     with db:
         connection = dbapi_connection(db)
         for row in rows:
-            stored = connection.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (row["sha256"],)).fetchone()
-            if stored is None:
-                continue  # removed since the list was made
             try:
-                data = blobs.verify(row["sha256"], stored[0], stored[1])
+                data = blobs.load(connection, row["sha256"], check=True)
             except blobs.BlobError as exc:
                 files.append(_File(row["sha256"], row["filename"], None, str(exc)))
                 continue
-            files.append(_File(row["sha256"], row["filename"], data))
+            if data is not None:  # else removed since the list was made
+                files.append(_File(row["sha256"], row["filename"], data))
     return files
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import blobs
+from .database import dbapi_connection
 from .queries import ArchiveReader
 
 # The language of an attachment is its article's; one fetched only as a retry of an earlier
@@ -66,7 +67,7 @@ def article_links(reader: ArchiveReader) -> dict[str, list[str]]:
 
 def attachment_bytes(reader: ArchiveReader, sha256: str) -> bytes:
     """The file's bytes, checked against its sha256; raises blobs.BlobError when missing or damaged."""
-    rows = reader.query("SELECT codec, data FROM blobs WHERE sha256 = :sha", sha=sha256)
-    if not rows:
+    data = blobs.load(dbapi_connection(reader.db), sha256, check=True)
+    if data is None:
         raise blobs.BlobError(f"no stored file with sha256 {sha256}")
-    return blobs.verify(sha256, rows[0]["codec"], rows[0]["data"])
+    return data

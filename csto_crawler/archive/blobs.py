@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import sqlite3
 
 from backports import zstd
 
@@ -62,3 +63,12 @@ def verify(sha256: str, codec: str, stored: bytes) -> bytes:
     if actual != sha256:
         raise BlobError(f"sha256 mismatch: stored as {sha256}, bytes hash to {actual}")
     return raw
+
+
+def load(connection: sqlite3.Connection, sha256: str, check: bool = False) -> bytes | None:
+    """The raw bytes stored under ``sha256`` (None when there are none); ``check`` re-hashes them
+    (raises BlobError when they no longer match)."""
+    row = connection.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None:
+        return None
+    return verify(sha256, row[0], row[1]) if check else decode(row[0], row[1])

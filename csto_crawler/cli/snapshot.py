@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import click
-from scrapy.http import HtmlResponse
 
 from ..archive import blobs
+from ..archive.database import dbapi_connection
 from ..archive.history import UnknownArticleError, load_history
+from ..dates import utc_now
+from ..extraction import stored_response
+from ..items import FetchRecord
 from .common import CstoError, archive_option, open_reader
 
 
@@ -38,19 +41,15 @@ def snapshot(article: str, archive_path: Path, number: int | None, output: Path 
         chosen = versions[-1] if number is None else next((v for v in versions if v["version"] == number), None)
         if chosen is None:
             raise CstoError(f"{history.article['id']} has versions 1..{len(versions)}, not {number}")
-        row = reader.query(
-            "SELECT b.codec, b.data, f.headers, f.final_url FROM blobs b LEFT JOIN fetches f ON f.id = :fetch"
-            " WHERE b.sha256 = :sha",
-            sha=chosen["snapshot_sha256"],
-            fetch=chosen["fetch_id"],
-        )
-    if not row:
+        stored = blobs.load(dbapi_connection(reader.db), chosen["snapshot_sha256"] or "")
+        fetch = reader.query("SELECT headers, final_url FROM fetches WHERE id = :id", id=chosen["fetch_id"])
+    if stored is None:
         raise CstoError(f"the snapshot of {history.article['id']} version {chosen['version']} is not in the archive")
-    data = blobs.decode(row[0]["codec"], row[0]["data"])
+    data = stored
     if as_text:
-        headers = json.loads(row[0]["headers"] or "{}")
-        page = HtmlResponse(url=row[0]["final_url"] or history.article["url"], body=data, headers=headers)
-        data = page.text.encode("utf-8")
+        headers = json.loads(fetch[0]["headers"] or "{}") if fetch else {}
+        url = (fetch[0]["final_url"] if fetch else None) or history.article["url"]
+        data = stored_response(FetchRecord(url, url, 200, headers, stored, utc_now(), "article")).text.encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

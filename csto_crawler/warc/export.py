@@ -268,8 +268,10 @@ def _rows(cursor: Any) -> Iterator[dict[str, Any]]:
 
 
 def _blob(connection: Any, sha256: str) -> bytes:
-    found = connection.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-    return blobs.decode(found[0], found[1])
+    found = blobs.load(connection, sha256)
+    if found is None:
+        raise blobs.BlobError(f"no stored snapshot with sha256 {sha256}")
+    return found
 
 
 def export_warc(

@@ -51,5 +51,4 @@ class RevisitPayloads:
             return None
         if sha in self.recent_bodies:
             return self.recent_bodies[sha]
-        row = connection.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
-        return blobs.decode(row[0], row[1]) if row else None
+        return blobs.load(connection, sha)
