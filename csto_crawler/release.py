@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .archive.database import BUSY_TIMEOUT_MS, check_archive
+from .archive.database import BUSY_TIMEOUT_MS, check_archive, read_only_uri
 from .archive.export import write_parquet
 from .archive.queries import ArchiveReader
 from .archive.search import WORD_RE, stem
@@ -111,8 +111,7 @@ def make_release(archive: Path, out: Path, snapshots: bool = True, progress: Pro
 
 def copy_archive(archive: Path, dest: Path) -> None:
     """A consistent copy of a live archive: VACUUM INTO from a read-only connection (one read transaction)."""
-    uri = f"{archive.absolute().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as source:
+    with closing(sqlite3.connect(read_only_uri(archive), uri=True)) as source:
         source.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         source.execute("VACUUM INTO ?", (str(dest),))
 

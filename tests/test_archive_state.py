@@ -178,3 +178,30 @@ def test_load_crawl_state_interrupted_run_does_not_hide_a_moved_lastmod(tmp_path
     assert known is not None and known.sitemap_lastmod is None
     reason = refetch_reason(known, full=False, sitemap_lastmod="2026-02-14T09:00:00+03:00", today=TODAY, recheck_days=0)
     assert reason is FetchReason.LASTMOD_CHANGED
+
+
+def test_sitemap_files_parsed_by_an_import_are_read_again_by_the_next_crawl(tmp_path: Path) -> None:
+    """A WARC import records a sitemap file but fetches none of its articles: the next crawl must
+    parse it even when its bytes are the same."""
+    from archive_items import open_writer
+
+    path = tmp_path / "csto.sqlite"
+    item = sitemap_item("en", {article_url("en", "meeting"): "2026-02-10"})
+    writer = open_writer(path)
+    try:
+        run = writer.begin_run("warc-import", {})
+        writer.write_batch([item], run)
+        writer.finish_run(run, "finished", {})
+    finally:
+        writer.close()
+    state = load_crawl_state(path)
+    try:
+        assert state.sitemap_files == {}
+    finally:
+        state.close()
+    write_run(path, [item])  # a crawl's own reading counts
+    state = load_crawl_state(path)
+    try:
+        assert list(state.sitemap_files) == [item.fetch.url]
+    finally:
+        state.close()

@@ -11,12 +11,15 @@ extractor change; a second ``reextract`` changes nothing.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from archive_items import T0, article_item, rows, write_run
 from click.testing import CliRunner
 from demo_crawls import Crawl, count_rows, crawl, expected_urls, query
 
@@ -124,3 +127,18 @@ def test_reextract_fills_in_the_held_articles_from_snapshots(
     assert again.exit_code == 0, again.output
     assert "unchanged" in again.output
     assert count_rows(redesign.archive, "versions") == len(urls)
+
+
+def test_reextract_never_moves_what_the_site_last_said_back_in_time(tmp_path: Path) -> None:
+    """An extractor version read from an older snapshot leaves last_seen, the last fetch and the
+    caching headers where the newest fetch put them."""
+    path = tmp_path / "csto.sqlite"
+    write_run(path, [article_item("meeting", at=T0)])
+    write_run(path, [article_item("meeting", at=T0 + dt.timedelta(days=200))])
+    before = rows(path, "SELECT last_seen_at, last_fetch_id, last_run_id FROM articles")
+    oldest = rows(path, "SELECT id FROM fetches ORDER BY id LIMIT 1")[0]["id"]
+    reread = article_item("meeting", at=T0, title="Meeting, read better", version_change="extractor")
+    reread.fetch = dataclasses.replace(reread.fetch, stored_id=oldest)
+    _, results = write_run(path, [reread])
+    assert [r.outcome for r in results] == ["changed"]
+    assert rows(path, "SELECT last_seen_at, last_fetch_id, last_run_id FROM articles") == before

@@ -198,7 +198,8 @@ class History:
     def _touch_version(self, aid: str, number: int, run_id: int, now: str) -> None:
         """The content seen again: only the version's "last seen" marks move."""
         self.sql.execute(
-            "UPDATE versions SET last_seen_at = :now, last_run_id = :run WHERE article_id = :aid AND version = :number",
+            "UPDATE versions SET last_run_id = CASE WHEN :now >= last_seen_at THEN :run ELSE last_run_id END,"
+            " last_seen_at = max(last_seen_at, :now) WHERE article_id = :aid AND version = :number",
             now=now,
             run=run_id,
             aid=aid,
@@ -228,9 +229,14 @@ class History:
             " published_tz = :published_tz, body_text = :body_text, body_html = :body_html,"
             " signature = :signature, attachments = :attachments, images = :images,"
             " counterpart_url = COALESCE(:counterpart_url, counterpart_url), content_sha256 = :content_sha256,"
-            " version_count = :number, last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch,"
-            " gone_at = NULL, gone_reason = NULL, etag = :etag, last_modified = :last_modified,"
-            " date_flags = :date_flags WHERE id = :aid",
+            " version_count = :number, gone_at = NULL, gone_reason = NULL, date_flags = :date_flags,"
+            # What the site last said moves only with a newer fetch: a stored page read again
+            # (csto reextract) or an older capture never moves the marks back.
+            " last_run_id = CASE WHEN :now >= last_seen_at THEN :run ELSE last_run_id END,"
+            " last_fetch_id = CASE WHEN :now >= last_seen_at THEN :fetch ELSE last_fetch_id END,"
+            " etag = CASE WHEN :now >= last_seen_at THEN :etag ELSE etag END,"
+            " last_modified = CASE WHEN :now >= last_seen_at THEN :last_modified ELSE last_modified END,"
+            " last_seen_at = max(last_seen_at, :now) WHERE id = :aid",
             url=item.url,
             section=item.section,
             slug=item.slug,

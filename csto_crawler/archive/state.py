@@ -210,7 +210,8 @@ def _read_state(reader: ArchiveReader) -> CrawlState:
     # it or recorded a failure), so the same bytes need no second reading.
     parsed = reader.query(
         "SELECT f.url, f.sha256, f.index_lastmod FROM sitemap_files f JOIN crawl_runs r ON r.id = f.parsed_run_id"
-        " WHERE r.finish_reason = 'finished'"
+        # An import records sitemap files without fetching their articles: it acted on no entry.
+        " WHERE r.finish_reason = 'finished' AND r.mode != 'warc-import'"
     )
     state.sitemap_files = {r["url"]: r["sha256"] for r in parsed}
     state.sitemap_lastmods = {r["url"]: r["index_lastmod"] for r in parsed if r["index_lastmod"]}
