@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -209,11 +209,25 @@ def texts_of(db: dataset.Database, hashes: Iterable[str]) -> dict[str, dict[str,
     return found
 
 
+# Attachment texts an export keeps at hand (a few MB): the files of the last few hundred articles.
+TEXTS_KEPT = 256
+
+
 def with_texts(db: dataset.Database, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Add ``text`` and ``text_status`` to each attachment of each row (after their ``sha256``)."""
+    """Add ``text`` and ``text_status`` to each attachment of each row (after their ``sha256``).
+
+    Versions of an article repeat its files: the texts recently read are kept (at most
+    ``TEXTS_KEPT``), so each is read once, not once per row."""
+    kept: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
     for row in rows:
         attachments = row.get("attachments") or []
-        texts = texts_of(db, (a.get("sha256") or "" for a in attachments)) if attachments else {}
+        wanted = {a.get("sha256") or "" for a in attachments} - kept.keys() - {""}
+        if wanted:
+            read = texts_of(db, wanted)
+            kept.update((sha, read.get(sha)) for sha in wanted)
+            while len(kept) > TEXTS_KEPT:
+                kept.popitem(last=False)
+        texts = {sha: kept.get(sha) for sha in (a.get("sha256") or "" for a in attachments)}
         for attachment in attachments:
             found = texts.get(attachment.get("sha256") or "")
             attachment["text"] = found["text"] if found and found["status"] == TextStatus.OK else None
