@@ -25,6 +25,7 @@ from typing import Any
 from .archive import blobs
 from .archive.content import content_fingerprint
 from .archive.database import dbapi_connection, row_dicts
+from .archive.state import listing_hints
 from .archive.store import ArchiveWriter, article_fields
 from .extraction import read_stored_article
 from .items import ArticleItem, FetchRecord, HeldPage
@@ -145,20 +146,8 @@ def _snapshot(connection: Any, row: dict[str, Any]) -> Snapshot:
         row["article_id"],
         row["content_sha256"],
         fetch,
-        _hints(connection, row["url"]),
+        listing_hints(connection, row["url"]),
     )
-
-
-def _hints(connection: Any, url: str) -> Hints:
-    """What the listings last showed for the article, and the sitemap's lastmod."""
-    listed = connection.execute(
-        "SELECT listed_title, listed_date_raw, listed_lead FROM listing_sightings WHERE article_url = ?"
-        " ORDER BY last_seen_at DESC, id DESC LIMIT 1",
-        (url,),
-    ).fetchone()
-    lastmod = connection.execute("SELECT lastmod FROM sitemap_entries WHERE url = ?", (url,)).fetchone()
-    title, date_raw, lead = listed if listed else (None, "", None)
-    return Hints(title or None, date_raw or "", lead or None, None, lastmod[0] if lastmod else None)
 
 
 def read_snapshot(snapshot: Snapshot, timezone: str) -> Reading:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..pages.anchored import Hints
 from .database import ArchiveNotFoundError, dbapi_connection
 from .queries import ArchiveReader
 
@@ -216,3 +217,27 @@ def _read_state(reader: ArchiveReader) -> CrawlState:
     state.sitemap_files = {r["url"]: r["sha256"] for r in parsed}
     state.sitemap_lastmods = {r["url"]: r["index_lastmod"] for r in parsed if r["index_lastmod"]}
     return state
+
+
+HINTS_SQL = (
+    "SELECT listed_title, listed_date_raw, listed_lead FROM listing_sightings WHERE article_url = :url"
+    " ORDER BY first_seen_at <= :at DESC, CASE WHEN first_seen_at <= :at THEN last_seen_at END DESC,"
+    " first_seen_at LIMIT 1"
+)
+
+
+def listing_hints(connection: sqlite3.Connection, url: str, at: dt.datetime | None = None) -> Hints:
+    """What the listings showed of the article (around ``at``, a capture's date; by default the
+    latest showing), and the sitemap's lastmod: the hints a page is read with outside a crawl."""
+    when = at.isoformat() if at is not None else "9999-12-31"
+    listed = connection.execute(HINTS_SQL, {"url": url, "at": when}).fetchone()
+    title, date_raw, lead = listed if listed else (None, "", None)
+    if not date_raw:
+        dated = connection.execute(
+            "SELECT listed_date_raw FROM listing_sightings WHERE article_url = ? AND listed_date_raw != ''"
+            " ORDER BY last_seen_at DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        date_raw = dated[0] if dated else ""
+    lastmod = connection.execute("SELECT lastmod FROM sitemap_entries WHERE url = ?", (url,)).fetchone()
+    return Hints(title or None, date_raw or "", lead or None, None, lastmod[0] if lastmod else None)

@@ -32,12 +32,13 @@ from urllib.parse import urlsplit
 
 from ..archive.database import dbapi_connection
 from ..archive.origins import move_sites
+from ..archive.state import listing_hints
 from ..archive.store import ArchiveWriter
 from ..items import AttachmentItem
 from ..urls import Sites
 from .captures import Capture, PageKind, Passed, WarcRecords, classify, section_nodes
 from .import_items import ItemBuilder
-from .import_jobs import Job, PageRef, listing_hints
+from .import_jobs import Job, PageRef
 from .import_report import ImportProgress, ImportReport
 from .page_reading import PageReading, Work, read_page
 from .revisits import RevisitPayloads
