@@ -62,7 +62,7 @@ def test_truncated_feed_is_read_leniently() -> None:
 
 @pytest.mark.parametrize("body", [read("not-a-feed.html"), b"", b"\x00\xff\xfe garbage"])
 def test_not_a_feed_is_one_error(body: bytes) -> None:
-    with pytest.raises(FeedError, match="not a feed: https://e.example/rss"):
+    with pytest.raises(FeedError, match=r"not a feed: https://e\.example/rss"):
         parse_feed(body, "https://e.example/rss")
 
 
