@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..sources.languages import language_code
+
 
 class Token(enum.StrEnum):
     """What a path segment is, when it is not a literal word."""
@@ -27,6 +29,7 @@ class Token(enum.StrEnum):
     DAY = "{dd}"  # 01..31 after a month
     DATE = "{date}"  # 2026-02-10, 20260210, 10.02.2026
     FILE = "{file}"  # a slug with an extension: 12345-news-title.html
+    LANG = "{lang}"  # a language as the first segment: /ru/, /en/, /kz/ (sources.languages)
 
 
 # A slug has at least four words, or three and 20 characters: "news-rayon-ru", "75-letie-pobedy" and
@@ -135,8 +138,8 @@ def shape_of(url: str) -> Shape:
     parts = urlsplit(url)
     segments: list[str] = []
     previous: Token | None = None
-    for segment in path_parts(url):
-        token = classify_segment(segment, previous)
+    for index, segment in enumerate(path_parts(url)):
+        token = Token.LANG if index == 0 and language_code(segment) else classify_segment(segment, previous)
         segments.append(token.value if token else segment.lower())
         previous = token
     query = tuple(sorted((key, _query_value(value)) for key, value in parse_qsl(parts.query, keep_blank_values=True)))
