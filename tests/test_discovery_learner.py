@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from csto_crawler.discovery.learner import Evidence, PageKind, UrlShapeLearner, Verdict, outline
+from csto_crawler.discovery.learner import Evidence, PageKind, UrlShapeLearner, Verdict, outline, parent
 from csto_crawler.discovery.urlshape import shape_of
 
 AGENCY = UrlShapeLearner.from_examples(
@@ -33,15 +33,16 @@ AGENCY = UrlShapeLearner.from_examples(
             Verdict(PageKind.ARTICLE, Evidence.TEMPLATE, 3),
         ),
         ("http://127.0.0.1:8811/en/tag/odkb/?page=7", Verdict(PageKind.LISTING, Evidence.TEMPLATE, 2)),
-        ("http://127.0.0.1:8811/ru/sport/", Verdict(PageKind.LISTING, Evidence.OUTLINE, 2)),
+        ("http://127.0.0.1:8811/ru/sport/", Verdict(PageKind.LISTING, Evidence.PARENT, 2)),
         # Kazinform's 2021-2022 form, never confirmed here: the shape alone
         (
             "http://127.0.0.1:8811/ru/sostoyalas-sessiya-soveta-kollektivnoy_a3883099",
             Verdict(PageKind.ARTICLE, Evidence.SHAPE, 0),
         ),
         ("http://127.0.0.1:8811/ru/archive/2026-02-10/", Verdict(PageKind.LISTING, Evidence.SHAPE, 0)),
-        # a static page has a section's outline: the outline calls it a listing until the reader says otherwise
-        ("http://127.0.0.1:8811/ru/about/", Verdict(PageKind.LISTING, Evidence.OUTLINE, 2)),
+        # a static page sits where sections do: a listing, until the reader says otherwise
+        ("http://127.0.0.1:8811/ru/about/", Verdict(PageKind.LISTING, Evidence.PARENT, 2)),
+        ("http://127.0.0.1:8811/en/tag/security/", Verdict(PageKind.LISTING, Evidence.PARENT, 3)),
         ("http://127.0.0.1:8811/ru/about/contacts/staff/", Verdict(PageKind.UNKNOWN, Evidence.SHAPE, 0)),
     ],
 )
@@ -92,3 +93,31 @@ def test_disagreeing_evidence_falls_through() -> None:
 )
 def test_outline(url: str, expected: str) -> None:
     assert outline(shape_of(url)) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://belta.by/society/view/logotip-goda-belorusskoj-zhenschiny-opredelen-762819-2026/",
+            "/society/view/{slug-id}",
+        ),
+        ("http://127.0.0.1:8811/ru/tag/odkb/?page=2", "/{lang}/tag/*"),
+        ("https://belta.by/", "/"),
+    ],
+)
+def test_parent(url: str, expected: str) -> None:
+    assert parent(shape_of(url)) == expected
+
+
+def test_kazinform_old_forms_are_articles_by_the_outline_of_todays() -> None:
+    learner = UrlShapeLearner.from_examples(
+        articles=[
+            "https://qazinform.com/news/csto-collective-security-council-to-hold-next-session-in-moscow-4d721a",
+            "https://qazinform.com/news/kazakhstan-takes-over-csto-chairmanship-for-next-year-9b8c7d",
+        ],
+        listings=["https://qazinform.com/tag/csto", "https://qazinform.com/tag/csto?page=2"],
+    )
+    old = "https://www.inform.kz/en/kazakh-head-of-state-attends-csto-meeting-in-dushanbe_a3837269"
+    assert learner.classify(old) == Verdict(PageKind.ARTICLE, Evidence.OUTLINE, 2)
+    assert learner.classify("https://qazinform.com/tag/kazakhstan") == Verdict(PageKind.LISTING, Evidence.PARENT, 2)

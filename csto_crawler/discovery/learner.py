@@ -1,13 +1,15 @@
 """Which new links are articles, learned from the URLs a crawl has confirmed.
 
-A small explicit model, per source, with three levels of evidence tried in order:
+A small explicit model, per source, with four levels of evidence tried in order:
 
-1. **Template** (``/ru/news/{slug-id}``): the URL's exact shape (urlshape). When confirmed URLs of
-   that template are at least ``MIN_SUPPORT`` and ``MIN_AGREEMENT`` of them are one kind, that kind.
-2. **Outline** (``ru/news/*/{slug-id}`` becomes ``2:{slug-id}``): the path depth and the last
-   token, literal words hidden. Catches articles of a section not seen yet (``/news/smi/{slug}/``
-   once ``/news/news_odkb/{slug}/`` is known), with the same thresholds.
-3. **Shape**: no confirmed evidence; the URL's own shape decides: a last segment that names an
+1. **Template** (``/{lang}/news/{slug-id}``): the URL's exact shape (urlshape). When confirmed URLs
+   of that template are at least ``MIN_SUPPORT`` and ``MIN_AGREEMENT`` of them are one kind, that kind.
+2. **Parent** (``/tag/*``): the path above the last segment, the last one's literal word hidden and
+   the query ignored: pages under ``/tag/`` are listings once two were, whatever the tag.
+3. **Outline** (``/news/smi/{slug}/`` becomes ``3:{slug}``): the path depth and the last token,
+   literal words hidden. Catches articles of a section not seen yet (``/news/smi/{slug}/`` once
+   ``/news/news_odkb/{slug}/`` is known), with the same thresholds.
+4. **Shape**: no confirmed evidence; the URL's own shape decides: a last segment that names an
    item (slug, slug with ID, ID, file) is an article, a date page or a page number a listing.
 
 Confirmations come from the reader's verdict (an article page read as one) and from listing
@@ -36,6 +38,7 @@ class PageKind(enum.StrEnum):
 
 class Evidence(enum.StrEnum):
     TEMPLATE = "template"
+    PARENT = "parent"
     OUTLINE = "outline"
     SHAPE = "shape"
 
@@ -45,6 +48,14 @@ class Verdict:
     kind: PageKind
     evidence: Evidence
     support: int  # confirmed URLs behind the verdict (0 for SHAPE)
+
+
+def parent(shape: Shape) -> str:
+    """The path above the last segment, and the last one's token or ``*``: ``/{lang}/tag/*``."""
+    if not shape.segments:
+        return "/"
+    last = shape.last if shape.last in {t.value for t in Token} else "*"
+    return "/" + "/".join([*shape.segments[:-1], last or "*"])
 
 
 def outline(shape: Shape) -> str:
@@ -59,6 +70,7 @@ class UrlShapeLearner:
 
     def __init__(self) -> None:
         self.by_template: defaultdict[str, Counter[PageKind]] = defaultdict(Counter)
+        self.by_parent: defaultdict[str, Counter[PageKind]] = defaultdict(Counter)
         self.by_outline: defaultdict[str, Counter[PageKind]] = defaultdict(Counter)
 
     @classmethod
@@ -74,12 +86,14 @@ class UrlShapeLearner:
         """Record what a fetched URL turned out to be (UNKNOWN: neither, e.g. a static page)."""
         shape = shape_of(url)
         self.by_template[shape.template][kind] += 1
+        self.by_parent[parent(shape)][kind] += 1
         self.by_outline[outline(shape)][kind] += 1
 
     def classify(self, url: str) -> Verdict:
         shape = shape_of(url)
         for evidence, counts in (
             (Evidence.TEMPLATE, self.by_template.get(shape.template)),
+            (Evidence.PARENT, self.by_parent.get(parent(shape))),
             (Evidence.OUTLINE, self.by_outline.get(outline(shape))),
         ):
             decided = _decided(counts)

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 from .config import FIELDS, SourceConfigError, load_sources, parse_sources, source_from_options
-from .csto import CSTO_SOURCE_NAME, csto_source, default_sources
+from .csto import DEFAULT_SOURCE_NAME, csto_source, default_sources
 from .ids import article_id, url_native_id
 from .languages import Language, language_from_url
 from .model import Source, SourceError
 
 __all__ = [
-    "CSTO_SOURCE_NAME",
+    "DEFAULT_SOURCE_NAME",
     "FIELDS",
     "Language",
     "Source",

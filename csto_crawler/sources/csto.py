@@ -13,7 +13,7 @@ from ..urls import SIGNIFICANT_QUERY_KEYS, listing_url
 from .languages import Language
 from .model import Source
 
-CSTO_SOURCE_NAME = "csto"
+DEFAULT_SOURCE_NAME = "csto"
 
 
 def csto_source() -> Source:
@@ -25,7 +25,7 @@ def csto_source() -> Source:
         start.extend(listing_url(origin, section) for section in settings.CSTO_SECTIONS)
         start.extend(f"{origin}{path}" for path in settings.CSTO_SITEMAP_PATHS)
     return Source(
-        name=CSTO_SOURCE_NAME,
+        name=DEFAULT_SOURCE_NAME,
         home=languages[0].base,
         languages=languages,
         start=tuple(start),
