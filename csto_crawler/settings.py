@@ -35,6 +35,25 @@ CSTO_USE_SITEMAP = True
 CSTO_SITEMAP_PATHS = ["/sitemap.xml"]
 # Download attachment files (docx/pdf) into the archive, content-addressed.
 CSTO_FETCH_ATTACHMENTS = True
+# Attachments' text (csto_crawler/attachment_text/limits.py): each file is read in a child process
+# killed after CSTO_ATTACHMENT_SECONDS (status timeout) and refused past CSTO_ATTACHMENT_MEMORY_MB
+# of memory it adds (too_large); the readers' own caps refuse hostile files long before.
+CSTO_ATTACHMENT_SECONDS = 60.0
+CSTO_ATTACHMENT_MEMORY_MB = 1024
+# Files over this are not read (DOWNLOAD_MAXSIZE refuses larger downloads anyway).
+CSTO_ATTACHMENT_MAX_FILE_BYTES = 100 * 1024 * 1024
+# XML a Word, Excel or OpenDocument package may unpack to, counted as it streams (headers lie).
+CSTO_ATTACHMENT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# XML elements a package may hold (python-docx keeps them all as a tree: ~150 bytes each).
+CSTO_ATTACHMENT_MAX_XML_ELEMENTS = 1_000_000
+# Workbook cells read (empty ones included); the rest is left out, noted in the reason.
+CSTO_ATTACHMENT_MAX_CELLS = 1_000_000
+# RTF groups nested deeper than this are refused (real documents nest a dozen deep).
+CSTO_ATTACHMENT_MAX_RTF_DEPTH = 1_000
+# Pages of a PDF read (a PDF also stops turning pages at half of CSTO_ATTACHMENT_SECONDS).
+CSTO_ATTACHMENT_MAX_PDF_PAGES = 2_000
+# Characters of text kept per file; the rest is cut, noted in the reason.
+CSTO_ATTACHMENT_MAX_TEXT_CHARS = 5_000_000
 # Timezone the site's times are in; date-only values stay calendar dates.
 CSTO_SITE_TIMEZONE = "Europe/Moscow"
 

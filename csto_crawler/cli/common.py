@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from scrapy.settings import Settings
 
 from ..archive.database import ArchiveError, check_archive, open_database
 from ..archive.lock import ArchiveLockedError, RunLock
@@ -18,6 +19,7 @@ from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
 from ..progress import Throttle
+from ..settings_check import SettingError, check_overrides
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,6 +70,29 @@ class GapsError(CstoError):
 
 class DriftError(CstoError):
     exit_code = ExitCode.DRIFT
+
+
+def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=what)
+        pairs[name.strip()] = rest
+    return pairs
+
+
+def checked_settings(overrides: dict[str, str]) -> Settings:
+    """The project's settings with ``-s`` overrides, each checked first (exit 2 on a bad one)."""
+    try:
+        check_overrides(overrides)
+    except SettingError as exc:
+        raise BadUsageError(str(exc)) from exc
+    settings = Settings()
+    settings.setmodule("csto_crawler.settings", priority="project")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
 
 
 @contextmanager

@@ -19,20 +19,11 @@ from .common import (
     archive_option,
     check_archive_folder,
     crawl_error,
+    parse_pairs,
 )
 from .export import stats
 
 DEMO_ARCHIVE = "archive/demo.sqlite"
-
-
-def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        name, sep, rest = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=what)
-        pairs[name.strip()] = rest
-    return pairs
 
 
 @click.command()

@@ -28,8 +28,8 @@ from .common import (
     iso_day,
     locked_writer,
     open_reader,
+    parse_pairs,
 )
-from .crawl import parse_pairs
 from .export import check_output_folder
 
 # What a broken or foreign file raises while warcio reads it.
