@@ -44,8 +44,9 @@ CSTO_ATTACHMENT_MEMORY_MB = 1024
 CSTO_ATTACHMENT_MAX_FILE_BYTES = 100 * 1024 * 1024
 # XML a Word, Excel or OpenDocument package may unpack to, counted as it streams (headers lie).
 CSTO_ATTACHMENT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-# XML elements a package may hold (python-docx keeps them all as a tree: ~150 bytes each).
-CSTO_ATTACHMENT_MAX_XML_ELEMENTS = 1_000_000
+# XML elements a package may hold (python-docx keeps them all as a tree, ~150 bytes each, and
+# reads ~30,000 paragraphs a second).
+CSTO_ATTACHMENT_MAX_XML_ELEMENTS = 500_000
 # Workbook cells read (empty ones included); the rest is left out, noted in the reason.
 CSTO_ATTACHMENT_MAX_CELLS = 1_000_000
 # RTF groups nested deeper than this are refused (real documents nest a dozen deep).

@@ -20,8 +20,9 @@ class ReadingLimits:
     max_file_bytes: int = 100 * 1024 * 1024
     # Bytes of XML a Word, Excel or OpenDocument package may unpack to, counted as they stream.
     max_unpacked_bytes: int = 200 * 1024 * 1024
-    # XML elements a package may hold: python-docx keeps a tree of them (about 150 bytes each).
-    max_xml_elements: int = 1_000_000
+    # XML elements a package may hold: python-docx keeps a tree of them (about 150 bytes each) and
+    # reads some 30,000 paragraphs a second.
+    max_xml_elements: int = 500_000
     # Workbook cells read (empty ones included); the rest of the workbook is left out, noted.
     max_cells: int = 1_000_000
     # RTF groups nested deeper than this: no document does it, a parser's stack would.
