@@ -95,6 +95,25 @@ def checked_settings(overrides: dict[str, str]) -> Settings:
     return settings
 
 
+# SQLite stores an integer in at most 8 bytes: a number past this overflows the query that uses it.
+SQLITE_INTEGER_MAX = 2**63 - 1
+
+
+class ArchiveInt(click.IntRange):
+    """An integer option within ``[least, most]`` and SQLite's range: anything else (``--offset
+    9223372036854775808``, ``--runs -1``, ``--limit x``) is one line naming the option, exit 2."""
+
+    def __init__(self, least: int = 0, most: int = SQLITE_INTEGER_MAX) -> None:
+        super().__init__(least, min(most, SQLITE_INTEGER_MAX))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
+            raise BadUsageError(f"{name}: {exc.message}") from None
+
+
 @contextmanager
 def archive_errors() -> Iterator[None]:
     """Turn archive problems into one clear line and exit code 3."""

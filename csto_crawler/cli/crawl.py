@@ -12,6 +12,7 @@ from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
 from ..settings_check import SettingError, check_overrides, check_sites
 from .common import (
     DEFAULT_ARCHIVE,
+    ArchiveInt,
     BadUsageError,
     CstoError,
     DriftError,
@@ -113,7 +114,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
 )
 @click.option(
     "--port",
-    type=click.IntRange(0, 65534),
+    type=ArchiveInt(0, 65534),
     default=18811,
     show_default=True,
     help="Serve en on PORT and ru on PORT+1 (0: any free ports; article URLs then differ from run to run).",

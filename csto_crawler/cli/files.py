@@ -18,7 +18,16 @@ from ..archive.database import open_database
 from ..archive.queries import ArchiveReader
 from ..attachment_text import ReadingLimits
 from ..filenames import UnsafePathError, path_inside, safe_filename, with_hash_suffix
-from .common import CstoError, DamagedError, archive_errors, archive_option, checked_settings, open_reader, parse_pairs
+from .common import (
+    ArchiveInt,
+    CstoError,
+    DamagedError,
+    archive_errors,
+    archive_option,
+    checked_settings,
+    open_reader,
+    parse_pairs,
+)
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
 # format characters (bidi overrides, zero-width), line and paragraph separators, surrogates.
@@ -117,7 +126,7 @@ def text_column(attachment: StoredAttachment) -> str:
 @click.option("--again", is_flag=True, help="Read every file again, also those read before (after a reader upgrade).")
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=ArchiveInt(1, 64),
     default=os.cpu_count() or 1,
     show_default="CPU count",
     help="Files read at once, each in its own process.",
