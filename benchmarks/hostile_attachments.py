@@ -132,7 +132,7 @@ def read_alone(folder: Path, names: list[str]) -> None:
     for name in names:
         path = folder / name
         code, seconds, peak, out = timed([sys.executable, str(script), str(path)], ROOT, stdout=True)
-        status, reason = (out.strip().split("\t", 1) + ["?", "?"])[:2] if code == 0 else ("failed", out)
+        status, reason = [*out.strip().split("\t", 1), "?", "?"][:2] if code == 0 else ("failed", out)
         print(f"{name:22} {path.stat().st_size:>10} {status:10} {seconds:>7.1f} {peak:>7.0f}  {reason}", flush=True)
 
 
@@ -184,7 +184,7 @@ def main() -> None:
         statuses(archive)
         command = [sys.executable, "-m", "csto_crawler", "attachment-text", "--again", "--archive", str(archive)]
         code, seconds, peak, tail = timed(command, ROOT)
-        print(f"\n3. csto attachment-text --again: exit {code}, {seconds:.1f}s, peak RSS of the process tree {peak:.0f} MB")
+        print(f"\n3. csto attachment-text --again: exit {code}, {seconds:.1f}s, peak RSS of the tree {peak:.0f} MB")
         print(tail.strip().splitlines()[-1] if tail.strip() else "")
         statuses(archive)
 

@@ -43,9 +43,8 @@ def zip_package(members: Iterable[tuple[str, Iterable[bytes], int | None]]) -> b
         offset = len(out)
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(body), shown, len(encoded), 0)
         out += encoded + body
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(body), shown, len(encoded), 0, 0, 0, 0, 0, offset
-        )
+        sizes = (crc, len(body), shown, len(encoded))
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, *sizes, 0, 0, 0, 0, 0, offset)
         central += encoded
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, len(central), len(out), 0)
     return bytes(out + central + end)
@@ -70,11 +69,15 @@ def _docx(document: Iterable[bytes], declared: int | None = None) -> bytes:
         b'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml"'
         b' ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
     )
-    rels = XML + (
-        f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/officeDocument"'
-        ' Target="word/document.xml"/></Relationships>'
-    ).encode()
-    return zip_package([("[Content_Types].xml", [types], None), ("_rels/.rels", [rels], None), ("word/document.xml", document, declared)])
+    rels = (
+        XML
+        + (
+            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/officeDocument"'
+            ' Target="word/document.xml"/></Relationships>'
+        ).encode()
+    )
+    members = [("[Content_Types].xml", [types], None), ("_rels/.rels", [rels], None)]
+    return zip_package([*members, ("word/document.xml", document, declared)])
 
 
 def lying_docx(real: int) -> bytes:
@@ -89,28 +92,43 @@ def paragraphs_docx(count: int) -> bytes:
 
 
 def _xlsx(shared: Iterable[bytes], sheet: Iterable[bytes]) -> bytes:
+    spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = [("workbook", "sheet.main"), ("worksheets/sheet1", "worksheet"), ("sharedStrings", "sharedStrings")]
     types = (
-        XML + b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        b'<Default Extension="xml" ContentType="application/xml"/>'
-        b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        b"</Types>"
+        XML
+        + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/{part}.xml" ContentType="{spreadsheet}.{kind}+xml"/>'
+                for part, kind in overrides
+            )
+            + "</Types>"
+        ).encode()
     )
-    rels = XML + (
-        f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/officeDocument"'
-        ' Target="xl/workbook.xml"/></Relationships>'
-    ).encode()
-    book_rels = XML + (
-        f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/worksheet"'
-        f' Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{OFFICE_RELS}/sharedStrings"'
-        ' Target="sharedStrings.xml"/></Relationships>'
-    ).encode()
-    book = XML + (
-        f'<workbook xmlns="{SHEET_NS}" xmlns:r="{OFFICE_RELS}"><sheets>'
-        '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ).encode()
+    rels = (
+        XML
+        + (
+            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/officeDocument"'
+            ' Target="xl/workbook.xml"/></Relationships>'
+        ).encode()
+    )
+    book_rels = (
+        XML
+        + (
+            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_RELS}/worksheet"'
+            f' Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{OFFICE_RELS}/sharedStrings"'
+            ' Target="sharedStrings.xml"/></Relationships>'
+        ).encode()
+    )
+    book = (
+        XML
+        + (
+            f'<workbook xmlns="{SHEET_NS}" xmlns:r="{OFFICE_RELS}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode()
+    )
     return zip_package(
         [
             ("[Content_Types].xml", [types], None),

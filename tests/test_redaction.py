@@ -17,7 +17,7 @@ from csto_crawler.archive.postgres import engine_url, safe_url
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.redaction import MASK, redact, redact_url
 
-SECRET = "S3cretPw1"
+SECRET = "S3cretPw1"  # noqa: S105  the password the test looks for
 
 
 def free_port() -> int:
@@ -54,9 +54,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("index", range(15))
-def test_a_failing_url_never_prints_its_password(
-    archive: Path, index: int, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_failing_url_never_prints_its_password(archive: Path, index: int, caplog: pytest.LogCaptureFixture) -> None:
     url = failing_urls(free_port())[index]
     with caplog.at_level(logging.DEBUG):
         result = CliRunner().invoke(main, ["export", "--archive", str(archive), "--to", url])

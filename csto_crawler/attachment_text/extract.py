@@ -72,8 +72,11 @@ def extract_text(data: bytes, filename: str = "", limits: ReadingLimits = DEFAUL
             paragraphs, notes = reader(data, limits)
     except RefusedError as refused:
         return ExtractedText(refused.status, "", short(refused.reason), kind, extractor)
-    except (MemoryError, RecursionError) as exc:
-        return ExtractedText(TextStatus.TOO_LARGE, "", short(f"{type(exc).__name__} while reading"), kind, extractor)
+    except MemoryError:
+        reason = f"over the {limits.memory_mb} MB memory limit (MemoryError while reading)"
+        return ExtractedText(TextStatus.TOO_LARGE, "", reason, kind, extractor)
+    except RecursionError:
+        return ExtractedText(TextStatus.TOO_LARGE, "", "RecursionError while reading", kind, extractor)
     except Exception as exc:  # noqa: BLE001  any reader failure on a damaged file is recorded, never raised
         return ExtractedText(TextStatus.CORRUPT, "", short(f"{type(exc).__name__}: {exc}"), kind, extractor)
     return _outcome(paragraphs, notes, kind, extractor, limits)

@@ -165,7 +165,13 @@ def _child(connection: Connection, work: Work, filename: str, limits: ReadingLim
 
     kind = detect_format(data, filename)
     connection.send(("format", kind, extractor_name(kind)))
-    connection.send(work(data, filename, limits))
+    try:
+        result = work(data, filename, limits)
+    except MemoryError:  # past RLIMIT_AS (extract_text catches its own; other work may not)
+        del data
+        reason = f"over the {limits.memory_mb} MB memory limit"
+        result = ExtractedText(TextStatus.TOO_LARGE, "", reason, kind, extractor_name(kind))
+    connection.send(result)
     connection.close()
 
 
