@@ -140,7 +140,16 @@ RETRY_TIMES = 4
 CSTO_RETRY_BACKOFF_BASE = 1.0
 # No single wait longer than this, whatever Retry-After says.
 CSTO_RETRY_BACKOFF_MAX = 60.0
+# robots.txt's Crawl-delay is obeyed up to this many seconds (a warning says when it asks for more:
+# "Crawl-delay: 100000" would stall a crawl for 27 hours).
+CSTO_MAX_CRAWL_DELAY = 60.0
 
+# Scrapy's HTTP/1.1 handler, whose transfers and queued requests a stop signal ends at once
+# (csto_crawler/stoppable.py): SIGTERM or Ctrl-C closes the run within seconds, whatever it waits on.
+DOWNLOAD_HANDLERS = {
+    "http": "csto_crawler.stoppable.StoppableDownloadHandler",
+    "https": "csto_crawler.stoppable.StoppableDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     # Only the configured hosts, ever (also for redirects); runs before anything else. It replaces
     # Scrapy's OffsiteMiddleware, which compares host names only (not ports).

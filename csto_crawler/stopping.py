@@ -1,22 +1,19 @@
 """A stop asked for by a signal (SIGTERM, SIGINT): waits outside the reactor's reach look at it.
 
 Scrapy's own handler stops a crawl gracefully, but only when the reactor gets control, and it
-waits for every request already handed to the downloader. Work that blocks the reactor (reading
-attachments at the end of a run) asks ``requested()`` between steps; components that hold
-requests (the download stopper, ``downloads.DownloadStopper``) register ``on_request`` callbacks.
+waits for every request already handed to the downloader. ``crawl.StoppableCrawlerProcess`` calls
+``request()`` from its signal handler first. Work that blocks the reactor (reading attachments at
+the end of a run) and waits that Scrapy cannot cut (a retry's backoff) ask ``requested()``;
+``stoppable.StoppableDownloadHandler`` registers an ``on_request`` callback that ends downloads.
 """
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections.abc import Callable
-from types import FrameType
-from typing import Any
 
 _REQUESTED = threading.Event()
 _CALLBACKS: list[Callable[[], None]] = []
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def requested() -> bool:
@@ -42,16 +39,3 @@ def reset() -> None:
     """A new run: no stop asked for, no callbacks."""
     _REQUESTED.clear()
     _CALLBACKS.clear()
-
-
-def chain_handlers() -> None:
-    """Put ``request`` in front of the handlers installed now for SIGTERM and SIGINT (Scrapy's)."""
-    for number in STOP_SIGNALS:
-        previous = signal.getsignal(number)
-
-        def handler(signum: int, frame: FrameType | None, previous: Any = previous) -> None:
-            request()
-            if callable(previous):
-                previous(signum, frame)
-
-        signal.signal(number, handler)
