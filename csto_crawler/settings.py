@@ -33,6 +33,11 @@ CSTO_MAX_LISTING_PAGES = 10_000
 # Sitemaps fill gaps in the listings (articles in sections we do not walk) and give <lastmod>.
 CSTO_USE_SITEMAP = True
 CSTO_SITEMAP_PATHS = ["/sitemap.xml"]
+# Child sitemaps fetched per language in one run (files unchanged since a finished run are not
+# fetched and do not count). The sites have about twenty; an index of 50,000 would take 21 hours
+# at the polite delay. Past it, a warning, the rest wait for later runs, and that run marks no
+# article gone for absence from the sitemaps.
+CSTO_MAX_SITEMAP_FILES = 1_000
 # Download attachment files (docx/pdf) into the archive, content-addressed.
 CSTO_FETCH_ATTACHMENTS = True
 # Attachments' text (csto_crawler/attachment_text/limits.py): each file is read in a child process
