@@ -278,6 +278,12 @@ class ArchivePipeline:
         }
         try:
             self.archive.finish_run(self.run_id, reason, report, health)
+        except Exception as exc:  # a full disk even for the run row: one line; the next run closes it
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            logger.error("Run %d could not be closed in the archive: %s", self.run_id, failure.message)
+            return
         finally:
             self.archive.close()
             self.archive = None
