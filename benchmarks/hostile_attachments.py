@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import hostile_files  # noqa: E402  (tests/ put on the path just above)
+from measure import tree_of  # noqa: E402  (benchmarks/, this script's folder)
 
 from csto_crawler.demo import DemoSite  # noqa: E402
 
@@ -88,14 +89,7 @@ class TreeMemory:
                 fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
                 parents[int(entry.name)] = int(fields["PPid"])
                 rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
-        tree, grown = {self.pid}, True
-        while grown:
-            grown = False
-            for pid, parent in parents.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    grown = True
-        return sum(rss.get(pid, 0.0) for pid in tree)
+        return sum(rss.get(pid, 0.0) for pid in tree_of(self.pid, parents))
 
 
 def timed(command: Sequence[str], cwd: Path, stdout: bool = False) -> tuple[int, float, float, str]:

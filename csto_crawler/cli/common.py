@@ -82,6 +82,11 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
     return pairs
 
 
+def settings_option(help_text: str) -> Callable[[F], F]:
+    """``-s NAME=VALUE`` (``--set``), repeatable: settings overrides, checked before anything runs."""
+    return click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help=help_text)
+
+
 def checked_settings(overrides: dict[str, str]) -> Settings:
     """The project's settings with ``-s`` overrides, each checked first (exit 2 on a bad one)."""
     try:

@@ -21,6 +21,7 @@ from .common import (
     check_archive_folder,
     crawl_error,
     parse_pairs,
+    settings_option,
 )
 from .export import stats
 
@@ -33,14 +34,7 @@ DEMO_ARCHIVE = "archive/demo.sqlite"
 )
 @archive_option()
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Crawl only these languages.")
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or CSTO_* setting (checked before anything runs).",
-)
+@settings_option("Override a Scrapy or CSTO_* setting (checked before anything runs).")
 @click.option("--full", is_flag=True, help="Walk every listing to the end even if the archive has data.")
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")

@@ -27,6 +27,7 @@ from .common import (
     checked_settings,
     open_reader,
     parse_pairs,
+    settings_option,
 )
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
@@ -131,14 +132,7 @@ def text_column(attachment: StoredAttachment) -> str:
     show_default="CPU count",
     help="Files read at once, each in its own process.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a CSTO_ATTACHMENT_* limit (time, memory, sizes), as for `csto crawl`.",
-)
+@settings_option("Override a CSTO_ATTACHMENT_* limit (time, memory, sizes), as for `csto crawl`.")
 def attachment_text(archive_path: Path, again: bool, workers: int, overrides: tuple[str, ...]) -> None:
     """Extract the text of the stored attachment files, with no network.
 
