@@ -231,3 +231,23 @@ def test_cli_limits_are_settings_checked_before_reading(hostile_archive: Path) -
         main, ["attachment-text", "--archive", str(hostile_archive), "-s", "CSTO_ATTACHMENT_MAX_XML_ELEMENTS=100"]
     )
     assert timed.stderr == "attachment-text: 4 file(s) read: corrupt 2, too_large 2\n"
+
+
+def test_a_stop_request_leaves_every_unread_file_for_the_next_run(hostile_archive: Path) -> None:
+    asked: list[int] = []
+
+    def stop_after_a_look() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # a SIGTERM while the first files are being read
+
+    db = open_database(hostile_archive)
+    try:
+        with fail_after(60):
+            fill_texts(db, workers=1, limits=ReadingLimits(max_xml_elements=50_000), stop=stop_after_a_look)
+        left = len(rows(hostile_archive, "SELECT sha256 FROM attachments")) - len(
+            rows(hostile_archive, "SELECT sha256 FROM attachment_texts")
+        )
+        assert left > 0  # not read, not recorded: the next run reads them
+        assert fill_texts(db, workers=2, limits=ReadingLimits(max_xml_elements=50_000)).total() == left
+    finally:
+        db.close()
