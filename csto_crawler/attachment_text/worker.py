@@ -45,6 +45,14 @@ CPU_GRACE = 10
 _CONTEXT = multiprocessing.get_context("forkserver")
 
 
+@dataclass(frozen=True)
+class _Format:
+    """The child's first message: the file's format and its reader, for an outcome it may not send."""
+
+    kind: str
+    extractor: str
+
+
 @dataclass
 class _Child(Generic[K]):
     key: K
@@ -120,8 +128,8 @@ class Readers(Generic[K]):
             death = self._death(child)
             self._end(child)
             return death
-        if isinstance(message, tuple) and message[0] == "format":
-            child.kind, child.extractor = message[1], message[2]
+        if isinstance(message, _Format):
+            child.kind, child.extractor = message.kind, message.extractor
             return None
         self._end(child)
         return message
@@ -164,7 +172,7 @@ def _child(connection: Connection, work: Work, filename: str, limits: ReadingLim
     from .formats import detect_format
 
     kind = detect_format(data, filename)
-    connection.send(("format", kind, extractor_name(kind)))
+    connection.send(_Format(kind, extractor_name(kind)))
     try:
         result = work(data, filename, limits)
     except MemoryError:  # past RLIMIT_AS (extract_text catches its own; other work may not)
