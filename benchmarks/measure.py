@@ -153,16 +153,21 @@ class ProcessTreeCpu:
             fields = stat[stat.rindex(")") + 2 :].split()
             parents[int(entry.name)] = int(fields[1])
             times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.tick
-        tree = {self.pid}
-        grown = True
-        while grown:
-            grown = False
-            for pid, parent in parents.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    grown = True
-        for pid in tree & times.keys():
+        for pid in tree_of(self.pid, parents) & times.keys():
             self.cpu[pid] = times[pid]
+
+
+def tree_of(root: int, parents: dict[int, int]) -> set[int]:
+    """``root`` and every process below it, from a pid -> parent pid map."""
+    tree = {root}
+    grown = True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    return tree
 
 
 def run_child(label: str, command: Sequence[str], log_file: Path, cwd: Path | None = None) -> RunResult:

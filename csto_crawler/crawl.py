@@ -16,6 +16,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from . import stopping
 from .archive.database import check_archive, check_integrity, open_database
 from .archive.lock import ArchiveLockedError, RunLock
 from .archive.origins import move_sites
@@ -202,9 +203,20 @@ def quiet_scrapy_startup(settings: Settings) -> None:
         logging.getLogger(name).setLevel(level)
 
 
+class StoppableCrawlerProcess(CrawlerProcess):
+    """Scrapy's process, whose first SIGTERM or SIGINT also tells what Scrapy's graceful stop cannot
+    reach (``stopping``): downloads waiting out a delay or a slow transfer, attachment reading at the
+    end of the run. Scrapy's own handler then closes the run; a second signal forces it."""
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        stopping.request()
+        super()._signal_shutdown(signum, frame)
+
+
 def _run_process(settings: Settings) -> CrawlOutcome:
     started = time.monotonic()
-    process = CrawlerProcess(settings)
+    stopping.reset()
+    process = StoppableCrawlerProcess(settings)
     quiet_scrapy_startup(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -18,11 +19,16 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from tenacity import RetryCallState, wait_exponential, wait_random
 
+from . import stopping
 from .dates import utc_now
 from .encoding import choose_encoding
+from .stoppable import CrawlStoppedError
 from .urls import Sites
 
 logger = logging.getLogger(__name__)
+
+# How often a retry's wait looks whether a stop signal came.
+STOP_CHECK_SECONDS = 0.5
 
 
 class AllowedHostsMiddleware:
@@ -109,12 +115,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def process_request(self, request: Request) -> None:
         delay = request.meta.pop("csto_retry_delay", 0.0)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        ends = time.monotonic() + delay
+        while (left := ends - time.monotonic()) > 0:  # in short naps: a stop signal ends the wait
+            if stopping.requested():
+                raise CrawlStoppedError(f"crawl stopping: {request.url}")
+            await asyncio.sleep(min(left, STOP_CHECK_SECONDS))
 
 
 class RobotsCrawlDelayMiddleware:
-    """Honour robots.txt ``Crawl-delay``: no site slot ever waits less than the site asked for.
+    """Honour robots.txt ``Crawl-delay``: no site slot ever waits less than the site asked for, up to
+    ``CSTO_MAX_CRAWL_DELAY`` (a longer one is capped, with one warning line).
 
     Scrapy parses Crawl-delay but does not apply it, and AutoThrottle lowers slot delays freely,
     so the floor is re-applied to the slot before each request.
@@ -123,6 +133,7 @@ class RobotsCrawlDelayMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
+        self.most = crawler.settings.getfloat("CSTO_MAX_CRAWL_DELAY", 60.0)
         self.delays: dict[str, float] = {}
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
@@ -133,9 +144,20 @@ class RobotsCrawlDelayMiddleware:
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         parser = getattr(robotparser, "rp", None)
         delay = parser.crawl_delay(self.user_agent) if parser is not None else None
-        if delay:
-            netloc = urlsplit(request.url).netloc.lower()
-            self.delays[netloc] = float(delay)
+        if not delay:
+            return
+        netloc = urlsplit(request.url).netloc.lower()
+        asked = float(delay)
+        self.delays[netloc] = min(asked, self.most)
+        if asked > self.most:
+            self.crawler.stats.inc_value("csto/robots/crawl_delay_capped")
+            logger.warning(
+                "robots.txt of %s asks for a crawl delay of %gs; waiting CSTO_MAX_CRAWL_DELAY=%gs instead",
+                netloc,
+                asked,
+                self.most,
+            )
+        else:
             logger.info("robots.txt of %s asks for a crawl delay of %ss", netloc, delay)
 
     def process_request(self, request: Request) -> None:

@@ -16,11 +16,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from . import stopping
 from .archive.attachment_texts import fill_texts
 from .archive.database import ArchiveError
 from .archive.failures import storage_failure
 from .archive.lock import RunLock
 from .archive.store import ArchiveWriter, WriteResult
+from .attachment_text import ReadingLimits
 from .cleaning import normalize_dates, strip_item_boilerplate
 from .dates import site_timezone, utc_now
 from .items import ArticleItem, HeldPage, ListingPageItem
@@ -252,7 +254,8 @@ class ArchivePipeline:
         if self.archive is None or self.failed or reason == "shutdown":
             return
         try:
-            counts = fill_texts(self.archive.db, workers=os.cpu_count() or 1)
+            limits = ReadingLimits.from_settings(self.crawler.settings)
+            counts = fill_texts(self.archive.db, os.cpu_count() or 1, limits=limits, stop=stopping.requested)
         except Exception as exc:  # noqa: BLE001  the run's data is written; text is a later step
             self.crawler.stats.inc_value("csto/attachments/text_errors")
             logger.error("Extracting attachments' text failed (run `csto attachment-text` later): %r", exc)
@@ -275,6 +278,12 @@ class ArchivePipeline:
         }
         try:
             self.archive.finish_run(self.run_id, reason, report, health)
+        except Exception as exc:  # a full disk even for the run row: one line; the next run closes it
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            logger.error("Run %d could not be closed in the archive: %s", self.run_id, failure.message)
+            return
         finally:
             self.archive.close()
             self.archive = None

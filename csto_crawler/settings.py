@@ -33,8 +33,33 @@ CSTO_MAX_LISTING_PAGES = 10_000
 # Sitemaps fill gaps in the listings (articles in sections we do not walk) and give <lastmod>.
 CSTO_USE_SITEMAP = True
 CSTO_SITEMAP_PATHS = ["/sitemap.xml"]
+# Child sitemaps fetched per language in one run (files unchanged since a finished run are not
+# fetched and do not count). The sites have about twenty; an index of 50,000 would take 21 hours
+# at the polite delay. Past it, a warning, the rest wait for later runs, and that run marks no
+# article gone for absence from the sitemaps.
+CSTO_MAX_SITEMAP_FILES = 1_000
 # Download attachment files (docx/pdf) into the archive, content-addressed.
 CSTO_FETCH_ATTACHMENTS = True
+# Attachments' text (csto_crawler/attachment_text/limits.py): each file is read in a child process
+# killed after CSTO_ATTACHMENT_SECONDS (status timeout) and refused past CSTO_ATTACHMENT_MEMORY_MB
+# of memory it adds (too_large); the readers' own caps refuse hostile files long before.
+CSTO_ATTACHMENT_SECONDS = 60.0
+CSTO_ATTACHMENT_MEMORY_MB = 1024
+# Files over this are not read (DOWNLOAD_MAXSIZE refuses larger downloads anyway).
+CSTO_ATTACHMENT_MAX_FILE_BYTES = 100 * 1024 * 1024
+# XML a Word, Excel or OpenDocument package may unpack to, counted as it streams (headers lie).
+CSTO_ATTACHMENT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# XML elements a package may hold (python-docx keeps them all as a tree, ~150 bytes each, and
+# reads ~30,000 paragraphs a second).
+CSTO_ATTACHMENT_MAX_XML_ELEMENTS = 500_000
+# Workbook cells read (empty ones included); the rest is left out, noted in the reason.
+CSTO_ATTACHMENT_MAX_CELLS = 1_000_000
+# RTF groups nested deeper than this are refused (real documents nest a dozen deep).
+CSTO_ATTACHMENT_MAX_RTF_DEPTH = 1_000
+# Pages of a PDF read (a PDF also stops turning pages at half of CSTO_ATTACHMENT_SECONDS).
+CSTO_ATTACHMENT_MAX_PDF_PAGES = 2_000
+# Characters of text kept per file; the rest is cut, noted in the reason.
+CSTO_ATTACHMENT_MAX_TEXT_CHARS = 5_000_000
 # Timezone the site's times are in; date-only values stay calendar dates.
 CSTO_SITE_TIMEZONE = "Europe/Moscow"
 
@@ -120,7 +145,16 @@ RETRY_TIMES = 4
 CSTO_RETRY_BACKOFF_BASE = 1.0
 # No single wait longer than this, whatever Retry-After says.
 CSTO_RETRY_BACKOFF_MAX = 60.0
+# robots.txt's Crawl-delay is obeyed up to this many seconds (a warning says when it asks for more:
+# "Crawl-delay: 100000" would stall a crawl for 27 hours).
+CSTO_MAX_CRAWL_DELAY = 60.0
 
+# Scrapy's HTTP/1.1 handler, whose transfers and queued requests a stop signal ends at once
+# (csto_crawler/stoppable.py): SIGTERM or Ctrl-C closes the run within seconds, whatever it waits on.
+DOWNLOAD_HANDLERS = {
+    "http": "csto_crawler.stoppable.StoppableDownloadHandler",
+    "https": "csto_crawler.stoppable.StoppableDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     # Only the configured hosts, ever (also for redirects); runs before anything else. It replaces
     # Scrapy's OffsiteMiddleware, which compares host names only (not ports).

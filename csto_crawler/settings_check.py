@@ -28,6 +28,8 @@ from scrapy.settings import default_settings
 from . import settings as project_settings
 
 BOOL_WORDS = ("True", "False", "true", "false")
+# Integer settings reach SQL (days, pages, sizes): SQLite holds integers up to 2**63 - 1.
+INTEGER_MAX = 2**63 - 1
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Scrapy settings read with getint/getfloat whose default's type does not tell (DOWNLOAD_TIMEOUT
 # is 180 but 7.5 works), and the least value that makes sense.
@@ -166,6 +168,8 @@ def _check_number(name: str, value: str, kind: type, minimum: float | None) -> N
         raise SettingError(f"-s {name}={value}: expected a finite number")
     if minimum is not None and number < minimum:
         raise SettingError(f"-s {name}={value}: must be at least {minimum:g}")
+    if kind is int and abs(number) > INTEGER_MAX:
+        raise SettingError(f"-s {name}={value}: must be at most {INTEGER_MAX} (SQLite's largest integer)")
 
 
 def _check_dict(name: str, value: str) -> None:

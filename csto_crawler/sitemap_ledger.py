@@ -1,10 +1,17 @@
-"""The run's memory of the sitemaps: the article URLs they list (with <lastmod>), and per language
-whether every sitemap file was read, which alone lets absence from them mean removal."""
+"""The run's memory of the sitemaps: the article URLs they list (with <lastmod>), per language
+whether every sitemap file was read, which alone lets absence from them mean removal, and how many
+child sitemaps a run may fetch per language (``CSTO_MAX_SITEMAP_FILES``: an index of 50,000 files
+would take 21 hours at the polite delay)."""
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+DEFAULT_MAX_FILES = 1_000
 
 
 @dataclass
@@ -15,12 +22,33 @@ class SitemapLedger:
     waiting: list[str] = field(default_factory=list)  # articles only a sitemap showed, fetched at idle
     read: set[str] = field(default_factory=set)  # languages with at least one article sitemap read
     failed: set[str] = field(default_factory=set)  # languages with a sitemap file that could not be read
+    max_files: int = DEFAULT_MAX_FILES  # child sitemaps fetched per language and run
+    fetched: Counter[str] = field(default_factory=Counter)  # child sitemaps asked for, per language
+    skipped: Counter[str] = field(default_factory=Counter)  # child sitemaps left for later runs
 
     def file_read(self, lang: str) -> None:
         self.read.add(lang)
 
     def file_failed(self, lang: str) -> None:
         self.failed.add(lang)
+
+    def may_fetch(self, lang: str, url: str) -> bool:
+        """Whether this run may still fetch a child sitemap of ``lang``. Past the cap the language's
+        sitemaps are not all read, so absence from them means nothing this run; one warning says so."""
+        if self.fetched[lang] < self.max_files:
+            self.fetched[lang] += 1
+            return True
+        if not self.skipped[lang]:
+            logger.warning(
+                "%s sitemap index lists more than CSTO_MAX_SITEMAP_FILES=%d files to fetch; the rest "
+                "(from %s) wait for later runs",
+                lang,
+                self.max_files,
+                url,
+            )
+        self.skipped[lang] += 1
+        self.failed.add(lang)
+        return False
 
     def saw(self, entries: dict[str, str | None]) -> None:
         self.lastmods.update(entries)

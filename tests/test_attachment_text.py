@@ -33,7 +33,7 @@ from csto_crawler.archive.attachment_texts import fill_texts
 from csto_crawler.archive.database import open_database
 from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search, stem
 from csto_crawler.archive.store import ArchiveWriter
-from csto_crawler.attachment_text import TextStatus, extract_text, limits
+from csto_crawler.attachment_text import ReadingLimits, TextStatus, extract_text
 from csto_crawler.cli import main
 from csto_crawler.items import AttachmentItem, AttachmentLink
 
@@ -164,27 +164,21 @@ def test_zip_without_office_document_is_unsupported() -> None:
     assert (result.status, result.format) == (TextStatus.UNSUPPORTED, "zip")
 
 
-def test_limits_file_size_unpacked_size_pages_and_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
-    result = extract_text(fixture("en-statement.docx"))
+def test_limits_file_size_unpacked_size_pages_and_text() -> None:
+    result = extract_text(fixture("en-statement.docx"), limits=ReadingLimits(max_file_bytes=1000))
     assert result.status is TextStatus.TOO_LARGE and "over the 1000 byte limit" in (result.reason or "")
-    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10**8)
-    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)
-    result = extract_text(fixture("en-statement.docx"))
-    assert result.status is TextStatus.TOO_LARGE and "unpacks to" in (result.reason or "")
-    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 10**8)
+    result = extract_text(fixture("en-statement.docx"), limits=ReadingLimits(max_unpacked_bytes=1000))
+    assert result.status is TextStatus.TOO_LARGE and "unpacks to more than the 1000 byte limit" in (result.reason or "")
 
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(fixture("en-geodesy.pdf"))))
     writer.add_page(pypdf.PdfReader(io.BytesIO(fixture("en-charter.pdf"))).pages[0])
     two_pages = io.BytesIO()
     writer.write(two_pages)
-    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 1)
-    result = extract_text(two_pages.getvalue())
+    result = extract_text(two_pages.getvalue(), limits=ReadingLimits(max_pdf_pages=1))
     assert result.status is TextStatus.OK and result.reason == "first 1 of 2 pages read"
     assert "orthophotomaps" in result.text and "CHARTER" not in result.text
 
-    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 30)
-    result = extract_text(fixture("ru-geodesy.docx"))
+    result = extract_text(fixture("ru-geodesy.docx"), limits=ReadingLimits(max_text_chars=30))
     assert len(result.text) == 30 and result.reason == "text cut at 30 characters"
 
 
@@ -299,12 +293,11 @@ def test_fill_records_a_damaged_stored_file_as_corrupt(archive: Path) -> None:
     assert row["status"] == "corrupt" and row["reason"].startswith("stored file damaged: sha256 mismatch")
 
 
-def test_fill_in_a_process_pool_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    serial, pooled = build(tmp_path / "serial.sqlite"), build(tmp_path / "pooled.sqlite")
-    monkeypatch.setattr(attachment_texts, "POOL_MIN_FILES", 2)
-    assert fill(serial) == fill(pooled, workers=2)
+def test_fill_with_several_readers_gives_the_same_rows(tmp_path: Path) -> None:
+    serial, parallel = build(tmp_path / "serial.sqlite"), build(tmp_path / "parallel.sqlite")
+    assert fill(serial) == fill(parallel, workers=3)
     sql = "SELECT sha256, status, reason, format, text, chars, extractor FROM attachment_texts ORDER BY sha256"
-    assert rows(serial, sql) == rows(pooled, sql)
+    assert rows(serial, sql) == rows(parallel, sql)
 
 
 def test_batches_hold_few_files_and_bounded_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,18 +306,6 @@ def test_batches_hold_few_files_and_bounded_bytes(monkeypatch: pytest.MonkeyPatc
     sizes = [10, 10, 10, 10, 95, 500, 1, 1]
     batches = attachment_texts._batches([{"sha256": str(n), "size": size} for n, size in enumerate(sizes)])
     assert [[int(r["sha256"]) for r in batch] for batch in batches] == [[0, 1, 2], [3], [4], [5], [6, 7]]
-
-
-def test_a_dead_reader_process_falls_back_to_this_one() -> None:
-    from concurrent.futures.process import BrokenProcessPool
-
-    class DeadPool:
-        def map(self, *args: Any) -> Any:
-            raise BrokenProcessPool("a worker was killed")
-
-    files = [attachment_texts._File("abc", "a.rtf", fixture("statement.rtf"))]
-    results, broken = attachment_texts._read_all(DeadPool(), files)  # type: ignore[arg-type]
-    assert broken and results[0][1].status is TextStatus.OK
 
 
 def test_every_table_and_column_is_in_a_fresh_archive(tmp_path: Path) -> None:

@@ -139,3 +139,23 @@ def test_a_sitemap_file_whose_index_lastmod_has_not_moved_is_not_fetched_again()
     assert news.sitemaps.complete(["en"]) == ["en"]  # a confirmed file counts as read
     news.full = True
     assert [type(o).__name__ for o in news.asking.sitemap_files(entries, "en")] == ["Request"] * 3
+
+
+def test_a_sitemap_index_of_50000_files_is_walked_only_to_the_cap(caplog: pytest.LogCaptureFixture) -> None:
+    news = NewsSpider()
+    settings = {"CSTO_SITES": {"en": "https://en.odkb-csto.org"}, "CSTO_MAX_SITEMAP_FILES": 100}
+    news.configure(Settings(settings))
+    news._set_crawler(get_crawler(NewsSpider))
+    base = "https://en.odkb-csto.org"
+    news.state.sitemap_lastmods = {f"{base}/sitemap_iblock_0.xml": "2026-02-01"}
+    entries: list[tuple[str, str | None]] = [(f"{base}/sitemap_iblock_{n}.xml", "2026-02-01") for n in range(50_000)]
+    out = list(news.asking.sitemap_files(entries, "en"))
+    assert [type(o).__name__ for o in out] == ["SitemapConfirmed"] + ["Request"] * 100  # unchanged: skipped
+    assert [r.url for r in out[1:3]] == [f"{base}/sitemap_iblock_1.xml", f"{base}/sitemap_iblock_2.xml"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        f"en sitemap index lists more than CSTO_MAX_SITEMAP_FILES=100 files to fetch; the rest "
+        f"(from {base}/sitemap_iblock_101.xml) wait for later runs"
+    ]
+    assert news.sitemaps.complete(["en"]) == []  # not all read: absence means nothing this run
+    assert news.crawler.stats.get_value("csto/sitemap/over_cap") == 49_899

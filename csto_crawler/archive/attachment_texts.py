@@ -4,27 +4,28 @@ The text belongs to the bytes, so it is stored like them, content-addressed: one
 ``attachment_texts`` row per downloaded file (``blobs.sha256``), whatever URLs or articles link
 it, with its stemmed shadow text in the ``attachment_search`` FTS5 table (the same Snowball stems
 as ``search_index``). ``fill_texts`` reads every stored file that has no text yet; a crawl calls it
-at its end, ``csto attachment-text`` on an existing archive, with no network. Reading is CPU-bound,
-so big batches go to a process pool (spawned, not forked: a crawl's process has threads); this
-process alone writes, one short transaction per batch, so a killed run keeps what it wrote and the
-next one carries on. A file that cannot be read is recorded with its status and reason, and is
-not read again unless asked (``again=True``, e.g. after a reader improves).
+at its end, ``csto attachment-text`` on an existing archive, with no network. Each file is read in
+a child process of its own (``attachment_text.Readers``: killed past its time and memory limits,
+never retried in this process); this process alone writes, one short transaction per batch, so a
+killed run keeps what it wrote and the next one carries on. A file that cannot be read is recorded
+with its status (``timeout`` and ``too_large`` included) and reason, and is not read again unless
+asked (``again=True``, ``csto attachment-text --again``, e.g. after a reader improves or a limit
+is raised). A stop request (``stop``: a crawl's SIGTERM) ends the work within a fraction of a
+second: the files being read then get no row and are read by the next run.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 import dataset
 
-from ..attachment_text import ExtractedText, TextStatus, extract_text
+from ..attachment_text import DEFAULT_LIMITS, ExtractedText, Readers, ReadingLimits, TextStatus, extract_text
+from ..attachment_text.worker import preload
 from ..dates import to_utc_iso, utc_now
 from . import blobs
 from .database import dbapi_connection, row_dicts
@@ -32,11 +33,9 @@ from .search import stem_text
 
 logger = logging.getLogger(__name__)
 
-# Files read per transaction (at most BATCH files, BATCH_BYTES bytes); a pool is started only when
-# at least POOL_MIN_FILES files wait.
+# Files read per transaction (at most BATCH files, BATCH_BYTES bytes).
 BATCH = 32
 BATCH_BYTES = 128 * 1024 * 1024
-POOL_MIN_FILES = 24
 
 PENDING_SQL = (
     "SELECT t.sha256, min(t.filename) AS filename, b.size FROM attachments t"
@@ -46,6 +45,8 @@ PENDING_SQL = (
 )
 
 Progress = Callable[[Counter[str]], None]
+# (sha256, extracted text, stemmed shadow text) of one file.
+Reading = tuple[str, ExtractedText, str]
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ class _File:
     damage: str = ""
 
 
-def read_file(file: _File) -> tuple[str, ExtractedText, str]:
-    """(sha256, extracted text, stemmed shadow text) of one file: the work a pool process does."""
-    if file.data is None:
-        result = ExtractedText(TextStatus.CORRUPT, "", f"stored file damaged: {file.damage}", "unknown", "csto")
-    else:
-        result = extract_text(file.data, file.filename)
-    return file.sha256, result, stem_text(result.text) if result.status is TextStatus.OK else ""
+def read_and_stem(data: bytes, filename: str, limits: ReadingLimits) -> tuple[ExtractedText, str]:
+    """The text of one file and its stems: the work of a reading child (stemming is CPU too)."""
+    result = extract_text(data, filename, limits)
+    return result, stem_text(result.text) if result.status is TextStatus.OK else ""
+
+
+preload(__name__)  # the reading children start with this module (and its imports) loaded
 
 
 def _pending(db: dataset.Database, again: bool) -> list[dict[str, Any]]:
@@ -91,33 +92,44 @@ def fill_texts(
     again: bool = False,
     progress: Progress | None = None,
     clock: Callable[[], Any] = utc_now,
+    limits: ReadingLimits = DEFAULT_LIMITS,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Counter[str]:
     """Extract the text of every stored attachment file that has none (``again``: of every file).
 
     Returns the count of files per status. Only a problem with the archive itself raises; a bad
-    file is recorded as such.
+    file is recorded as such. ``stop`` is asked between files: when it says so, what was read is
+    written and the rest is left for later.
     """
     with db:
         rows = _pending(db, again)
     counts: Counter[str] = Counter()
-    if not rows:
-        return counts
-    pool = None
-    if workers > 1 and len(rows) >= POOL_MIN_FILES:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        for batch in _batches(rows):
-            results, broken = _read_all(pool, _load(db, batch))
-            _store(db, results, again, to_utc_iso(clock()), counts)
-            if pool is not None and broken:
-                pool.shutdown(cancel_futures=True)
-                pool = None
-            if progress:
-                progress(counts)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    readers: Readers[str] = Readers(max(1, workers), limits, read_and_stem, stop)
+    for batch in _batches(rows):
+        if stop():
+            break
+        _store(db, list(read_batch(readers, _load(db, batch))), again, to_utc_iso(clock()), counts)
+        if progress:
+            progress(counts)
+    if stop() and sum(counts.values()) < len(rows):
+        logger.warning("Attachments' text: stopped with %d file(s) left for later", len(rows) - sum(counts.values()))
     return counts
+
+
+def read_batch(readers: Readers[str], files: list[_File]) -> Iterator[Reading]:
+    """Each file's reading, done in the readers' children; a damaged stored file without reading."""
+    names = {file.sha256: file.filename for file in files}
+    for file in files:
+        if file.data is None:
+            damaged = ExtractedText(TextStatus.CORRUPT, "", f"stored file damaged: {file.damage}", "unknown", "csto")
+            yield file.sha256, damaged, ""
+    readable = ((file.sha256, file.data, file.filename) for file in files if file.data is not None)
+    for sha256, result in readers.read_all(readable):
+        if isinstance(result, ExtractedText):  # killed or dead: no stems
+            logger.warning("Attachment %s (%s): %s", sha256[:12], names[sha256], result.reason)
+            yield sha256, result, ""
+        else:
+            yield sha256, result[0], result[1]
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -134,23 +146,9 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def _read_all(
-    pool: ProcessPoolExecutor | None, files: list[_File]
-) -> tuple[list[tuple[str, ExtractedText, str]], bool]:
-    """(a batch's readings, whether the pool broke). In this process when there is no pool, or when
-    a worker died (a file that exhausts memory kills its worker, and the pool with it)."""
-    if pool is not None:
-        try:
-            return list(pool.map(read_file, files)), False
-        except BrokenProcessPool as exc:
-            logger.warning("Attachment reader process died (%s); reading on in this process", exc)
-            return [read_file(file) for file in files], True
-    return [read_file(file) for file in files], False
-
-
 def _store(
     db: dataset.Database,
-    results: list[tuple[str, ExtractedText, str]],
+    results: list[Reading],
     again: bool,
     now: str,
     counts: Counter[str],

@@ -12,6 +12,7 @@ import importlib
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,16 @@ def dbapi_connection(db: dataset.Database) -> sqlite3.Connection:
     if not isinstance(connection, sqlite3.Connection):
         raise TypeError(f"archive connection is {type(connection).__name__}, not sqlite3")
     return connection
+
+
+def abandon_transaction(db: dataset.Database) -> None:
+    """Roll back what a failed COMMIT left open. dataset forgets a transaction whose COMMIT raised
+    (a full disk: "database or disk is full") while SQLAlchemy's connection still holds it, so every
+    later ``with db:`` (closing the run row) would fail; this frees the connection for them."""
+    connection = db.connections.get(threading.get_ident())  # dataset's connection of this thread
+    if connection is not None:
+        connection.rollback()  # also a transaction the failed COMMIT left inactive but not closed
+    db.local.tx = []
 
 
 def row_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:

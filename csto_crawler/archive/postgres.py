@@ -31,9 +31,9 @@ import dataset
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
+from ..redaction import redact_url
 from .queries import ArchiveReader, ExportFilter
 from .typed_tables import (
     ARTICLES,
@@ -76,18 +76,15 @@ class TableCounts:
 
 
 def safe_url(url: str) -> str:
-    """The URL as it may be printed: the password hidden."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(unreadable URL)"
+    """The URL as it may be printed: the password hidden, however malformed the URL (no parsing)."""
+    return redact_url(url)
 
 
 def engine_url(url: str) -> str:
     """``postgresql://...`` (or ``postgres://``, as many tools write it) for SQLAlchemy; anything else refused."""
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme.split("+", 1)[0] not in SCHEMES:
-        raise PostgresError(f"--to takes a PostgreSQL URL such as postgresql://USER@HOST/DB, not {url!r}")
+        raise PostgresError(f"--to takes a PostgreSQL URL such as postgresql://USER@HOST/DB, not {safe_url(url)!r}")
     return "postgresql" + url[len(scheme.split("+", 1)[0]) :]
 
 
@@ -118,7 +115,7 @@ def export_to_postgres(
     ]
     try:
         db = dataset.connect(engine_url(url), ensure_schema=False)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:  # ValueError: a port that is not a number
         raise PostgresError(f"cannot use {safe_url(url)}: {_first_line(exc)}") from exc
     counts: dict[str, TableCounts] = {}
     try:

@@ -38,7 +38,7 @@ from ..items import (
 )
 from .absence import Absence
 from .article_ids import article_id, section_of
-from .database import open_database
+from .database import abandon_transaction, open_database
 from .history_writer import History, article_fields
 from .ledger import SNAPSHOT_HEADERS, Ledger
 from .results import ItemKind, SaveOutcome, WriteResult
@@ -182,8 +182,12 @@ class ArchiveWriter:
     )
     def write_batch(self, items: Iterable[object], run_id: int) -> list[WriteResult]:
         """Write items in one transaction (all or nothing); retried while the database is locked."""
-        with self.db:
-            return [self._handler(type(item))(item, run_id) for item in items]
+        try:
+            with self.db:
+                return [self._handler(type(item))(item, run_id) for item in items]
+        except Exception:
+            abandon_transaction(self.db)  # a COMMIT that failed (full disk) must not block closing the run
+            raise
 
     def _handler(self, kind: type) -> Handler:
         """The handler of ``kind`` or of its nearest base class, as isinstance would choose."""

@@ -13,8 +13,10 @@ class TextStatus(StrEnum):
     EMPTY = "empty"  # read, but it holds no text (a scan without a text layer, an empty document)
     ENCRYPTED = "encrypted"  # needs a password
     CORRUPT = "corrupt"  # not a readable file of its format
-    TOO_LARGE = "too_large"  # over a limit (file size, unpacked size, a reader's own limits)
-    UNSUPPORTED = "unsupported"  # a format we have no reader for (.doc, .xls, images, ...)
+    TOO_LARGE = "too_large"  # over a limit (file size, unpacked size, XML elements, nesting, memory)
+    UNSUPPORTED = "unsupported"  # a format we have no reader for (.doc, images, ...)
+    TIMEOUT = "timeout"  # its reader was killed at the time limit (CSTO_ATTACHMENT_SECONDS)
+    CRASHED = "crashed"  # its reader process died (a crash in a parser, killed from outside)
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class ExtractedText:
     status: TextStatus
     text: str  # '' unless status is ok
     reason: str | None  # why there is no text, or a note on text that was cut short
-    format: str  # docx, pdf, rtf, xlsx, text, doc, ole, zip, empty, unknown
+    format: str  # docx, pdf, rtf, xlsx, xls, odt, ods, text, doc, ole, zip, empty, unknown
     extractor: str  # reader and version, e.g. "pypdf 5.1.0"
 
 

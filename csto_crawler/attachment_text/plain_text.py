@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from .limits import ReadingLimits
 from .outcome import Reading
 
 
-def read_text(data: bytes) -> Reading:
+def read_text(data: bytes, limits: ReadingLimits) -> Reading:
     """A plain-text file: UTF-8 (with or without BOM), else windows-1251 (the Russian site's)."""
     for encoding in ("utf-8-sig", "cp1251"):
         try:

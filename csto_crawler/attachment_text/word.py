@@ -1,26 +1,25 @@
-"""Text of Word documents (.docx), read with python-docx: paragraphs and table rows in document order."""
+"""Text of Word documents (.docx), read with python-docx: paragraphs and table rows in document order.
+
+python-docx keeps the whole document as a tree and asks zipfile for whole members, so it reads the
+package as ``packages.safe_package`` rebuilt it: XML bounded in bytes and elements, true sizes.
+"""
 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 
-from .limits import check_unpacked
-from .outcome import Reading, RefusedError, TextStatus
+from .limits import ReadingLimits
+from .outcome import Reading
+from .packages import safe_package
 
 
-def read_docx(data: bytes) -> Reading:
+def read_docx(data: bytes, limits: ReadingLimits) -> Reading:
     """Paragraphs and table rows (cells tab-separated) of a Word document, in document order."""
     import docx  # imported here: only a crawl or command that meets a .docx pays for loading it
     from docx.table import Table
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            check_unpacked(package)
-    except zipfile.BadZipFile as exc:
-        raise RefusedError(TextStatus.CORRUPT, f"not a readable zip package: {exc}") from exc
-    document = docx.Document(io.BytesIO(data))
+    document = docx.Document(io.BytesIO(safe_package(data, limits)))
     paragraphs: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):

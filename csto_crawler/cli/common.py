@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from scrapy.settings import Settings
 
 from ..archive.database import ArchiveError, check_archive, open_database
 from ..archive.lock import ArchiveLockedError, RunLock
@@ -18,6 +19,7 @@ from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
 from ..progress import Throttle
+from ..settings_check import SettingError, check_overrides
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,6 +70,53 @@ class GapsError(CstoError):
 
 class DriftError(CstoError):
     exit_code = ExitCode.DRIFT
+
+
+def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=what)
+        pairs[name.strip()] = rest
+    return pairs
+
+
+def settings_option(help_text: str) -> Callable[[F], F]:
+    """``-s NAME=VALUE`` (``--set``), repeatable: settings overrides, checked before anything runs."""
+    return click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help=help_text)
+
+
+def checked_settings(overrides: dict[str, str]) -> Settings:
+    """The project's settings with ``-s`` overrides, each checked first (exit 2 on a bad one)."""
+    try:
+        check_overrides(overrides)
+    except SettingError as exc:
+        raise BadUsageError(str(exc)) from exc
+    settings = Settings()
+    settings.setmodule("csto_crawler.settings", priority="project")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+# SQLite stores an integer in at most 8 bytes: a number past this overflows the query that uses it.
+SQLITE_INTEGER_MAX = 2**63 - 1
+
+
+class ArchiveInt(click.IntRange):
+    """An integer option within ``[least, most]`` and SQLite's range: anything else (``--offset
+    9223372036854775808``, ``--runs -1``, ``--limit x``) is one line naming the option, exit 2."""
+
+    def __init__(self, least: int = 0, most: int = SQLITE_INTEGER_MAX) -> None:
+        super().__init__(least, min(most, SQLITE_INTEGER_MAX))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
+            raise BadUsageError(f"{name}: {exc.message}") from None
 
 
 @contextmanager

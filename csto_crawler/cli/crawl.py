@@ -12,6 +12,7 @@ from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
 from ..settings_check import SettingError, check_overrides, check_sites
 from .common import (
     DEFAULT_ARCHIVE,
+    ArchiveInt,
     BadUsageError,
     CstoError,
     DriftError,
@@ -19,20 +20,12 @@ from .common import (
     archive_option,
     check_archive_folder,
     crawl_error,
+    parse_pairs,
+    settings_option,
 )
 from .export import stats
 
 DEMO_ARCHIVE = "archive/demo.sqlite"
-
-
-def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        name, sep, rest = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=what)
-        pairs[name.strip()] = rest
-    return pairs
 
 
 @click.command()
@@ -41,14 +34,7 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 )
 @archive_option()
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Crawl only these languages.")
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or CSTO_* setting (checked before anything runs).",
-)
+@settings_option("Override a Scrapy or CSTO_* setting (checked before anything runs).")
 @click.option("--full", is_flag=True, help="Walk every listing to the end even if the archive has data.")
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")
@@ -122,7 +108,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
 )
 @click.option(
     "--port",
-    type=click.IntRange(0, 65534),
+    type=ArchiveInt(0, 65534),
     default=18811,
     show_default=True,
     help="Serve en on PORT and ru on PORT+1 (0: any free ports; article URLs then differ from run to run).",

@@ -12,12 +12,12 @@ import click
 from .. import settings as defaults
 from ..reextract import Scope
 from ..reextract import reextract as run_reextract
-from .common import DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
+from .common import ArchiveInt, DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
 
 
 @click.command()
 @archive_option()
-@click.option("--runs", default=1, show_default=True, type=click.IntRange(1), help="Show this many latest runs.")
+@click.option("--runs", default=1, show_default=True, type=ArchiveInt(1), help="Show this many latest runs.")
 def health(archive_path: Path, runs: int) -> None:
     """Extraction health: how the latest runs read pages, what drifted, and the pages held back.
 
@@ -70,7 +70,7 @@ def health_lines(report: dict[str, Any]) -> list[str]:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only snapshots fetched on or after this day.")
 @click.option(
     "--workers",
-    type=click.IntRange(1),
+    type=ArchiveInt(1),
     default=os.cpu_count() or 1,
     show_default="CPU count",
     help="Processes reading snapshots.",

@@ -16,8 +16,19 @@ from ..archive.attachments import StoredAttachment, attachment_bytes, list_attac
 from ..archive.blobs import BlobError
 from ..archive.database import open_database
 from ..archive.queries import ArchiveReader
+from ..attachment_text import ReadingLimits
 from ..filenames import UnsafePathError, path_inside, safe_filename, with_hash_suffix
-from .common import CstoError, DamagedError, archive_errors, archive_option, open_reader
+from .common import (
+    ArchiveInt,
+    CstoError,
+    DamagedError,
+    archive_errors,
+    archive_option,
+    checked_settings,
+    open_reader,
+    parse_pairs,
+    settings_option,
+)
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
 # format characters (bidi overrides, zero-width), line and paragraph separators, surrogates.
@@ -116,30 +127,34 @@ def text_column(attachment: StoredAttachment) -> str:
 @click.option("--again", is_flag=True, help="Read every file again, also those read before (after a reader upgrade).")
 @click.option(
     "--workers",
-    type=click.IntRange(1),
+    type=ArchiveInt(1, 64),
     default=os.cpu_count() or 1,
     show_default="CPU count",
-    help="Processes reading files (used for 24 files or more).",
+    help="Files read at once, each in its own process.",
 )
-def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
+@settings_option("Override a CSTO_ATTACHMENT_* limit (time, memory, sizes), as for `csto crawl`.")
+def attachment_text(archive_path: Path, again: bool, workers: int, overrides: tuple[str, ...]) -> None:
     """Extract the text of the stored attachment files, with no network.
 
-    Reads .docx, .pdf, .rtf, .xlsx and plain-text files from the archive's own copies and stores
-    their text, searchable (`csto search`), exported (`attachments[].text`) and shown (`csto
-    show`). A crawl does this at its end; this command does it for an archive made before, or
-    again with --again. A file that cannot be read is recorded with the reason (encrypted,
-    corrupt, empty, too large, unsupported) and never stops the others. Safe while a crawl runs.
+    Reads .docx, .pdf, .rtf, .xlsx, .xls, .odt, .ods and plain-text files from the archive's own
+    copies and stores their text, searchable (`csto search`), exported (`attachments[].text`) and
+    shown (`csto show`). A crawl does this at its end; this command does it for an archive made
+    before, or again with --again. Each file is read in its own process, killed past
+    CSTO_ATTACHMENT_SECONDS or CSTO_ATTACHMENT_MEMORY_MB. A file that cannot be read is recorded
+    with the reason (encrypted, corrupt, empty, too_large, timeout, crashed, unsupported), never
+    stops the others, and is read again only with --again. Safe while a crawl runs.
 
     \b
     Example:
       csto attachment-text --archive archive/csto.sqlite
-      csto attachment-text --again --workers 4
+      csto attachment-text --again --workers 4 -s CSTO_ATTACHMENT_SECONDS=300
     """
+    limits = ReadingLimits.from_settings(checked_settings(parse_pairs(overrides, "-s")))
     with archive_errors():
         db = open_database(archive_path, create=False)
     progress = _progress if sys.stderr.isatty() else None
     try:
-        counts = fill_texts(db, workers=workers, again=again, progress=progress)
+        counts = fill_texts(db, workers=workers, again=again, progress=progress, limits=limits)
     finally:
         db.close()
     click.echo(f"attachment-text: {_summary(counts)}", err=True)

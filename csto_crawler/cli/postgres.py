@@ -1,4 +1,8 @@
-"""``csto export --to postgresql://USER@HOST/DB``: articles, versions and attachments into PostgreSQL."""
+"""``csto export --to postgresql://USER@HOST/DB``: articles, versions and attachments into PostgreSQL.
+
+Every line it prints about the database passes through ``redaction.redact``: the URL's password
+never reaches the terminal or a log, whatever is wrong with the URL.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from click.core import ParameterSource
 
 from ..archive.postgres import PostgresError, export_to_postgres, safe_url
 from ..archive.queries import ExportFilter
+from ..redaction import redact
 from .common import BadUsageError, CstoError, open_reader
 
 # Options of ``csto export`` that write files; ``--to`` loads every table instead.
@@ -31,9 +36,9 @@ def export_to_url(archive_path: Path, url: str, flt: ExportFilter) -> None:
     started = time.monotonic()
     with open_reader(archive_path) as reader:
         try:
-            counts = export_to_postgres(reader, url, flt, progress=lambda m: click.echo(m, err=True))
+            counts = export_to_postgres(reader, url, flt, progress=lambda m: click.echo(redact(m, url), err=True))
         except PostgresError as exc:
-            raise CstoError(str(exc)) from exc
+            raise CstoError(redact(str(exc), url)) from None  # the cause's message may hold the password
     for name, count in counts.items():
         click.echo(
             f"{name}: {count.rows} rows ({count.inserted} new, {count.updated} updated, {count.unchanged} unchanged)"

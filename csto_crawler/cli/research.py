@@ -13,7 +13,7 @@ from ..archive.history import ArticleHistory, UnknownArticleError, load_history,
 from ..archive.queries import ArchiveReader
 from ..archive.search import SearchFilter, SearchQueryError, count_matches
 from ..archive.search import search as run_search
-from .common import BadUsageError, CstoError, archive_option, iso_day, open_reader
+from .common import ArchiveInt, BadUsageError, CstoError, archive_option, iso_day, open_reader
 from .files import printable
 
 # Characters of an attachment's text that `csto show` prints (all of it with --json).
@@ -27,10 +27,8 @@ SHOW_TEXT_CHARS = 1_500
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Show this many results.")
-@click.option(
-    "--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many results (next page)."
-)
+@click.option("--limit", type=ArchiveInt(1, 1000), default=20, show_default=True, help="Show this many results.")
+@click.option("--offset", type=ArchiveInt(0), default=0, show_default=True, help="Skip this many results (next page).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def search(
     query: str,
@@ -173,7 +171,7 @@ def _echo_history(history: Any) -> None:
 
 @click.command()
 @click.argument("article")
-@click.argument("versions", nargs=-1, type=click.IntRange(min=1))
+@click.argument("versions", nargs=-1, type=ArchiveInt(1))
 @archive_option()
 def diff(article: str, versions: tuple[int, ...], archive_path: Path) -> None:
     """Unified diff between two versions of an article (default: the last two).

@@ -14,13 +14,13 @@ from ..archive.history import UnknownArticleError, load_history
 from ..dates import utc_now
 from ..extraction import stored_response
 from ..items import FetchRecord
-from .common import CstoError, archive_option, open_reader
+from .common import ArchiveInt, CstoError, archive_option, open_reader
 
 
 @click.command()
 @click.argument("article")
 @archive_option()
-@click.option("--version", "number", type=click.IntRange(1), help="This version (default: the latest).")
+@click.option("--version", "number", type=ArchiveInt(1), help="This version (default: the latest).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--text", "as_text", is_flag=True, help="Decode to UTF-8 (as the crawl did) instead of raw bytes.")
 def snapshot(article: str, archive_path: Path, number: int | None, output: Path | None, as_text: bool) -> None:

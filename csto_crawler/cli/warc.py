@@ -20,6 +20,7 @@ from ..warc.import_report import ImportReport
 from ..warc.importer import WarcImporter
 from .common import (
     DEFAULT_ARCHIVE,
+    ArchiveInt,
     BadUsageError,
     CstoError,
     DriftError,
@@ -28,8 +29,8 @@ from .common import (
     iso_day,
     locked_writer,
     open_reader,
+    parse_pairs,
 )
-from .crawl import parse_pairs
 from .export import check_output_folder
 
 # What a broken or foreign file raises while warcio reads it.
@@ -98,7 +99,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
 @archive_option()
 @click.option(
     "--workers",
-    type=click.IntRange(1),
+    type=ArchiveInt(1),
     default=os.cpu_count() or 1,
     show_default="CPU count",
     help="Processes reading pages.",

@@ -28,7 +28,7 @@ from .lines import Line, page_lines
 from .named import ELEMENT_ID_RE, absolute_html, read_named
 from .reading import ArticleReading, ReadingMethod
 
-DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt)$", re.I)
+DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt|ods)$", re.I)
 # The language switch points at the same article on the other site when one exists: a link with
 # hreflang, a <link rel="alternate" hreflang>, or a link labelled with the other language.
 LANG_SWITCH_CSS = "a[hreflang], link[rel=alternate][hreflang]"

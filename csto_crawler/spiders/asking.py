@@ -264,7 +264,8 @@ class Asking:
     def sitemap_files(self, entries: list[tuple[str, str | None]], lang: str) -> Iterator[Request | SitemapConfirmed]:
         """The files of a sitemap index that may list articles of this language; a file whose
         <lastmod> in the index is the one it had when a finished run parsed it is not fetched
-        again (each request costs a second of politeness on the live site), only confirmed."""
+        again (each request costs a second of politeness on the live site), only confirmed; at most
+        CSTO_MAX_SITEMAP_FILES files per language are fetched in a run (``SitemapLedger.may_fetch``)."""
         for loc, lastmod in entries:
             if not holds_articles(loc) or self.sites.lang_of(loc) != lang:
                 continue
@@ -272,8 +273,10 @@ class Asking:
                 self.sitemaps.file_read(lang)
                 self.on.count("csto/sitemap/unchanged_in_index", 1)
                 yield SitemapConfirmed(lang, loc)
-            else:
+            elif self.sitemaps.may_fetch(lang, loc):
                 yield self.sitemap(lang, loc, lastmod)
+            else:
+                self.on.count("csto/sitemap/over_cap", 1)
 
     def attachments(self, item: ArticleItem, enabled: bool) -> Iterator[Request]:
         """An article's attachments on our sites, unless archived already (``--full`` fetches all)."""

@@ -11,6 +11,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import FetchFailure, FetchRecord
+from ..stoppable import CrawlStoppedError
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +25,15 @@ def failure_item(
     fetch_record: Callable[[Response, str, str | None], FetchRecord],
 ) -> FetchFailure | None:
     """What to record for a request Scrapy gave up on; None when robots.txt forbade it (a decision
-    of the site, not a failure to retry or to count)."""
+    of the site, not a failure to retry or to count) or the crawl was stopping."""
     request = failure.request  # type: ignore[attr-defined]
     kind = request.meta.get("csto_kind", "other")
     lang = request.meta.get("csto_lang")
     exc = failure.value
     if isinstance(exc, IgnoreRequest) and ROBOTS_FORBIDDEN in str(exc):
         logger.info("Not fetching %s: forbidden by robots.txt", request.url)
+        return None
+    if isinstance(exc, CrawlStoppedError):  # stopped by a signal: asked for again by the next run
         return None
     status, fetch = None, None
     if isinstance(exc, HttpError):

@@ -91,6 +91,7 @@ class NewsSpider(Spider):
         self.sections: list[str] = [s.strip("/") for s in settings.getlist("CSTO_SECTIONS")]
         self.use_sitemap: bool = settings.getbool("CSTO_USE_SITEMAP")
         self.sitemap_paths: list[str] = settings.getlist("CSTO_SITEMAP_PATHS")
+        self.sitemaps.max_files = settings.getint("CSTO_MAX_SITEMAP_FILES", self.sitemaps.max_files)
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
         self.full: bool = settings.getbool("CSTO_FULL")
         self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
