@@ -46,9 +46,16 @@ def test_csv_cell_keeps_numbers_and_writes_lists_as_json() -> None:
 
 def test_write_csv_has_a_bom_and_reads_back_with_the_quote_kept() -> None:
     out = io.StringIO()
-    rows = [{"id": "en-1", "title": FORMULAS[0], "n": 3}, {"id": "ru-2", "title": 'Слово "в кавычках", запятая', "n": 0}]
+    rows = [
+        {"id": "en-1", "title": FORMULAS[0], "n": 3},
+        {"id": "ru-2", "title": 'Слово "в кавычках", запятая', "n": 0},
+    ]
     assert write_csv(rows, ("id", "title", "n"), out) == 2
     text = out.getvalue()
     assert text.startswith(BOM + "id,title,n\r\n")
     read = list(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")))
-    assert read == [["id", "title", "n"], ["en-1", "'" + FORMULAS[0], "3"], ["ru-2", 'Слово "в кавычках", запятая', "0"]]
+    assert read == [
+        ["id", "title", "n"],
+        ["en-1", "'" + FORMULAS[0], "3"],
+        ["ru-2", 'Слово "в кавычках", запятая', "0"],
+    ]

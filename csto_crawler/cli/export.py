@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from ..archive.attachment_texts import with_texts
-from ..archive.postgres import PostgresError, engine_url
 from ..archive.export import with_attachment_hashes, write_jsonl, write_parquet
+from ..archive.postgres import PostgresError, engine_url
 from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
 from ..spreadsheet_csv import write_csv
 from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
