@@ -398,7 +398,7 @@ def exported(path: Path, tmp_path: Path, fmt: str) -> list[dict[str, Any]]:
     if fmt == "jsonl":
         return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     if fmt == "csv":
-        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     else:
         records = pq.read_table(out).to_pylist()
     return [{**r, "attachments": json.loads(r["attachments"])} for r in records]
