@@ -31,8 +31,9 @@ from csto_crawler import pipelines
 from csto_crawler.archive import attachment_texts
 from csto_crawler.archive.attachment_texts import fill_texts
 from csto_crawler.archive.database import open_database
-from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search, stem
+from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search
 from csto_crawler.archive.store import ArchiveWriter
+from csto_crawler.archive.words import stem
 from csto_crawler.attachment_text import TextStatus, extract_text, limits
 from csto_crawler.cli import main
 from csto_crawler.items import AttachmentItem, AttachmentLink

@@ -28,7 +28,7 @@ from ..attachment_text import ExtractedText, TextStatus, extract_text
 from ..dates import to_utc_iso, utc_now
 from . import blobs
 from .database import dbapi_connection, row_dicts
-from .search import stem_text
+from .words import stem_text
 
 logger = logging.getLogger(__name__)
 
