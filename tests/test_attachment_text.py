@@ -25,6 +25,7 @@ import pypdf
 import pytest
 from archive_items import article_item, count, fetch_record, rows, write_run
 from click.testing import CliRunner
+from log_lines import unstamped
 from scrapy.utils.test import get_crawler
 
 from csto_crawler import pipelines
@@ -480,17 +481,17 @@ def test_attachments_list_names_every_article_that_links_a_file(archive: Path) -
 def test_cli_attachment_text_fills_an_existing_archive(archive: Path) -> None:
     result = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
+    assert unstamped(result.stderr) == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
     again = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive)])
     assert "every stored file has its text already" in again.stderr
     redo = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive), "--again", "--workers", "1"])
-    assert redo.stderr == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
+    assert unstamped(redo.stderr) == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
 
 
 def test_cli_attachment_text_without_archive_is_one_line_and_exit_3(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["attachment-text", "--archive", str(tmp_path / "none.sqlite")])
     assert result.exit_code == 3
-    assert result.output == f"csto: error: no archive at {tmp_path / 'none.sqlite'}\n"
+    assert unstamped(result.output) == f"csto: error: no archive at {tmp_path / 'none.sqlite'}\n"
 
 
 def archive_pipeline(path: Path) -> pipelines.ArchivePipeline:

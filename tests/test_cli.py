@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from log_lines import unstamped
 
 from csto_crawler.archive.database import open_database
 from csto_crawler.archive.schema import SCHEMA_VERSION
@@ -36,7 +37,7 @@ def invoke(*args: str) -> Result:
 def one_error_line(result: Result) -> str:
     """The single line a user error prints on stderr (nothing on stdout)."""
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
+    lines = unstamped(result.stderr).splitlines()  # a scheduled command's line starts with its time
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("csto: error: ")
     return lines[0]

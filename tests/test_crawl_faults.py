@@ -25,6 +25,7 @@ from demo_crawls import (
     failure_rows,
     query,
 )
+from log_lines import unstamped
 
 from csto_crawler.cli import main
 from csto_crawler.demo import DemoArticle, DemoRequest, DemoSite, FaultKind, load_mirrors
@@ -257,7 +258,7 @@ def after(archive: Path, run: Crawl) -> AfterCrawl:
 def test_crawl_exits_4_when_failures_exceed_the_ratio(dead: DeadScenario) -> None:
     run = dead.after[0].crawl
     assert run.returncode == 4, run.stderr[-3000:]
-    last_line = run.stderr.strip().splitlines()[-1]
+    last_line = unstamped(run.stderr).strip().splitlines()[-1]
     assert last_line.startswith("csto: error: 2 URL(s) failed, more than CSTO_MAX_FAILURE_RATIO=0.0")
     assert "Traceback" not in run.stderr
 

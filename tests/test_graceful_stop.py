@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from demo_crawls import CRAWL_TIMEOUT, count_rows, crawl, crawl_args, csto_command, expected_urls, query, wait_until
+from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode
 from csto_crawler.demo import DemoSite
@@ -37,7 +38,7 @@ def test_a_signal_to_the_process_group_stops_the_crawl_gracefully(tmp_path: Path
                 process.kill()
         assert process.returncode == ExitCode.CANNOT_RUN, stderr[-2000:]
         assert "Traceback" not in stderr
-        assert stderr.strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
+        assert unstamped(stderr).strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
         [(finished_at, reason)] = query(archive, "SELECT finished_at, finish_reason FROM crawl_runs")
         assert finished_at is not None and reason == "shutdown"
         assert count_rows(archive, "fetches") >= 10  # the fetched pages were written on the way out

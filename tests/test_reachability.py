@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from demo_crawls import run_csto
+from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode
 from csto_crawler.reachability import PROXY_VARIABLES, unreachable
@@ -64,6 +65,6 @@ def test_crawl_without_network_exits_3_before_any_request_in_one_line_and_leaves
     base = f"http://127.0.0.1:{closed_port}"
     result = run_csto("crawl", "--archive", str(archive), "--site", f"en={base}", "--site", f"ru={base}", cwd=tmp_path)
     assert result.returncode == ExitCode.CANNOT_RUN
-    lines = result.stderr.strip().splitlines()
+    lines = unstamped(result.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("csto: error: no site can be reached"), result.stderr
     assert not archive.exists()

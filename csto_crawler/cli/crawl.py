@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -21,8 +22,10 @@ from .common import (
     crawl_error,
 )
 from .export import stats
+from .logs import say, scheduled
 
 DEMO_ARCHIVE = "archive/demo.sqlite"
+logger = logging.getLogger(__name__)
 
 
 def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -53,6 +56,7 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")
 @click.option("--log-level", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
+@scheduled(own_log=False)
 def crawl(
     sites: tuple[str, ...],
     archive_path: Path,
@@ -94,8 +98,17 @@ def crawl(
         outcome = run_crawl(options)
     except (CrawlRefusedError, ArchiveError, ValueError) as exc:
         raise crawl_error(exc) from exc
-    click.echo(outcome.summary(), err=True)
+    report(outcome, log_file)
     check_outcome(outcome, "crawl")
+
+
+def report(outcome: CrawlOutcome, log_file: str | None) -> None:
+    """The run report on stderr, and in the log file too when there is one: a record per line, so
+    that each line carries its time there as well."""
+    say(outcome.summary())
+    if log_file:
+        for line in outcome.summary().splitlines():
+            logger.info("%s", line)
 
 
 def check_outcome(outcome: CrawlOutcome, what: str) -> None:
@@ -129,6 +142,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
 )
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
 @click.pass_context
+@scheduled(own_log=False)
 def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> None:
     """Crawl the bundled offline copy of both sites and show what was archived; no network needed.
 
@@ -154,6 +168,6 @@ def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> N
         raise crawl_error(exc) from exc
     finally:
         site.stop()
-    click.echo(outcome.summary(), err=True)
+    say(outcome.summary())
     check_outcome(outcome, "demo crawl")
     ctx.invoke(stats, archive_path=archive_path, as_json=False)

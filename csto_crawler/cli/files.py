@@ -18,6 +18,7 @@ from ..archive.database import open_database
 from ..archive.queries import ArchiveReader
 from ..filenames import UnsafePathError, path_inside, safe_filename, with_hash_suffix
 from .common import CstoError, DamagedError, archive_errors, archive_option, open_reader
+from .logs import say, scheduled
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
 # format characters (bidi overrides, zero-width), line and paragraph separators, surrogates.
@@ -121,6 +122,7 @@ def text_column(attachment: StoredAttachment) -> str:
     show_default="CPU count",
     help="Processes reading files (used for 24 files or more).",
 )
+@scheduled()
 def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
     """Extract the text of the stored attachment files, with no network.
 
@@ -142,7 +144,7 @@ def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
         counts = fill_texts(db, workers=workers, again=again, progress=progress)
     finally:
         db.close()
-    click.echo(f"attachment-text: {_summary(counts)}", err=True)
+    say(f"attachment-text: {_summary(counts)}")
 
 
 def _summary(counts: Counter[str]) -> str:

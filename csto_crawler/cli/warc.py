@@ -30,6 +30,7 @@ from .common import (
     open_reader,
 )
 from .crawl import parse_pairs
+from .logs import say, scheduled
 from .outputs import OutputFormat, check_output_folder, output_format
 
 # What a broken or foreign file raises while warcio reads it.
@@ -104,6 +105,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
     show_default="CPU count",
     help="Processes reading pages.",
 )
+@scheduled()
 def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive_path: Path, workers: int) -> None:
     """Import captures from WARC or ARC files through the crawl's extraction and archive rules.
 
@@ -148,7 +150,7 @@ def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive
             report = importer.run(list(files), arguments, limits)
         except UNREADABLE as exc:
             raise CstoError(f"cannot read the WARC file: {exc}") from exc
-    click.echo(report.summary(), err=True)
+    say(report.summary())
     if report.drift:
         raise DriftError("pages read doubtfully: " + "; ".join(report.drift))
 
