@@ -18,7 +18,6 @@ either holds a complete release or does not exist:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .archive.backup import sha256_file
 from .archive.database import BUSY_TIMEOUT_MS, check_archive, read_only_uri
 from .archive.export import write_parquet
 from .archive.queries import ArchiveReader
@@ -211,14 +211,6 @@ def _tables(reader: ArchiveReader) -> dict[str, list[str]]:
         columns = reader.query("SELECT name FROM pragma_table_info(:t)", t=name)
         tables[name] = [str(c["name"]) for c in columns]
     return tables
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_sums(folder: Path) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import __version__
 from ..archive.failures import storage_failure
+from .backup import backup
 from .care import coverage, failures, verify
 from .common import CstoError, DamagedError, ExitCode, UserInterruptError
 from .crawl import crawl, demo
@@ -87,6 +88,7 @@ for command in (
     attachment_text,
     snapshot,
     release,
+    backup,
     report,
     warc,
 ):
