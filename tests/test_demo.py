@@ -1,4 +1,5 @@
-"""DemoSite: the recorded demo site, its loopback server, overrides and request log; ``csto demo`` errors."""
+"""DemoSite: the recorded demo site, its loopback server, overrides and request log (faults: the tests'
+FaultySite); ``csto demo`` errors."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from faulty_site import FaultKind, FaultySite
 
 from csto_crawler.cli import main
 from csto_crawler.demo import (
     DEMO_BASES,
     DEMO_SITE_DIR,
     DemoSite,
-    FaultKind,
     base_rewriter,
     load_mirrors,
     normalize_target,
@@ -33,13 +34,13 @@ LOC_RE = re.compile(r"<loc>([^<]+)</loc>")
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[DemoSite]:
-    with DemoSite() as demo:
+def site() -> Iterator[FaultySite]:
+    with FaultySite() as demo:
         yield demo
 
 
 @pytest.fixture(autouse=True)
-def clean_site(site: DemoSite) -> Iterator[None]:
+def clean_site(site: FaultySite) -> Iterator[None]:
     site.clear_log()
     yield
     site.clear_overrides()
@@ -238,7 +239,7 @@ def test_cli_demo_busy_port_is_one_line_and_exit_code_3(tmp_path: Path) -> None:
 # --- faults --------------------------------------------------------------------------------------
 
 
-def test_fault_fails_the_next_requests_then_serves_normally(site: DemoSite) -> None:
+def test_fault_fails_the_next_requests_then_serves_normally(site: FaultySite) -> None:
     path = first_article(site, "en", "news/")
     site.fault("en", path, FaultKind.ERROR_503, times=2)
     assert [get(site, "en", path)[0] for _ in range(3)] == [503, 503, 200]
@@ -249,20 +250,20 @@ def test_fault_fails_the_next_requests_then_serves_normally(site: DemoSite) -> N
     ]
 
 
-def test_fault_429_asks_to_retry_after(site: DemoSite) -> None:
+def test_fault_429_asks_to_retry_after(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", "429", retry_after=7)
     status, headers, _ = get(site, "en", "/robots.txt")
     assert (status, headers["Retry-After"]) == (429, "7")
 
 
-def test_fault_dead_fails_until_cleared(site: DemoSite) -> None:
+def test_fault_dead_fails_until_cleared(site: FaultySite) -> None:
     site.fault("ru", "/robots.txt", FaultKind.DEAD, times=1)
     assert [get(site, "ru", "/robots.txt")[0] for _ in range(3)] == [500, 500, 500]
     site.clear_fault("ru", "/robots.txt")
     assert get(site, "ru", "/robots.txt")[0] == 200
 
 
-def test_fault_reset_aborts_the_connection(site: DemoSite) -> None:
+def test_fault_reset_aborts_the_connection(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.RESET)
     with pytest.raises(ConnectionResetError):
         get(site, "en", "/robots.txt")
@@ -270,7 +271,7 @@ def test_fault_reset_aborts_the_connection(site: DemoSite) -> None:
     assert get(site, "en", "/robots.txt")[0] == 200  # the server keeps serving
 
 
-def test_fault_truncate_sends_half_the_announced_body(site: DemoSite) -> None:
+def test_fault_truncate_sends_half_the_announced_body(site: FaultySite) -> None:
     path = first_article(site, "en", "news/")
     size = len(site.served("en", path).body)
     site.fault("en", path, FaultKind.TRUNCATE)
@@ -279,14 +280,14 @@ def test_fault_truncate_sends_half_the_announced_body(site: DemoSite) -> None:
     assert (len(cut.value.partial), cut.value.expected) == (size // 2, size - size // 2)
 
 
-def test_fault_slow_answers_after_the_delay(site: DemoSite) -> None:
+def test_fault_slow_answers_after_the_delay(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.SLOW, delay=0.3)
     started = time.monotonic()
     assert get(site, "en", "/robots.txt")[0] == 200
     assert time.monotonic() - started >= 0.3
 
 
-def test_clear_overrides_disarms_faults(site: DemoSite) -> None:
+def test_clear_overrides_disarms_faults(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.ERROR_500, times=5)
     site.clear_overrides()
     assert get(site, "en", "/robots.txt")[0] == 200
