@@ -3,7 +3,9 @@
 Why it exists: ``csto demo`` shows the whole crawler working with no network and no replica checkout,
 and tests crawl it end to end through real sockets. The recording (``demo_site/``, regenerated only by
 ``scripts/build_demo_site.py``) holds every response one crawl needs; anything else answers 404.
-Tests change what the
+``csto demo`` serves it with links to the real sites' URLs and crawls those URLs, which the replay
+download handler (replay.py) fetches from the loopback server: what is archived, exported and cited
+is ``https://en.odkb-csto.org/...``, as after a real crawl (``replay_settings``). Tests change what the
 site serves with per-target overrides (an edited body, a deleted article), read the request log to
 see what the crawler asked for, and add transport faults in a subclass (tests/faulty_site.py, through
 ``handler_class`` and ``record``).
@@ -11,6 +13,7 @@ see what the crawler asked for, and add transport faults in a subclass (tests/fa
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -33,9 +36,12 @@ from .demo_mirror import (  # noqa: F401  (re-exported: tests and scripts import
     load_mirrors,
     normalize_target,
 )
+from .settings import CSTO_SITES
 
 # Base URLs the recorded bodies link to (the replica's default ports); rewritten to the live ports.
 DEMO_BASES = {"en": "http://127.0.0.1:8801", "ru": "http://127.0.0.1:8802"}
+# What the recording is a recording of: ``csto demo`` archives these URLs (csto_crawler/settings.py).
+REAL_BASES = dict(CSTO_SITES)
 # Politeness protects the live sites; the demo server is our own, on loopback, so it is switched off.
 DEMO_CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",  # no pause between requests
@@ -61,6 +67,9 @@ class DemoRequest:
 class DemoSite:
     """Serves the recorded en and ru sites on two free loopback ports; a context manager.
 
+    Links in the pages point at the running ports, or at ``links_to`` (``csto demo``: the real
+    sites' base URLs, which the replay handler maps back here).
+
     Example::
 
         with DemoSite() as site:
@@ -74,10 +83,12 @@ class DemoSite:
         directory: Path = DEMO_SITE_DIR,
         host: str = "127.0.0.1",
         ports: Mapping[str, int] | None = None,
+        links_to: Mapping[str, str] | None = None,
     ) -> None:
         self.mirrors = load_mirrors(directory)
         self.host = host
         self.ports = dict(ports or {})  # lang -> port; 0 or absent: any free port
+        self.links_to = dict(links_to or {})  # lang -> base URL the pages link to (default: base_urls)
         self.base_urls: dict[str, str] = {}
         self.handler_class: type[DemoHandler] = DemoHandler  # a test's subclass may add faults
         self._servers: dict[str, _SiteServer] = {}
@@ -99,7 +110,8 @@ class DemoSite:
             raise
         for lang, server in self._servers.items():
             self.base_urls[lang] = f"http://{self.host}:{server.server_address[1]}"
-        self._rewrite = base_rewriter({lang: m.base for lang, m in self.mirrors.items()}, self.base_urls)
+        links = {lang: self.links_to.get(lang, base) for lang, base in self.base_urls.items()}
+        self._rewrite = base_rewriter({lang: m.base for lang, m in self.mirrors.items()}, links)
         for lang, server in self._servers.items():
             thread = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"demo-site-{lang}", daemon=True
@@ -212,6 +224,15 @@ class DemoSite:
             response = DemoResponse(304, response.content_type, b"", {"ETag": etag})
         self.record(DemoRequest(lang, method, target, response.status, None, arrived))
         return response
+
+
+def replay_settings(site: DemoSite) -> dict[str, str]:
+    """Crawl settings that fetch the real sites' URLs from the running demo site (replay.py)."""
+    handler = "csto_crawler.replay.ReplayDownloadHandler"
+    return {
+        "CSTO_REPLAY_ORIGINS": json.dumps({REAL_BASES[lang]: site.base_urls[lang] for lang in site.base_urls}),
+        "DOWNLOAD_HANDLERS": json.dumps({"http": handler, "https": handler}),
+    }
 
 
 class _SiteServer(ThreadingHTTPServer):

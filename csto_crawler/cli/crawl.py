@@ -9,7 +9,7 @@ import click
 
 from ..archive.database import ArchiveError
 from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
-from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
+from ..demo import DEMO_CRAWL_SETTINGS, REAL_BASES, DemoSite, replay_settings
 from ..settings_check import SettingError, check_overrides, check_sites
 from .common import (
     DEFAULT_ARCHIVE,
@@ -138,7 +138,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
     type=click.IntRange(0, 65534),
     default=18811,
     show_default=True,
-    help="Serve en on PORT and ru on PORT+1 (0: any free ports; article URLs then differ from run to run).",
+    help="Serve en on PORT and ru on PORT+1 (0: any free ports).",
 )
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
 @click.pass_context
@@ -146,8 +146,10 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
 def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> None:
     """Crawl the bundled offline copy of both sites and show what was archived; no network needed.
 
-    Serves the recorded demo site on 127.0.0.1, crawls it with politeness off into the demo archive,
-    then prints the archive's article counts. Run it again: the second crawl adds nothing.
+    Serves the recorded demo site on 127.0.0.1 and crawls the real sites' URLs from it, with
+    politeness off, into the demo archive (which holds https://en.odkb-csto.org/... URLs, as a
+    real crawl's would), then prints the archive's article counts. Run it again: the second crawl
+    adds nothing.
 
     \b
     Example:
@@ -158,10 +160,12 @@ def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> N
     check_archive_folder(archive_path, DEMO_ARCHIVE)
     ports = {"en": port, "ru": port + 1} if port else {}
     try:
-        site = DemoSite(ports=ports).start()
+        site = DemoSite(ports=ports, links_to=REAL_BASES).start()
     except OSError as exc:
         raise CstoError(f"cannot serve the demo site on 127.0.0.1:{port}: {exc}; try --port 0") from exc
-    options = CrawlOptions(archive_path, dict(site.base_urls), overrides=dict(DEMO_CRAWL_SETTINGS), log_level=log_level)
+    # The real sites' URLs, fetched from the loopback copy: the archive looks like a real crawl's.
+    overrides = {**DEMO_CRAWL_SETTINGS, **replay_settings(site)}
+    options = CrawlOptions(archive_path, dict(REAL_BASES), overrides=overrides, log_level=log_level)
     try:
         outcome = run_crawl(options)
     except (CrawlRefusedError, ArchiveError, ValueError) as exc:
