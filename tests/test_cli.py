@@ -77,11 +77,12 @@ def test_bad_arguments_exit_2_naming_the_problem(args: list[str], message: str) 
     assert message in usage_error(invoke(*args))
 
 
-@pytest.mark.parametrize("base", ["ftp://x", "x", "http://", "file:///etc/passwd"])
+@pytest.mark.parametrize("base", ["ftp://x", "x", "http://", "file:///etc/passwd", "127.0.0.1:8801"])
 def test_crawl_refuses_a_site_that_is_not_http(tmp_path: Path, base: str) -> None:
     result = invoke("crawl", "--site", f"en={base}", "--archive", str(tmp_path / "a.sqlite"))
-    assert result.exit_code == ExitCode.CANNOT_RUN
-    assert one_error_line(result) == f"csto: error: site base URL for 'en' must be http(s)://host[:port], got {base!r}"
+    assert result.exit_code == ExitCode.USAGE  # a malformed value: refused before anything runs
+    expected = f"csto: error: --site: site base URL for 'en' must be http(s)://host[:port], got {base!r}"
+    assert one_error_line(result) == expected
     assert list(tmp_path.iterdir()) == []
 
 
