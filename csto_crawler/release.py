@@ -69,11 +69,15 @@ class ReleaseSummary:
 
 
 def check_destination(out: Path) -> None:
-    """A release is never written over: DIR must not exist, or be an empty folder; its parent must exist."""
+    """A release is never written over: DIR must not exist, or be an empty folder. Its parent
+    folders are created (``csto release releases/2026-02-13`` on a fresh clone)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReleaseError(f"{out} already exists and is not an empty folder: a release is never overwritten")
-    if not out.absolute().parent.is_dir():
-        raise ReleaseError(f"cannot write a release in {out.absolute().parent}: no such folder")
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, a read-only medium
+        raise ReleaseError(f"cannot create the folder {parent} for the release: {exc.strerror or exc}") from exc
 
 
 def make_release(archive: Path, out: Path, snapshots: bool = True, progress: Progress | None = None) -> ReleaseSummary:

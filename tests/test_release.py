@@ -262,13 +262,22 @@ def test_a_release_is_never_written_over(release: Path, archive: Path, tmp_path:
     result = CliRunner().invoke(main, ["release", str(release), "--archive", str(archive)])
     assert result.exit_code == ExitCode.CANNOT_RUN
     assert "never overwritten" in result.output
-    missing = CliRunner().invoke(main, ["release", str(tmp_path / "no" / "such"), "--archive", str(archive)])
-    assert missing.exit_code == ExitCode.CANNOT_RUN
-    assert "no such folder" in missing.output
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    refused = CliRunner().invoke(main, ["release", str(blocked / "r"), "--archive", str(archive)])
+    assert refused.exit_code == ExitCode.CANNOT_RUN
+    assert "cannot create the folder" in refused.output
     no_archive = CliRunner().invoke(main, ["release", str(tmp_path / "x"), "--archive", str(tmp_path / "none.sqlite")])
     assert no_archive.exit_code == ExitCode.CANNOT_RUN
     assert not (tmp_path / "x").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no half-built release left
+
+
+def test_a_release_creates_its_missing_parent_folders(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "releases" / "2026" / "2026-02-13"
+    result = CliRunner().invoke(main, ["release", str(out), "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert (out / "SHA256SUMS").is_file()
 
 
 def test_release_while_a_crawl_writes(archive: Path, tmp_path: Path) -> None:
