@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from log_lines import unstamped
 
 from csto_crawler.archive.database import open_database
+from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.schema import SCHEMA_VERSION
 from csto_crawler.cli import ExitCode, main
 
@@ -172,3 +173,16 @@ def test_commands_refuse_a_file_that_is_not_their_archive_untouched(
     # Only SQLite's own side files of a WAL-mode file opened read-only, and crawl's run lock, may appear.
     side_files = {"file.sqlite-wal", "file.sqlite-shm", "file.sqlite.lock"}
     assert {p.name for p in tmp_path.iterdir()} <= {"file.sqlite", *side_files}
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "a.sqlite"
+    open_database(archive).close()
+
+    def pressed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ArchiveReader, "stats", pressed)
+    result = invoke("stats", "--archive", str(archive))
+    assert result.exit_code == ExitCode.INTERRUPTED == 130
+    assert one_error_line(result) == "csto: error: interrupted (Ctrl-C); nothing half-written was kept"
