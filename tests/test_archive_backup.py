@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
-import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from archive_items import Clock, article_item, count, open_writer, write_run
+from archive_items import article_item, count, write_run
 from click.testing import CliRunner
+from live_writer import BATCH, writing
 
 from csto_crawler.archive.backup import sha256_file
 from csto_crawler.archive.word_indexes import WORD_INDEXES
 from csto_crawler.cli import ExitCode, main
-
-BATCH = 5
 
 
 @pytest.fixture
@@ -72,34 +69,10 @@ def test_a_damaged_archive_leaves_no_backup(archive: Path, tmp_path: Path) -> No
 
 
 def test_backup_while_a_crawl_writes_is_one_consistent_moment(archive: Path, tmp_path: Path) -> None:
-    stop = threading.Event()
-    written: list[int] = []
-
-    def crawl() -> None:
-        writer = open_writer(archive, Clock())
-        try:
-            run = writer.begin_run("incremental", {})
-            n = 0
-            while not stop.is_set():
-                n += 1
-                items = [article_item(f"live-{n}-{k}", element_id=f"9{n:04d}{k}") for k in range(BATCH)]
-                writer.write_batch(items, run)
-                written.append(n)
-            writer.finish_run(run, "finished", {})
-        finally:
-            writer.close()
-
-    thread = threading.Thread(target=crawl)
-    thread.start()
-    try:
-        while len(written) < 3:
-            time.sleep(0.01)
-        before = len(written)
+    with writing(archive) as writer:
+        before = writer.batches
         code, stdout, stderr = backup(archive, tmp_path / "b.sqlite")
-        during = len(written) - before
-    finally:
-        stop.set()
-        thread.join(timeout=60)
+        during = writer.batches - before
     assert code == 0, stderr
     assert during > 0, "the writer was not writing while the backup was made"
     copy = Path(stdout.split("\t")[0])

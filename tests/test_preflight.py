@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,22 +19,6 @@ from csto_crawler.reachability import PROXY_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent  # scrapy.cfg: where `scrapy crawl` finds the project
 PREFLIGHT_SECONDS = 30  # the check itself takes milliseconds against closed loopback ports
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def listening_port() -> Iterator[int]:
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield int(server.getsockname()[1])
 
 
 def settings(archive: Path, **values: object) -> Settings:

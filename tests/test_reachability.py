@@ -3,8 +3,6 @@ and leaves no archive behind; one reachable site is enough to crawl."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,22 +11,6 @@ from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode
 from csto_crawler.reachability import PROXY_VARIABLES, unreachable
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def listening_port() -> Iterator[int]:
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield int(server.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)

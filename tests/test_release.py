@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -20,8 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import research_archive
-from archive_items import Clock, article_item, count, open_writer, rows
+from archive_items import count, rows
 from click.testing import CliRunner
+from live_writer import BATCH, writing
 
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.search import SearchFilter, search
@@ -285,43 +285,16 @@ def test_release_while_a_crawl_writes(archive: Path, tmp_path: Path) -> None:
     live = tmp_path / "live.sqlite"
     with closing(sqlite3.connect(archive)) as source, closing(sqlite3.connect(live)) as dest:
         source.backup(dest)
-    stop = threading.Event()
-    written: list[int] = []
-
-    def crawl() -> None:
-        writer = open_writer(live, Clock())
-        try:
-            run = writer.begin_run("incremental", {})
-            n = 0
-            while not stop.is_set():
-                n += 1
-                batch = [
-                    article_item(f"live-{n}-{k}", element_id=f"9{n:04d}{k}", body_text=f"Text {n} {k}.")
-                    for k in range(5)
-                ]
-                writer.write_batch(batch, run)
-                written.append(n)
-            writer.finish_run(run, "finished", {})
-        finally:
-            writer.close()
-
-    thread = threading.Thread(target=crawl)
-    thread.start()
-    try:
-        while len(written) < 3:
-            time.sleep(0.01)
-        before = len(written)
+    with writing(live) as writer:
+        before = writer.batches
         summary = make_release(live, tmp_path / "r")
-        during = len(written) - before
-    finally:
-        stop.set()
-        thread.join(timeout=60)
+        during = writer.batches - before
     assert during > 0, "the writer was not writing while the release was made"
     db = tmp_path / "r" / "csto.sqlite"
     assert CliRunner().invoke(main, ["verify", "--archive", str(db)]).exit_code == 0
     # Whole batches only: every article has its version, and the index its row, at that one moment.
     articles = count(db, "articles")
-    assert (articles - 7) % 5 == 0
+    assert (articles - 7) % BATCH == 0
     assert count(db, "versions") == articles + 1
     assert count(db, "search_index") == articles
     assert summary.rows["articles.parquet"] == articles
