@@ -15,7 +15,7 @@ from .logs import say, scheduled
 @click.command()
 @click.argument("dest", type=click.Path(path_type=Path))
 @archive_option()
-@scheduled()
+@scheduled
 def backup(dest: Path, archive_path: Path) -> None:
     """Copy the archive to DEST (a new file, or a folder for a time-stamped one) and check the copy.
 

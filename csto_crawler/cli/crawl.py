@@ -56,7 +56,7 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")
 @click.option("--log-level", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
-@scheduled(own_log=False)
+@scheduled
 def crawl(
     sites: tuple[str, ...],
     archive_path: Path,
@@ -142,7 +142,7 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
 )
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
 @click.pass_context
-@scheduled(own_log=False)
+@scheduled
 def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> None:
     """Crawl the bundled offline copy of both sites and show what was archived; no network needed.
 

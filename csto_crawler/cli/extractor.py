@@ -76,7 +76,7 @@ def health_lines(report: dict[str, Any]) -> list[str]:
     show_default="CPU count",
     help="Processes reading snapshots.",
 )
-@scheduled()
+@scheduled
 def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, ...], since: Any, workers: int) -> None:
     """Run today's extractor over the stored snapshots, with no network.
 

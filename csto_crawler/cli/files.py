@@ -122,7 +122,7 @@ def text_column(attachment: StoredAttachment) -> str:
     show_default="CPU count",
     help="Processes reading files (used for 24 files or more).",
 )
-@scheduled()
+@scheduled
 def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
     """Extract the text of the stored attachment files, with no network.
 

@@ -28,25 +28,20 @@ HANDLER_NAME = "csto-stderr"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def scheduled(own_log: bool = True) -> Callable[[F], F]:
+def scheduled(command: F) -> F:
     """Mark a command as one a scheduler runs (just above ``def``): its lines get times, and while
-    it runs the package's warnings go to stderr through ``log_to_stderr`` (``own_log=False`` for
-    the crawl commands, whose log Scrapy writes, already timed)."""
+    it runs the package's warnings go to stderr through ``log_to_stderr``."""
 
-    def mark(command: F) -> F:
-        @functools.wraps(command)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            click.get_current_context().meta[SCHEDULED] = True
-            handler = log_to_stderr() if own_log else None
-            try:
-                return command(*args, **kwargs)
-            finally:
-                if handler is not None:
-                    logging.getLogger().removeHandler(handler)
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        click.get_current_context().meta[SCHEDULED] = True
+        handler = log_to_stderr()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            logging.getLogger().removeHandler(handler)
 
-        return run  # type: ignore[return-value]
-
-    return mark
+    return run  # type: ignore[return-value]
 
 
 def stamping() -> bool:
@@ -71,6 +66,18 @@ def say(text: str) -> None:
     click.echo(stamp(text), err=True)
 
 
+class _Alone(logging.Filter):
+    """Passes records only while its handler is the root logger's only one: once a crawl starts,
+    Scrapy's handler writes the log (timed, to --log-file when given), and this one falls silent."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return all(h is self.handler for h in logging.getLogger().handlers)
+
+
 def log_to_stderr(level: int = logging.WARNING) -> logging.Handler:
     """Warnings and errors of the package's loggers on stderr, timed as ``say`` is (one handler,
     replaced on each call: it writes to this invocation's stderr)."""
@@ -82,5 +89,6 @@ def log_to_stderr(level: int = logging.WARNING) -> logging.Handler:
     timed = not sys.stderr.isatty()
     handler.setFormatter(logging.Formatter(LOG_FORMAT if timed else "%(levelname)s: %(message)s", TIME_FORMAT))
     handler.setLevel(level)
+    handler.addFilter(_Alone(handler))
     root.addHandler(handler)
     return handler

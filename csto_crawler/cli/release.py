@@ -21,7 +21,7 @@ from .logs import say, scheduled
     is_flag=True,
     help="Leave out the raw page snapshots (HTML, listings, sitemaps) for a small file; attachments stay.",
 )
-@scheduled()
+@scheduled
 def release(directory: Path, archive_path: Path, no_snapshots: bool) -> None:
     """Write a release into DIR: a consistent copy of the archive, Parquet, Datasette metadata, README, SHA256SUMS.
 

@@ -105,7 +105,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
     show_default="CPU count",
     help="Processes reading pages.",
 )
-@scheduled()
+@scheduled
 def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive_path: Path, workers: int) -> None:
     """Import captures from WARC or ARC files through the crawl's extraction and archive rules.
 
