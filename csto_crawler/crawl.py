@@ -17,20 +17,13 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from . import stopping
-from .archive.database import check_archive, check_integrity, open_database
+from .archive.database import check_integrity, open_database
 from .archive.lock import ArchiveLockedError, RunLock
 from .archive.origins import move_sites
-from .reachability import unreachable
+from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
+from .preflight import check_before_crawl
 from .spiders.news import NewsSpider
 from .urls import Sites
-
-
-class CrawlRefusedError(Exception):
-    """The crawl could not start; ``locked`` tells a busy archive from a broken configuration."""
-
-    def __init__(self, message: str, locked: bool = False) -> None:
-        super().__init__(message)
-        self.locked = locked
 
 
 @dataclass
@@ -151,15 +144,12 @@ def build_settings(options: CrawlOptions) -> Settings:
 
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:
-    """Check the archive, take the run lock, crawl, and report what happened."""
+    """Check before anything is written (preflight.py), take the run lock, crawl, report what happened."""
     settings = build_settings(options)
-    unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in settings.getdict("CSTO_SITES")]
-    if unknown:
-        raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")
-    # Before the lock: a path whose parent is a file, a file that is not a csto archive, or one
-    # from a newer schema, is refused without creating <archive>.lock next to it.
-    check_archive(options.archive_path, create=True)
-    check_network(settings)
+    check_before_crawl(settings)
+    # Checked just now: the archive pipeline, which runs the same checks for `scrapy crawl news`,
+    # need not connect to every site a second time.
+    settings.set("CSTO_PREFLIGHT_TIMEOUT", 0, priority="cmdline")
     lock = RunLock(options.archive_path)
     try:
         lock.acquire()
@@ -176,19 +166,6 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         return _run_process(settings)
     finally:
         lock.release()
-
-
-def check_network(settings: Settings) -> None:
-    """Refuse the crawl at once when none of the sites to crawl can be reached (CSTO_PREFLIGHT_TIMEOUT)."""
-    timeout = settings.getfloat("CSTO_PREFLIGHT_TIMEOUT")
-    if timeout <= 0:
-        return
-    sites = Sites(settings.getdict("CSTO_SITES"))
-    bases = [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS") if lang in sites.by_lang]
-    failed = unreachable(bases, timeout)
-    if failed:
-        details = "; ".join(f"{reach.base}: {reach.problem}" for reach in failed)
-        raise CrawlRefusedError(f"no site can be reached, is the network up? {details}")
 
 
 # Scrapy's start-up and closing dumps (versions, every setting and middleware, every stat: about

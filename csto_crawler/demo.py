@@ -3,21 +3,22 @@
 Why it exists: ``csto demo`` shows the whole crawler working with no network and no replica checkout,
 and tests crawl it end to end through real sockets. The recording (``demo_site/``, regenerated only by
 ``scripts/build_demo_site.py``) holds every response one crawl needs; anything else answers 404.
-Tests change what the site serves with per-target overrides (an edited body, a deleted article),
-inject transport faults (``fault``: 5xx, 429, connection reset, cut-short body, slow answer) and read
-the request log to see what the crawler asked for.
+``csto demo`` serves it with links to the real sites' URLs and crawls those URLs, which the replay
+download handler (replay.py) fetches from the loopback server: what is archived, exported and cited
+is ``https://en.odkb-csto.org/...``, as after a real crawl (``replay_settings``). Tests change what the
+site serves with per-target overrides (an edited body, a deleted article), read the request log to
+see what the crawler asked for, and add transport faults in a subclass (tests/faulty_site.py, through
+``handler_class`` and ``record``).
 """
 
 from __future__ import annotations
 
-import socket
-import struct
+import json
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -35,9 +36,12 @@ from .demo_mirror import (  # noqa: F401  (re-exported: tests and scripts import
     load_mirrors,
     normalize_target,
 )
+from .settings import CSTO_SITES
 
 # Base URLs the recorded bodies link to (the replica's default ports); rewritten to the live ports.
 DEMO_BASES = {"en": "http://127.0.0.1:8801", "ru": "http://127.0.0.1:8802"}
+# What the recording is a recording of: ``csto demo`` archives these URLs (csto_crawler/settings.py).
+REAL_BASES = dict(CSTO_SITES)
 # Politeness protects the live sites; the demo server is our own, on loopback, so it is switched off.
 DEMO_CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",  # no pause between requests
@@ -46,29 +50,6 @@ DEMO_CRAWL_SETTINGS = {
     "CONCURRENT_REQUESTS": "16",  # both sites together
     "CSTO_WRITE_BATCH_SECONDS": "0.5",  # the whole crawl takes a few seconds
 }
-# Characters left literal when request targets are compared: /del%20ODKB/ and /del ODKB/ are one page.
-
-
-class FaultKind(StrEnum):
-    """Ways the demo server can fail one request (see ``DemoSite.fault``)."""
-
-    ERROR_500 = "500"  # HTTP 500 with the site's error page
-    ERROR_503 = "503"  # HTTP 503, as an overloaded Bitrix answers
-    TOO_MANY = "429"  # HTTP 429 with ``Retry-After`` (``Fault.retry_after`` seconds)
-    RESET = "reset"  # TCP RST instead of an answer (SO_LINGER 0, then close)
-    TRUNCATE = "truncate"  # the full Content-Length announced, half the body sent, then close
-    SLOW = "slow"  # the normal answer after ``Fault.delay`` seconds (past DOWNLOAD_TIMEOUT: a timeout)
-    DEAD = "dead"  # HTTP 500 on every request, whatever ``times`` says
-
-
-@dataclass
-class Fault:
-    """A fault armed on one target: ``remaining`` requests still fail (DEAD never runs out)."""
-
-    kind: FaultKind
-    remaining: int
-    delay: float = 0.0
-    retry_after: int = 1
 
 
 @dataclass(frozen=True)
@@ -79,33 +60,40 @@ class DemoRequest:
     method: str
     path: str  # request target as sent: path and query
     status: int  # 0 when the connection was reset
-    fault: FaultKind | None = None  # the fault this request met, if any
+    fault: str | None = None  # the fault a test made this request meet, if any (tests/faulty_site.py)
     at: float = 0.0  # time.monotonic() when the request arrived
 
 
 class DemoSite:
     """Serves the recorded en and ru sites on two free loopback ports; a context manager.
 
+    Links in the pages point at the running ports, or at ``links_to`` (``csto demo``: the real
+    sites' base URLs, which the replay handler maps back here).
+
     Example::
 
         with DemoSite() as site:
             site.override("en", "/news/news_odkb/some-slug/", status=404)   # the article was deleted
-            site.fault("ru", "/news/news_odkb/", "503", times=2)            # overloaded twice, then fine
             ...crawl site.base_urls...
             assert ("GET", "/robots.txt") in [(r.method, r.path) for r in site.requests("en")]
     """
 
     def __init__(
-        self, directory: Path = DEMO_SITE_DIR, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+        self,
+        directory: Path = DEMO_SITE_DIR,
+        host: str = "127.0.0.1",
+        ports: Mapping[str, int] | None = None,
+        links_to: Mapping[str, str] | None = None,
     ) -> None:
         self.mirrors = load_mirrors(directory)
         self.host = host
         self.ports = dict(ports or {})  # lang -> port; 0 or absent: any free port
+        self.links_to = dict(links_to or {})  # lang -> base URL the pages link to (default: base_urls)
         self.base_urls: dict[str, str] = {}
+        self.handler_class: type[DemoHandler] = DemoHandler  # a test's subclass may add faults
         self._servers: dict[str, _SiteServer] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._overrides: dict[tuple[str, str], DemoResponse] = {}
-        self._faults: dict[tuple[str, str], Fault] = {}
         self._log: list[DemoRequest] = []
         self._lock = threading.Lock()
         self._rewrite: Callable[[bytes], bytes] = bytes
@@ -122,7 +110,8 @@ class DemoSite:
             raise
         for lang, server in self._servers.items():
             self.base_urls[lang] = f"http://{self.host}:{server.server_address[1]}"
-        self._rewrite = base_rewriter({lang: m.base for lang, m in self.mirrors.items()}, self.base_urls)
+        links = {lang: self.links_to.get(lang, base) for lang, base in self.base_urls.items()}
+        self._rewrite = base_rewriter({lang: m.base for lang, m in self.mirrors.items()}, links)
         for lang, server in self._servers.items():
             thread = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"demo-site-{lang}", daemon=True
@@ -170,6 +159,11 @@ class DemoSite:
             return replace(recorded, body=self._rewrite(recorded.body))
         return recorded
 
+    def not_found(self, lang: str) -> DemoResponse:
+        """The site's 404 page, links rewritten."""
+        page = self.mirrors[lang].not_found
+        return replace(page, body=self._rewrite(page.body))
+
     def override(
         self,
         lang: str,
@@ -187,7 +181,7 @@ class DemoSite:
         """
         current = self.served(lang, target)
         if body is None and status is not None and status >= 400:
-            current = replace(self.mirrors[lang].not_found, body=self._rewrite(self.mirrors[lang].not_found.body))
+            current = self.not_found(lang)
         response = DemoResponse(
             status if status is not None else current.status,
             content_type if content_type is not None else current.content_type,
@@ -202,47 +196,9 @@ class DemoSite:
             self._overrides.pop((lang, normalize_target(target)), None)
 
     def clear_overrides(self) -> None:
-        """Clear every override and every fault."""
+        """Clear every override."""
         with self._lock:
             self._overrides.clear()
-            self._faults.clear()
-
-    # --- faults ----------------------------------------------------------------------------------
-
-    def fault(
-        self,
-        lang: str,
-        target: str,
-        kind: FaultKind | str,
-        times: int = 1,
-        *,
-        delay: float = 1.0,
-        retry_after: int = 1,
-    ) -> None:
-        """Make the next ``times`` requests of ``target`` fail as ``kind``, then serve it normally.
-
-        ``delay`` is how long a SLOW answer waits; ``retry_after`` the seconds a 429 asks for.
-        ``clear_fault`` (or ``clear_overrides``) disarms it; a DEAD target fails until then.
-        """
-        armed = Fault(FaultKind(kind), times, delay, retry_after)
-        with self._lock:
-            self._faults[(lang, normalize_target(target))] = armed
-
-    def clear_fault(self, lang: str, target: str) -> None:
-        with self._lock:
-            self._faults.pop((lang, normalize_target(target)), None)
-
-    def _take_fault(self, lang: str, target: str) -> Fault | None:
-        """The fault this request meets, counting it down (under the lock)."""
-        key = (lang, normalize_target(target))
-        armed = self._faults.get(key)
-        if armed is None:
-            return None
-        if armed.kind is not FaultKind.DEAD:
-            armed.remaining -= 1
-            if armed.remaining <= 0:
-                del self._faults[key]
-        return armed
 
     # --- request log -----------------------------------------------------------------------------
 
@@ -255,37 +211,28 @@ class DemoSite:
         with self._lock:
             self._log.clear()
 
-    def answer(
-        self, lang: str, method: str, target: str, if_none_match: str | None
-    ) -> tuple[DemoResponse, Fault | None]:
-        """The response to one request and the fault it meets, logged; ETag revalidation answers 304."""
-        arrived = time.monotonic()
+    def record(self, request: DemoRequest) -> None:
         with self._lock:
-            armed = self._take_fault(lang, target)
+            self._log.append(request)
+
+    def answer(self, lang: str, method: str, target: str, if_none_match: str | None) -> DemoResponse:
+        """The response to one request, logged; ETag revalidation answers 304."""
+        arrived = time.monotonic()
         response = self.served(lang, target)
         etag = next((v for k, v in response.headers.items() if k.lower() == "etag"), None)
-        if armed is not None:
-            response = self._faulty_response(lang, armed, response)
-        elif etag and if_none_match == etag and response.status == 200:
+        if etag and if_none_match == etag and response.status == 200:
             response = DemoResponse(304, response.content_type, b"", {"ETag": etag})
-        status = 0 if armed is not None and armed.kind is FaultKind.RESET else response.status
-        with self._lock:
-            self._log.append(DemoRequest(lang, method, target, status, armed.kind if armed else None, arrived))
-        return response, armed
+        self.record(DemoRequest(lang, method, target, response.status, None, arrived))
+        return response
 
-    def _faulty_response(self, lang: str, armed: Fault, normal: DemoResponse) -> DemoResponse:
-        """What a faulty answer carries: an error page for the HTTP faults, else the normal answer."""
-        statuses = {
-            FaultKind.ERROR_500: 500,
-            FaultKind.DEAD: 500,
-            FaultKind.ERROR_503: 503,
-            FaultKind.TOO_MANY: 429,
-        }
-        if armed.kind not in statuses:
-            return normal
-        headers = {"Retry-After": str(armed.retry_after)} if armed.kind is FaultKind.TOO_MANY else {}
-        error_page = self.mirrors[lang].not_found
-        return DemoResponse(statuses[armed.kind], error_page.content_type, self._rewrite(error_page.body), headers)
+
+def replay_settings(site: DemoSite) -> dict[str, str]:
+    """Crawl settings that fetch the real sites' URLs from the running demo site (replay.py)."""
+    handler = "csto_crawler.replay.ReplayDownloadHandler"
+    return {
+        "CSTO_REPLAY_ORIGINS": json.dumps({REAL_BASES[lang]: site.base_urls[lang] for lang in site.base_urls}),
+        "DOWNLOAD_HANDLERS": json.dumps({"http": handler, "https": handler}),
+    }
 
 
 class _SiteServer(ThreadingHTTPServer):
@@ -299,7 +246,7 @@ class _SiteServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], lang: str, site: DemoSite) -> None:
         self.lang, self.site = lang, site
-        super().__init__(address, _Handler)
+        super().__init__(address, site.handler_class)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up (a cancelled download, a timeout) is normal; anything else is printed."""
@@ -307,30 +254,30 @@ class _SiteServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class DemoHandler(BaseHTTPRequestHandler):
+    """Answers one connection of a demo site: the site's answer, sent as HTTP/1.1."""
+
     protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy's HTTP/1.1 client expects
     server_version = "csto-demo"
     timeout = 30  # an idle keep-alive connection is dropped after 30 s
     server: _SiteServer
 
     def do_GET(self) -> None:
-        self._respond(send_body=True)
+        self.respond(send_body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(send_body=False)
+        self.respond(send_body=False)
 
-    def _respond(self, send_body: bool) -> None:
-        site = self.server.site
-        response, armed = site.answer(self.server.lang, self.command, self.path, self.headers.get("If-None-Match"))
-        kind = armed.kind if armed else None
-        if kind is FaultKind.RESET:
-            self._reset()
-            return
-        if kind is FaultKind.SLOW and armed is not None:
-            time.sleep(armed.delay)
-        body = response.body if send_body else b""
-        if kind is FaultKind.TRUNCATE:
-            body, self.close_connection = body[: len(body) // 2], True
+    @property
+    def site(self) -> DemoSite:
+        return self.server.site
+
+    def respond(self, send_body: bool) -> None:
+        response = self.site.answer(self.server.lang, self.command, self.path, self.headers.get("If-None-Match"))
+        self.send(response, response.body if send_body else b"")
+
+    def send(self, response: DemoResponse, body: bytes) -> None:
+        """Status, headers (Content-Length: the whole body's) and ``body`` (all of it, or less)."""
         try:
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
@@ -340,14 +287,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
-            # The client gave up first (a SLOW answer past its timeout): nothing left to tell it.
+            # The client gave up first (a slow answer past its timeout): nothing left to tell it.
             self.close_connection = True
-
-    def _reset(self) -> None:
-        """Abort the connection with a TCP RST: SO_LINGER on with a zero timeout, then close."""
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.connection.close()
-        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """The DemoSite request log replaces the default stderr lines."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
 from . import stopping
@@ -26,6 +27,7 @@ from .attachment_text import ReadingLimits
 from .cleaning import normalize_dates, strip_item_boilerplate
 from .dates import site_timezone, utc_now
 from .items import ArticleItem, HeldPage, ListingPageItem
+from .preflight import CrawlRefusedError, check_before_crawl
 from .quality import Doubt, HealthReport, article_doubts
 
 logger = logging.getLogger(__name__)
@@ -164,6 +166,11 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        try:  # `scrapy crawl news` (Scrapyd) gets the checks `csto crawl` makes (which ran them already)
+            check_before_crawl(self.crawler.settings)
+        except CrawlRefusedError as exc:
+            logger.error("Crawl refused before it began: %s", exc)
+            raise CloseSpider("refused") from exc
         try:
             self.lock.acquire()
             self.archive = ArchiveWriter.open(Path(self.path))

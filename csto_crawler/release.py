@@ -8,8 +8,8 @@ either holds a complete release or does not exist:
   was committed when it started, compacted, in rollback-journal mode (one file, readable from a
   read-only folder). ``--no-snapshots`` deletes the raw page snapshots (HTML pages, listings,
   sitemaps; attachment files stay) and records ``release_snapshots = omitted`` in ``meta``, which
-  ``csto verify`` honours. For Datasette it gains ``articles_search`` and ``search_words``
-  (release_docs.py says why).
+  ``csto verify`` honours. Its word indexes gain every Russian word form, for Datasette's search
+  box, sqlite-utils and plain SQL, and it gains ``search_words`` (release_search.py says why).
 - ``articles.parquet``, ``versions.parquet``, ``attachments.parquet``: typed columns
   (archive/typed_tables.py), written by the project's Parquet writer.
 - ``metadata.json`` (Datasette), ``README.md`` (data dictionary, versions, citation) and
@@ -18,7 +18,6 @@ either holds a complete release or does not exist:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -30,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .archive.backup import sha256_file
 from .archive.database import BUSY_TIMEOUT_MS, check_archive, read_only_uri
 from .archive.export import write_parquet
 from .archive.queries import ArchiveReader
-from .archive.search import WORD_RE, stem
 from .archive.typed_tables import (
     ARTICLES,
     VERSIONS,
@@ -44,13 +43,15 @@ from .archive.typed_tables import (
     iter_attachments,
     iter_versions,
 )
+from .archive.word_indexes import WORD_INDEXES
 from .dates import utc_now
-from .htmltext import norm_ws
 from .release_docs import datasette_metadata, describe, release_readme, schema_docs
+from .release_search import build_release_search
 
 DB_NAME = "csto.sqlite"
 SUMS_NAME = "SHA256SUMS"
-FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+# The tables FTS5 and FTS4 keep for an index (never described: Datasette hides them).
+FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat")
 Progress = Callable[[str], None]
 
 
@@ -68,11 +69,15 @@ class ReleaseSummary:
 
 
 def check_destination(out: Path) -> None:
-    """A release is never written over: DIR must not exist, or be an empty folder; its parent must exist."""
+    """A release is never written over: DIR must not exist, or be an empty folder. Its parent
+    folders are created (``csto release releases/2026-02-13`` on a fresh clone)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReleaseError(f"{out} already exists and is not an empty folder: a release is never overwritten")
-    if not out.absolute().parent.is_dir():
-        raise ReleaseError(f"cannot write a release in {out.absolute().parent}: no such folder")
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, a read-only medium
+        raise ReleaseError(f"cannot create the folder {parent} for the release: {exc.strerror or exc}") from exc
 
 
 def make_release(archive: Path, out: Path, snapshots: bool = True, progress: Progress | None = None) -> ReleaseSummary:
@@ -134,62 +139,9 @@ def prepare_copy(db_path: Path, meta: dict[str, str], snapshots: bool, say: Prog
             sorted(meta.items()),
         )
         con.execute("COMMIT")
-        say("indexing for Datasette (articles_search, search_words)")
-        searchable = build_datasette_search(con)
+        say("indexing every word form for Datasette and sqlite-utils (articles_fts, search_words)")
+        searchable = build_release_search(con)
     return dropped, searchable
-
-
-# Datasette's full-text indexes: table -> (its text columns, the index's columns).
-DATASETTE_SEARCH = {
-    "articles": (("title", "body_text"), ("title", "body")),
-    "attachment_texts": (("text",), ("body",)),  # attachments' text (issue 15), when the archive has it
-}
-
-
-def build_datasette_search(con: sqlite3.Connection) -> set[str]:
-    """``<table>_search``: Snowball stems of each searchable table, keyed by the table's rowid (Datasette's
-    ``fts_pk``); ``search_words``: every word form with its stem, so that SQL alone can stem a query.
-    Returns the tables indexed.
-
-    Stems are computed here with the archive's own ``stem`` (not copied from search_index), so an
-    index holds exactly one row per row of its table, and matches what ``csto search`` matches.
-    """
-    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    words: dict[str, str] = {}
-    indexed = set()
-    con.execute("BEGIN")
-    for table, (sources, targets) in DATASETTE_SEARCH.items():
-        columns = {r[1] for r in con.execute(f"PRAGMA table_info({table})")} if table in present else set()
-        if not set(sources) <= columns:
-            continue
-        # Table and column names are the constants above.
-        con.execute(
-            f"CREATE VIRTUAL TABLE {table}_search USING fts5({', '.join(targets)}, content='',"
-            " tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        insert = (
-            f"INSERT INTO {table}_search (rowid, {', '.join(targets)})"  # noqa: S608
-            f" VALUES (?{', ?' * len(targets)})"
-        )
-        cursor = con.execute(f"SELECT rowid, {', '.join(sources)} FROM {table}")  # noqa: S608
-        while batch := cursor.fetchmany(500):
-            con.executemany(insert, [(row[0], *(_stems(text, words) for text in row[1:])) for row in batch])
-        indexed.add(table)
-    con.execute("CREATE TABLE search_words (word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID")
-    con.executemany("INSERT INTO search_words (word, stem) VALUES (?, ?)", sorted(words.items()))
-    con.execute("COMMIT")
-    return indexed
-
-
-def _stems(text: str | None, words: dict[str, str]) -> str:
-    out = []
-    for word in WORD_RE.findall(norm_ws(text or "")):
-        stemmed = words.get(word)
-        if stemmed is None:
-            stemmed = words[word] = stem(word)
-            words.setdefault(word.lower(), stemmed)
-        out.append(stemmed)
-    return " ".join(out)
 
 
 def _write_companions(
@@ -216,7 +168,7 @@ def _write_companions(
         reader.close()
     facts["db_sha256"] = sha256_file(db_path)
     described = describe(tables, schema_docs())
-    hidden = {f"{table}_search" for table in searchable}
+    hidden = {index.name for index in WORD_INDEXES}
     metadata = datasette_metadata(described, facts, hidden, searchable)
     (work / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (work / "README.md").write_text(release_readme(described, parquet, facts), encoding="utf-8")
@@ -263,14 +215,6 @@ def _tables(reader: ArchiveReader) -> dict[str, list[str]]:
         columns = reader.query("SELECT name FROM pragma_table_info(:t)", t=name)
         tables[name] = [str(c["name"]) for c in columns]
     return tables
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_sums(folder: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .archive.typed_tables import TypedTable
+from .archive.word_indexes import WordIndex
 
 SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "archive-schema.md"
 UNDOCUMENTED = "see docs/archive-schema.md of csto-crawler"
@@ -28,16 +29,6 @@ LICENSE = (
 
 # Tables a release adds for Datasette (described here: they are not part of the archive schema).
 RELEASE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
-    "articles_search": (
-        "Datasette's full-text index of articles (FTS5, contentless): the same Snowball stems as search_index,"
-        " keyed by articles.rowid so that Datasette's search box on the articles table uses it.",
-        {"title": "stems of the title", "body": "stems of the body"},
-    ),
-    "attachment_texts_search": (
-        "Datasette's full-text index of attachments' text (FTS5, contentless): Snowball stems, keyed by"
-        " attachment_texts.rowid so that Datasette's search box on the attachment_texts table uses it.",
-        {"body": "stems of the text"},
-    ),
     "search_words": (
         "Every word form met in a title, body or attachment text (as written, and lower-cased) with its Snowball"
         " stem: lets plain SQL (the 'search' queries) stem a query as csto search does.",
@@ -76,21 +67,21 @@ terms AS (
 MATCH_TERMS = "(SELECT coalesce(group_concat(term, ' AND '), '\"\"') FROM terms)"
 SEARCH_SQL = (
     STEMMED_MATCH + "SELECT a.id, a.lang, a.section, a.published, a.title, a.url, a.gone_at\n"
-    "FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid\n"
-    f"WHERE articles_search MATCH {MATCH_TERMS}\n"
-    "ORDER BY bm25(articles_search, 3.0, 1.0), a.id\nLIMIT 200"
+    "FROM search_index JOIN articles a ON a.id = search_index.article_id\n"
+    f"WHERE search_index MATCH {MATCH_TERMS}\n"
+    "ORDER BY bm25(search_index, 0.0, 3.0, 1.0), a.id\nLIMIT 200"
 )
 SEARCH_ATTACHMENTS_SQL = (
     STEMMED_MATCH + "SELECT t.url, t.filename, a.id AS article_id, a.title AS article_title, x.status\n"
-    "FROM attachment_texts_search s JOIN attachment_texts x ON x.rowid = s.rowid\n"
+    "FROM attachment_search s JOIN attachment_texts x ON x.sha256 = s.sha256\n"
     "JOIN attachments t ON t.sha256 = x.sha256 LEFT JOIN articles a ON a.url = t.article_url\n"
-    f"WHERE attachment_texts_search MATCH {MATCH_TERMS}\n"
-    "ORDER BY bm25(attachment_texts_search), t.url\nLIMIT 200"
+    f"WHERE attachment_search MATCH {MATCH_TERMS}\n"
+    "ORDER BY bm25(attachment_search, 0.0, 1.0), t.url\nLIMIT 200"
 )
 
 SEARCH_BOX_NOTE = (
-    " Search box: the index holds word stems (безопасн, secur), so type a stem, a word's beginning with *"
-    ' (безопасн*, secur*) or a "quoted phrase" of stems; the search queries of this database stem words for you.'
+    " Search box: type whole words in either language, in any form (meetings, безопасность); all must match;"
+    ' a "quoted phrase" matches the words as written, and word* any word that begins so.'
 )
 # Canned queries that need a table's Datasette index: query -> table.
 SEARCH_QUERIES = {"search": "articles", "search_attachments": "attachment_texts"}
@@ -208,8 +199,9 @@ def datasette_metadata(
 ) -> dict[str, Any]:
     """Datasette's metadata.json: title, source, licence, every table and column, search, canned queries.
 
-    ``searchable``: the tables given a Datasette full-text index by the release (``<table>`` is searched
-    through ``<table>_search``; see RELEASE_TABLES).
+    ``searchable``: the tables with a word index (``<table>`` is searched through ``<table>_fts``,
+    archive/word_indexes.py; Datasette's default search mode quotes what is typed, so ``"`` or
+    ``NEAR(`` in the box is text, never an FTS syntax error).
     """
     tables: dict[str, Any] = {}
     for name, doc in described.items():
@@ -217,7 +209,7 @@ def datasette_metadata(
         if name in hidden:
             entry["hidden"] = True
         if name in searchable:
-            entry.update(fts_table=f"{name}_search", fts_pk="rowid", searchmode="raw")
+            entry.update(fts_table=WordIndex(name, ()).name, fts_pk="rowid")
             entry["description"] += SEARCH_BOX_NOTE
         tables[name] = entry
     tables["articles"].update(sort_desc="published", label_column="title")
@@ -350,12 +342,14 @@ def _search_notes() -> list[str]:
     return [
         "## Search",
         "",
-        "`search_index` (used by `csto search`) and `articles_search` (used by Datasette) hold the Snowball",
-        "stems of every word (Russian stemmer for Cyrillic words, English otherwise), because SQLite's",
-        "full-text search has no Russian stemmer. In Datasette, the `search` query stems the words you",
-        "type (through `search_words`), so any inflected form finds the others; the search box on the",
-        "`articles` table matches stems, so type a stem or the beginning of a word with `*` (`безопасн*`).",
-        "`articles_search` is keyed by `articles.rowid`: do not `VACUUM` this file (SQLite may renumber",
-        "rowids), use a copy.",
+        "Whole words in either language, in any inflected form, from any tool: Datasette's search box on",
+        "the `articles` table (`?_search=безопасность`, `?_search=meetings`), `sqlite-utils search csto.sqlite",
+        "articles безопасность`, or `SELECT title FROM articles WHERE rowid IN (SELECT rowid FROM articles_fts",
+        "WHERE articles_fts MATCH 'безопасность')`. `articles_fts` indexes the words as written (English forms",
+        "through SQLite's porter stemmer) and, after each text, its Russian words' Snowball stems and every other",
+        "form of them this release uses, since SQLite has no Russian stemmer; `attachment_texts_fts` does the",
+        "same for attachments' text. `search_index` (used by `csto search`) holds the Snowball stems of every",
+        "word; the `search` query stems the words you type (through `search_words`) and matches them there.",
+        "The word indexes are keyed by `rowid`: do not `VACUUM` this file (SQLite may renumber rowids), use a copy.",
         "",
     ]

@@ -118,6 +118,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # Before crawling, each site's host is resolved and connected to within this many seconds; when
 # none answers the crawl stops at once (exit 3) instead of retrying for minutes. 0 skips the check.
 CSTO_PREFLIGHT_TIMEOUT = 10.0
+# Origin -> origin that serves a recording of it (csto_crawler/replay.py, with DOWNLOAD_HANDLERS):
+# csto demo crawls the real sites' URLs from its loopback copy. Empty: every URL is fetched as it is.
+CSTO_REPLAY_ORIGINS: dict[str, str] = {}
 # A detail page is 30-70 KB; 30 s covers a slow server without hanging on a dead one.
 DOWNLOAD_TIMEOUT = 30
 # Refuse anything past 16 MB (attachments included); log a warning past 4 MB.

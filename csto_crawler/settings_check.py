@@ -26,6 +26,7 @@ from typing import Any
 from scrapy.settings import default_settings
 
 from . import settings as project_settings
+from .urls import Sites
 
 BOOL_WORDS = ("True", "False", "true", "false")
 # Integer settings reach SQL (days, pages, sizes): SQLite holds integers up to 2**63 - 1.
@@ -208,3 +209,8 @@ def check_sites(sites: Mapping[str, str], overrides: Mapping[str, str]) -> None:
             raise SettingError(
                 f"--site {lang}={base}: no site for language {lang!r} (the languages are {', '.join(languages)})"
             )
+    replaced = json.loads(overrides.get("CSTO_SITES", "{}"))  # a JSON object: check_overrides saw to it
+    try:  # a malformed base URL (127.0.0.1:8801 without http://) is a bad argument, refused here
+        Sites({**PROJECT["CSTO_SITES"], **sites, **(replaced if isinstance(replaced, dict) else {})})
+    except (ValueError, TypeError) as exc:
+        raise SettingError(f"--site: {exc}" if sites else f"-s CSTO_SITES: {exc}") from exc

@@ -21,6 +21,7 @@ from archive_items import (
     open_writer,
 )
 
+from csto_crawler.archive.words import stem_text
 from csto_crawler.items import AttachmentItem, AttachmentLink
 
 ATTACHMENT_URL = "https://odkb-csto.org/upload/iblock/39a/zayavlenie.docx"
@@ -186,7 +187,8 @@ def add_attachment_text(path: Path, text: str = ATTACHMENT_TEXT) -> bool:
     """Give the archive's attachment its extracted text, as the attachments' text feature stores it.
 
     Written straight into ``attachment_texts`` (filled from that table's own columns, so this does not
-    depend on how the text is extracted); False when the archive has no such table.
+    depend on how the text is extracted) and its stems into ``attachment_search``, as ``csto
+    attachment-text`` does; False when the archive has no such table.
     """
     with closing(sqlite3.connect(path)) as con:
         columns = con.execute("SELECT name, type, \"notnull\" FROM pragma_table_info('attachment_texts')").fetchall()
@@ -202,5 +204,6 @@ def add_attachment_text(path: Path, text: str = ATTACHMENT_TEXT) -> bool:
                 row[name] = 0 if "INT" in str(kind).upper() else "2026-02-13T12:00:00+00:00"
         marks = ", ".join(f":{name}" for name in row)
         con.execute(f"INSERT INTO attachment_texts ({', '.join(row)}) VALUES ({marks})", row)  # noqa: S608
+        con.execute("INSERT INTO attachment_search (sha256, body) VALUES (?, ?)", (sha256, stem_text(text)))
         con.commit()
     return True

@@ -78,7 +78,7 @@ def exported(archive: Path, tmp_path: Path, fmt: str, *args: str) -> tuple[list[
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         return list(records[0]), records
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline=""))
+        reader = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline=""))  # CSV has a BOM
         return list(reader.fieldnames or []), list(reader)
     table = pq.read_table(out)
     return table.column_names, table.to_pylist()

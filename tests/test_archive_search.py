@@ -13,7 +13,8 @@ from archive_items import article_item, count, fetch_record, write_run
 from click.testing import CliRunner
 
 from csto_crawler.archive.queries import ArchiveReader
-from csto_crawler.archive.search import MAX_QUERY_WORDS, SearchFilter, SearchQueryError, count_matches, search
+from csto_crawler.archive.search import SearchFilter, count_matches, search
+from csto_crawler.archive.search_query import MAX_QUERY_WORDS, SearchQueryError
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.pages.anchored import Hints
 from csto_crawler.reextract import Snapshot, read_snapshot
@@ -146,11 +147,10 @@ def test_search_snippet_marks_the_hit(reader: ArchiveReader) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ('a" OR 1=1 --', []),
+        ('" OR 1=1 --"', []),  # a phrase of the words or, 1, 1
         ("NEAR(", ["en-1"]),
         ("border*", ["en-1"]),
         ("'; DROP TABLE articles; --", []),
-        ("meeting) OR (stability", []),
         ("title:Minsk", []),
         ("^Minsk", ["en-1"]),
     ],
@@ -249,6 +249,61 @@ def test_cli_search_prints_hits_as_json(archive: Path) -> None:
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert [(h["id"], h["published"]) for h in hits] == [("ru-11", "2026-01-10"), ("ru-12", "2025-11-05")]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Minsk OR Treaty", ["en-1", "en-4"]),
+        ("security OR peace", ["en-4", "en-5"]),
+        ("meeting) OR (stability", ["en-1", "en-2"]),  # brackets are not syntax: meeting OR stability
+        ("security OR minsk treaty", ["en-4"]),  # OR binds its neighbours: (security OR minsk) AND treaty
+        ('"collective security" OR Minsk', ["en-1", "en-4"]),
+        ("security -treaty", ["en-5"]),
+        ('collective -"collective security"', ["en-5"]),
+        ("безопасность -министры", ["en-3", "ru-11"]),  # the excluded word in any form
+        ("Tajik-Afghan", ["en-1"]),  # a hyphenated word is a phrase of its parts
+        ("security or peace", []),  # lower-case or is a word
+    ],
+)
+def test_search_or_and_excluded_words(reader: ArchiveReader, query: str, expected: list[str]) -> None:
+    assert sorted(ids(reader, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('a" b', "unclosed quote"),
+        ("«безопасность", "unclosed quote"),
+        ("OR security", "OR needs a word or phrase on each side"),
+        ("security OR", "OR needs a word or phrase on each side"),
+        ("security OR OR peace", "OR needs a word or phrase on each side"),
+        ("security OR -peace", "cannot be one side of an OR"),
+        ("-security", "at least one word that is not excluded"),
+    ],
+)
+def test_search_syntax_errors_say_what_is_wrong(reader: ArchiveReader, query: str, message: str) -> None:
+    with pytest.raises(SearchQueryError, match=message):
+        search(reader.db, query, SearchFilter())
+
+
+def test_cli_search_takes_unquoted_words_and_operators(archive: Path) -> None:
+    def found(*args: str) -> list[str]:
+        result = CliRunner().invoke(main, ["search", *args, "--archive", str(archive), "--json"])
+        assert result.exit_code == 0, result.output
+        return sorted(hit["id"] for hit in json.loads(result.stdout))
+
+    assert found("collective", "security") == ["en-4", "en-5"]
+    assert found("security", "-treaty", "--lang", "en") == ["en-5"]
+    assert found("security", "OR", "Minsk") == ["en-1", "en-4", "en-5"]
+
+
+@pytest.mark.parametrize("args", [['"collective', "security"], ["security", "OR"], ["-security"], ["a", "--lmit", "5"]])
+def test_cli_search_syntax_error_is_one_line_exit_2(archive: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["search", *args, "--archive", str(archive)])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("csto: error: ")
+    assert result.stdout == ""
 
 
 def test_cli_search_without_words_is_a_usage_error(archive: Path) -> None:

@@ -25,14 +25,16 @@ import pypdf
 import pytest
 from archive_items import article_item, count, fetch_record, rows, write_run
 from click.testing import CliRunner
+from log_lines import unstamped
 from scrapy.utils.test import get_crawler
 
 from csto_crawler import pipelines
 from csto_crawler.archive import attachment_texts
 from csto_crawler.archive.attachment_texts import fill_texts
 from csto_crawler.archive.database import open_database
-from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search, stem
+from csto_crawler.archive.search import SearchFilter, count_matches, long_snippet, search
 from csto_crawler.archive.store import ArchiveWriter
+from csto_crawler.archive.words import stem
 from csto_crawler.attachment_text import ReadingLimits, TextStatus, extract_text
 from csto_crawler.cli import main
 from csto_crawler.items import AttachmentItem, AttachmentLink
@@ -379,7 +381,7 @@ def exported(path: Path, tmp_path: Path, fmt: str) -> list[dict[str, Any]]:
     if fmt == "jsonl":
         return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     if fmt == "csv":
-        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     else:
         records = pq.read_table(out).to_pylist()
     return [{**r, "attachments": json.loads(r["attachments"])} for r in records]
@@ -460,17 +462,17 @@ def test_attachments_list_names_every_article_that_links_a_file(archive: Path) -
 def test_cli_attachment_text_fills_an_existing_archive(archive: Path) -> None:
     result = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
+    assert unstamped(result.stderr) == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
     again = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive)])
     assert "every stored file has its text already" in again.stderr
     redo = CliRunner().invoke(main, ["attachment-text", "--archive", str(archive), "--again", "--workers", "1"])
-    assert redo.stderr == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
+    assert unstamped(redo.stderr) == "attachment-text: 4 file(s) read: encrypted 1, ok 3\n"
 
 
 def test_cli_attachment_text_without_archive_is_one_line_and_exit_3(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["attachment-text", "--archive", str(tmp_path / "none.sqlite")])
     assert result.exit_code == 3
-    assert result.output == f"csto: error: no archive at {tmp_path / 'none.sqlite'}\n"
+    assert unstamped(result.output) == f"csto: error: no archive at {tmp_path / 'none.sqlite'}\n"
 
 
 def archive_pipeline(path: Path) -> pipelines.ArchivePipeline:

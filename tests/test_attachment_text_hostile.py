@@ -30,6 +30,7 @@ from hostile_files import (
     shared_strings_xlsx,
     sparse_xlsx,
 )
+from log_lines import unstamped
 from time_limit import fail_after
 
 from csto_crawler.archive.attachment_texts import fill_texts
@@ -218,7 +219,7 @@ def test_each_hostile_file_is_recorded_once_with_its_status(
     )
     assert again.exit_code == 0, again.output
     assert (
-        again.stderr == "attachment-text: 4 file(s) read: corrupt 2, ok 1, too_large 1\n"
+        unstamped(again.stderr) == "attachment-text: 4 file(s) read: corrupt 2, ok 1, too_large 1\n"
     )  # the default limit reads it
 
 
@@ -226,11 +227,11 @@ def test_cli_limits_are_settings_checked_before_reading(hostile_archive: Path) -
     result = CliRunner().invoke(
         main, ["attachment-text", "--archive", str(hostile_archive), "-s", "CSTO_ATTACHMENT_SECONDS=soon"]
     )
-    assert result.exit_code == 2 and result.stderr.startswith("csto: error: -s CSTO_ATTACHMENT_SECONDS=soon")
+    assert result.exit_code == 2 and unstamped(result.stderr).startswith("csto: error: -s CSTO_ATTACHMENT_SECONDS=soon")
     timed = CliRunner().invoke(
         main, ["attachment-text", "--archive", str(hostile_archive), "-s", "CSTO_ATTACHMENT_MAX_XML_ELEMENTS=100"]
     )
-    assert timed.stderr == "attachment-text: 4 file(s) read: corrupt 2, too_large 2\n"
+    assert unstamped(timed.stderr) == "attachment-text: 4 file(s) read: corrupt 2, too_large 2\n"
 
 
 def test_a_stop_request_leaves_every_unread_file_for_the_next_run(hostile_archive: Path) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from log_lines import unstamped
 
 from csto_crawler.archive.database import open_database
+from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.schema import SCHEMA_VERSION
 from csto_crawler.cli import ExitCode, main
 
@@ -36,7 +38,7 @@ def invoke(*args: str) -> Result:
 def one_error_line(result: Result) -> str:
     """The single line a user error prints on stderr (nothing on stdout)."""
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
+    lines = unstamped(result.stderr).splitlines()  # a scheduled command's line starts with its time
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("csto: error: ")
     return lines[0]
@@ -75,11 +77,12 @@ def test_bad_arguments_exit_2_naming_the_problem(args: list[str], message: str) 
     assert message in usage_error(invoke(*args))
 
 
-@pytest.mark.parametrize("base", ["ftp://x", "x", "http://", "file:///etc/passwd"])
+@pytest.mark.parametrize("base", ["ftp://x", "x", "http://", "file:///etc/passwd", "127.0.0.1:8801"])
 def test_crawl_refuses_a_site_that_is_not_http(tmp_path: Path, base: str) -> None:
     result = invoke("crawl", "--site", f"en={base}", "--archive", str(tmp_path / "a.sqlite"))
-    assert result.exit_code == ExitCode.CANNOT_RUN
-    assert one_error_line(result) == f"csto: error: site base URL for 'en' must be http(s)://host[:port], got {base!r}"
+    assert result.exit_code == ExitCode.USAGE  # a malformed value: refused before anything runs
+    expected = f"csto: error: --site: site base URL for 'en' must be http(s)://host[:port], got {base!r}"
+    assert one_error_line(result) == expected
     assert list(tmp_path.iterdir()) == []
 
 
@@ -169,3 +172,16 @@ def test_commands_refuse_a_file_that_is_not_their_archive_untouched(
     # Only SQLite's own side files of a WAL-mode file opened read-only, and crawl's run lock, may appear.
     side_files = {"file.sqlite-wal", "file.sqlite-shm", "file.sqlite.lock"}
     assert {p.name for p in tmp_path.iterdir()} <= {"file.sqlite", *side_files}
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "a.sqlite"
+    open_database(archive).close()
+
+    def pressed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ArchiveReader, "stats", pressed)
+    result = invoke("stats", "--archive", str(archive))
+    assert result.exit_code == ExitCode.INTERRUPTED == 130
+    assert one_error_line(result) == "csto: error: interrupted (Ctrl-C); nothing half-written was kept"

@@ -1,4 +1,4 @@
-"""End to end: ``csto crawl`` against a demo site that fails (DemoSite.fault and overrides).
+"""End to end: ``csto crawl`` against a demo site that fails (FaultySite.fault and overrides).
 
 Four scenarios, each a module fixture with its own archive:
 - transient faults (5xx, 429, resets, cut-short bodies, timeouts) on article and listing URLs: ridden out;
@@ -25,9 +25,11 @@ from demo_crawls import (
     failure_rows,
     query,
 )
+from faulty_site import FaultKind, FaultySite
+from log_lines import unstamped
 
 from csto_crawler.cli import main
-from csto_crawler.demo import DemoArticle, DemoRequest, DemoSite, FaultKind, load_mirrors
+from csto_crawler.demo import DemoArticle, DemoRequest, DemoSite, load_mirrors
 from csto_crawler.settings import REDIRECT_MAX_TIMES, RETRY_TIMES
 
 MIRRORS = load_mirrors()
@@ -38,12 +40,12 @@ def article(lang: str, index: int) -> DemoArticle:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[DemoSite]:
-    with DemoSite() as demo:
+def site() -> Iterator[FaultySite]:
+    with FaultySite() as demo:
         yield demo
 
 
-def gold(site: DemoSite, lang: str, demo_article: DemoArticle) -> tuple[str, str]:
+def gold(site: FaultySite, lang: str, demo_article: DemoArticle) -> tuple[str, str]:
     """(url, title) the archive must hold for a demo article."""
     return site.url(lang, demo_article.path), demo_article.title
 
@@ -80,7 +82,7 @@ def fault_times(kind: FaultKind) -> int:
 
 @dataclass
 class Scenario:
-    site: DemoSite
+    site: FaultySite
     archive: Path
     crawls: list[Crawl] = field(default_factory=list)
 
@@ -107,7 +109,7 @@ class HostileScenario(Scenario):
 
 
 @pytest.fixture(scope="module")
-def transient(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+def transient(site: FaultySite, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(site, tmp_path_factory.mktemp("transient") / "csto.sqlite")
     for lang, target, kind in TRANSIENT_FAULTS:
         site.fault(lang, target, kind, fault_times(kind), delay=SLOW_SECONDS, retry_after=RETRY_AFTER_SECONDS)
@@ -233,7 +235,7 @@ DEAD_LISTING = "/news/news_odkb/"  # page 1 of the one section with two pages
 
 
 @pytest.fixture(scope="module")
-def dead(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> DeadScenario:
+def dead(site: FaultySite, tmp_path_factory: pytest.TempPathFactory) -> DeadScenario:
     """Three English crawls: dead URLs with no failure allowed, dead URLs with half allowed, healed."""
     scenario = DeadScenario(site, tmp_path_factory.mktemp("dead") / "csto.sqlite")
     site.fault("en", DEAD_ARTICLE.path, FaultKind.DEAD)
@@ -257,7 +259,7 @@ def after(archive: Path, run: Crawl) -> AfterCrawl:
 def test_crawl_exits_4_when_failures_exceed_the_ratio(dead: DeadScenario) -> None:
     run = dead.after[0].crawl
     assert run.returncode == 4, run.stderr[-3000:]
-    last_line = run.stderr.strip().splitlines()[-1]
+    last_line = unstamped(run.stderr).strip().splitlines()[-1]
     assert last_line.startswith("csto: error: 2 URL(s) failed, more than CSTO_MAX_FAILURE_RATIO=0.0")
     assert "Traceback" not in run.stderr
 
@@ -313,7 +315,7 @@ UNDECODABLE = article("ru", 8)  # 0x98 is no character in windows-1251, and the 
 
 
 @pytest.fixture(scope="module")
-def hostile(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileScenario]:
+def hostile(site: FaultySite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileScenario]:
     scenario = HostileScenario(site, tmp_path_factory.mktemp("hostile") / "csto.sqlite")
     with DemoSite() as elsewhere:
         big = site.served("en", OVERSIZED.path).body.replace(b"</body>", b"<!--" + b"x" * MAX_SIZE + b"--></body>")

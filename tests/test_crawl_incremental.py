@@ -31,6 +31,7 @@ from demo_crawls import (
     start_crawl,
     wait_until,
 )
+from log_lines import unstamped
 
 from csto_crawler.demo import DemoArticle, DemoSite, load_mirrors
 
@@ -74,7 +75,7 @@ def locked(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> LockScen
 def test_second_crawl_on_a_locked_archive_exits_5_in_one_line(locked: LockScenario) -> None:
     assert locked.rival.returncode == 5, locked.rival.stderr
     assert locked.rival.stdout == ""
-    [line] = locked.rival.stderr.splitlines()
+    [line] = unstamped(locked.rival.stderr).splitlines()
     assert re.fullmatch(
         rf"csto: error: another crawl is writing .*csto\.sqlite \(pid {locked.holder_pid} on .+\); "
         r"try again when it ends",

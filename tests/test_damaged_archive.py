@@ -11,6 +11,7 @@ import pytest
 from archive_items import article_item, write_run
 from click.testing import CliRunner
 from demo_crawls import crawl
+from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.demo import DemoSite
@@ -55,7 +56,7 @@ def test_read_commands_report_damage_in_one_line(damaged: Path, tmp_path: Path, 
     assert "Traceback" not in result.output
     if result.exit_code != ExitCode.OK:
         assert result.exit_code == ExitCode.DAMAGED, result.output
-        errors = [line for line in result.output.splitlines() if line.startswith("csto: error:")]
+        errors = [line for line in unstamped(result.output).splitlines() if line.startswith("csto: error:")]
         assert len(errors) == 1 and "damaged" in errors[0], result.output
 
 
@@ -70,7 +71,7 @@ def test_crawl_refuses_to_write_into_a_damaged_archive(damaged: Path) -> None:
     with DemoSite() as site:
         run = crawl(site, damaged)
     assert run.returncode == ExitCode.CANNOT_RUN, run.stderr[-2000:]
-    assert run.stderr.strip().splitlines()[-1].startswith("csto: error:")
+    assert unstamped(run.stderr).strip().splitlines()[-1].startswith("csto: error:")
     assert "restore it from a backup" in run.stderr
     assert "Traceback" not in run.stderr
     assert run.requests == []

@@ -1,8 +1,10 @@
-"""DemoSite: the recorded demo site, its loopback server, overrides and request log; ``csto demo`` errors."""
+"""DemoSite: the recorded demo site, its loopback server, overrides and request log (faults: the tests'
+FaultySite); ``csto demo`` archives the real sites' URLs; its errors."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import time
@@ -12,17 +14,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from demo_crawls import run_csto
+from faulty_site import FaultKind, FaultySite
+from warcio.archiveiterator import ArchiveIterator
 
 from csto_crawler.cli import main
 from csto_crawler.demo import (
     DEMO_BASES,
     DEMO_SITE_DIR,
+    REAL_BASES,
     DemoSite,
-    FaultKind,
     base_rewriter,
     load_mirrors,
     normalize_target,
 )
+from csto_crawler.replay import ReplayMap
 from csto_crawler.settings import CSTO_SECTIONS
 
 # Quirks of the replica (see its README) the demo site must show, so a crawl of it exercises them.
@@ -33,13 +39,13 @@ LOC_RE = re.compile(r"<loc>([^<]+)</loc>")
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[DemoSite]:
-    with DemoSite() as demo:
+def site() -> Iterator[FaultySite]:
+    with FaultySite() as demo:
         yield demo
 
 
 @pytest.fixture(autouse=True)
-def clean_site(site: DemoSite) -> Iterator[None]:
+def clean_site(site: FaultySite) -> Iterator[None]:
     site.clear_log()
     yield
     site.clear_overrides()
@@ -238,7 +244,7 @@ def test_cli_demo_busy_port_is_one_line_and_exit_code_3(tmp_path: Path) -> None:
 # --- faults --------------------------------------------------------------------------------------
 
 
-def test_fault_fails_the_next_requests_then_serves_normally(site: DemoSite) -> None:
+def test_fault_fails_the_next_requests_then_serves_normally(site: FaultySite) -> None:
     path = first_article(site, "en", "news/")
     site.fault("en", path, FaultKind.ERROR_503, times=2)
     assert [get(site, "en", path)[0] for _ in range(3)] == [503, 503, 200]
@@ -249,20 +255,20 @@ def test_fault_fails_the_next_requests_then_serves_normally(site: DemoSite) -> N
     ]
 
 
-def test_fault_429_asks_to_retry_after(site: DemoSite) -> None:
+def test_fault_429_asks_to_retry_after(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", "429", retry_after=7)
     status, headers, _ = get(site, "en", "/robots.txt")
     assert (status, headers["Retry-After"]) == (429, "7")
 
 
-def test_fault_dead_fails_until_cleared(site: DemoSite) -> None:
+def test_fault_dead_fails_until_cleared(site: FaultySite) -> None:
     site.fault("ru", "/robots.txt", FaultKind.DEAD, times=1)
     assert [get(site, "ru", "/robots.txt")[0] for _ in range(3)] == [500, 500, 500]
     site.clear_fault("ru", "/robots.txt")
     assert get(site, "ru", "/robots.txt")[0] == 200
 
 
-def test_fault_reset_aborts_the_connection(site: DemoSite) -> None:
+def test_fault_reset_aborts_the_connection(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.RESET)
     with pytest.raises(ConnectionResetError):
         get(site, "en", "/robots.txt")
@@ -270,7 +276,7 @@ def test_fault_reset_aborts_the_connection(site: DemoSite) -> None:
     assert get(site, "en", "/robots.txt")[0] == 200  # the server keeps serving
 
 
-def test_fault_truncate_sends_half_the_announced_body(site: DemoSite) -> None:
+def test_fault_truncate_sends_half_the_announced_body(site: FaultySite) -> None:
     path = first_article(site, "en", "news/")
     size = len(site.served("en", path).body)
     site.fault("en", path, FaultKind.TRUNCATE)
@@ -279,14 +285,52 @@ def test_fault_truncate_sends_half_the_announced_body(site: DemoSite) -> None:
     assert (len(cut.value.partial), cut.value.expected) == (size // 2, size - size // 2)
 
 
-def test_fault_slow_answers_after_the_delay(site: DemoSite) -> None:
+def test_fault_slow_answers_after_the_delay(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.SLOW, delay=0.3)
     started = time.monotonic()
     assert get(site, "en", "/robots.txt")[0] == 200
     assert time.monotonic() - started >= 0.3
 
 
-def test_clear_overrides_disarms_faults(site: DemoSite) -> None:
+def test_clear_overrides_disarms_faults(site: FaultySite) -> None:
     site.fault("en", "/robots.txt", FaultKind.ERROR_500, times=5)
     site.clear_overrides()
     assert get(site, "en", "/robots.txt")[0] == 200
+
+
+# --- csto demo archives the real sites' URLs -----------------------------------------------------
+
+
+def test_demo_site_links_to_the_real_sites_when_asked() -> None:
+    with DemoSite(links_to=REAL_BASES) as site:
+        _, _, robots = get(site, "en", "/robots.txt")
+        _, _, page = get(site, "en", site.articles("en")[0].path)
+    assert f"Sitemap: {REAL_BASES['en']}/sitemap.xml" in robots.decode()
+    assert b"127.0.0.1" not in page and REAL_BASES["ru"].encode() in page
+
+
+def test_cli_demo_archives_exports_and_writes_warc_under_the_real_urls(tmp_path: Path) -> None:
+    archive = tmp_path / "demo.sqlite"
+    demo = run_csto("demo", "--archive", str(archive), "--port", "0", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    exported = run_csto("export", "--archive", str(archive), "-o", "demo.jsonl", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in (tmp_path / "demo.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == sum(len(mirror.articles) for mirror in load_mirrors().values())
+    assert all(urlsplit(row["url"]).netloc in {"en.odkb-csto.org", "odkb-csto.org"} for row in rows)
+    assert "127.0.0.1" not in (tmp_path / "demo.jsonl").read_text(encoding="utf-8")  # links, attachments too
+    warc = run_csto("warc", "export", "--archive", str(archive), "-o", "demo.warc.gz", cwd=tmp_path)
+    assert warc.returncode == 0, warc.stderr
+    with (tmp_path / "demo.warc.gz").open("rb") as fh:
+        targets = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"}
+    # What the README's pywb example looks up: http://localhost:8080/csto/*/en.odkb-csto.org/*
+    assert {urlsplit(t).netloc for t in targets} == {"en.odkb-csto.org", "odkb-csto.org"}
+
+
+def test_replay_map_goes_both_ways_for_replayed_origins_only() -> None:
+    origins = ReplayMap({REAL_BASES["en"]: "http://127.0.0.1:18811"})
+    assert origins.replay_url("https://EN.odkb-csto.org/news/?PAGEN_1=2") == "http://127.0.0.1:18811/news/?PAGEN_1=2"
+    assert origins.replay_url("https://odkb-csto.org/news/") is None  # fetched as it is
+    # A redirect's Location from the replay is given back under the real origin.
+    assert origins.real_url("http://127.0.0.1:18811/news/?PAGEN_1=2") == REAL_BASES["en"] + "/news/?PAGEN_1=2"
+    assert origins.real_url("http://127.0.0.1:18812/news/") == "http://127.0.0.1:18812/news/"

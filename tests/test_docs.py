@@ -60,11 +60,23 @@ def test_cli_help_has_an_example(name: str) -> None:
     assert "Example" in result.output
 
 
-def test_cli_doc_lists_every_exit_code() -> None:
-    from csto_crawler.cli import ExitCode
+def documented_exit_codes() -> set[int]:
+    """The codes of docs/cli.md's exit-code table."""
+    table = CLI_DOC.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    return {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
 
-    for code in ExitCode:
-        assert re.search(rf"^\| {int(code)} \|", CLI_DOC, re.M), f"exit code {code!r} undocumented"
+
+def test_cli_doc_exit_codes_are_the_code_s() -> None:
+    """docs/cli.md's table and the one ExitCode enum list the same codes; every error a command
+    raises (a CstoError subclass) exits with one of them, and click's usage errors with USAGE."""
+    from csto_crawler.cli import ExitCode
+    from csto_crawler.cli.common import CstoError
+
+    assert documented_exit_codes() == {int(code) for code in ExitCode}
+    errors = [CstoError, *CstoError.__subclasses__()]
+    assert {error.exit_code for error in errors} <= set(ExitCode)
+    assert {int(error.exit_code) for error in errors} | {0, int(ExitCode.USAGE)} == documented_exit_codes()
+    assert click.UsageError("x").exit_code == ExitCode.USAGE
 
 
 def used_settings() -> set[str]:

@@ -67,7 +67,15 @@ def test_the_crawl_pipeline_on_a_full_disk_logs_one_line_and_closes_the_run(
 ) -> None:
     monkeypatch.setattr(pipelines, "deferred_from_coro", asyncio.run)  # no reactor here
     path = archive_with_articles(tmp_path)
-    crawler = get_crawler(settings_dict={"CSTO_ARCHIVE_PATH": str(path), "CSTO_WRITE_BATCH_SIZE": 2})
+    settings = {
+        "CSTO_ARCHIVE_PATH": str(path),
+        "CSTO_WRITE_BATCH_SIZE": 2,
+        # The pipeline's pre-flight checks (preflight.py) need a site; no network is asked here.
+        "CSTO_SITES": {"en": "http://127.0.0.1:9"},
+        "CSTO_LANGS": ["en"],
+        "CSTO_PREFLIGHT_TIMEOUT": 0,
+    }
+    crawler = get_crawler(settings_dict=settings)
     crawler.engine = StoppingEngine()  # type: ignore[assignment]
     pipeline = pipelines.ArchivePipeline(crawler)
     pipeline.open_spider()

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from demo_crawls import CRAWL_TIMEOUT, count_rows, crawl, crawl_args, csto_command, expected_urls, query, wait_until
+from faulty_site import FaultySite
+from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode
 from csto_crawler.demo import DemoSite
@@ -42,7 +44,7 @@ def test_a_signal_to_the_process_group_stops_the_crawl_gracefully(tmp_path: Path
                 process.kill()
         assert process.returncode == ExitCode.CANNOT_RUN, stderr[-2000:]
         assert "Traceback" not in stderr
-        assert stderr.strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
+        assert unstamped(stderr).strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
         [(finished_at, reason)] = query(archive, "SELECT finished_at, finish_reason FROM crawl_runs")
         assert finished_at is not None and reason == "shutdown"
         assert count_rows(archive, "fetches") >= 10  # the fetched pages were written on the way out
@@ -89,7 +91,7 @@ def test_a_huge_crawl_delay_is_capped_in_one_line_and_sigterm_stops_the_wait(tmp
 
 
 def test_sigterm_stops_a_transfer_that_trickles(tmp_path: Path) -> None:
-    with DemoSite() as site:
+    with FaultySite() as site:
         # The answers come after 20 s, well inside DOWNLOAD_TIMEOUT: only a cancelled transfer stops sooner.
         site.fault("en", "/news/", "slow", delay=20)
         site.fault("en", "/news/news_odkb/", "slow", delay=20)

@@ -173,7 +173,7 @@ def test_to_refuses_file_options_and_other_urls(archive: Path, tmp_path: Path) -
         assert result.exit_code == ExitCode.USAGE, extra
         assert "cannot go with it" in result.output
     result = CliRunner().invoke(main, ["export", "--archive", str(archive), "--to", "mysql://root@127.0.0.1/x"])
-    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.exit_code == ExitCode.USAGE  # a malformed value, refused before anything runs
     assert "PostgreSQL URL" in result.output
 
 

@@ -3,31 +3,14 @@ and leaves no archive behind; one reachable site is enough to crawl."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from demo_crawls import run_csto
+from log_lines import unstamped
 
 from csto_crawler.cli import ExitCode
 from csto_crawler.reachability import PROXY_VARIABLES, unreachable
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def listening_port() -> Iterator[int]:
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        yield int(server.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +47,6 @@ def test_crawl_without_network_exits_3_before_any_request_in_one_line_and_leaves
     base = f"http://127.0.0.1:{closed_port}"
     result = run_csto("crawl", "--archive", str(archive), "--site", f"en={base}", "--site", f"ru={base}", cwd=tmp_path)
     assert result.returncode == ExitCode.CANNOT_RUN
-    lines = result.stderr.strip().splitlines()
+    lines = unstamped(result.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("csto: error: no site can be reached"), result.stderr
     assert not archive.exists()

@@ -22,6 +22,7 @@ import pytest
 from archive_items import T0, article_item, rows, write_run
 from click.testing import CliRunner
 from demo_crawls import Crawl, count_rows, crawl, expected_urls, query
+from log_lines import unstamped
 
 from csto_crawler import EXTRACTOR_VERSION, extraction
 from csto_crawler.cli import ExitCode, main
@@ -68,7 +69,7 @@ def redesign(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redesign]:
 
 def test_a_template_nobody_can_read_ends_the_run_with_the_drift_code(redesign: Redesign) -> None:
     assert redesign.crawl.returncode == ExitCode.DRIFT, redesign.crawl.stderr[-2000:]
-    error = redesign.crawl.stderr.strip().splitlines()[-1]
+    error = unstamped(redesign.crawl.stderr).strip().splitlines()[-1]
     assert error.startswith("csto: error: extraction drift")
     assert "en (all sections): 20 of 20 article pages doubtful (title+date+body (no article found) 20)" in error
 

@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -20,8 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import research_archive
-from archive_items import Clock, article_item, count, open_writer, rows
+from archive_items import count, rows
 from click.testing import CliRunner
+from live_writer import BATCH, writing
 
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.search import SearchFilter, search
@@ -105,6 +105,10 @@ def test_parquet_reads_back_with_dates_timestamps_and_lists(release: Path) -> No
     assert [(a["article_id"], a["size"]) for a in attachments] == [("ru-103", len(research_archive.ATTACHMENT_BYTES))]
 
 
+# FTS5's and FTS4's own tables, not described (Datasette hides them).
+FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat")
+
+
 def test_metadata_describes_every_table_and_column(release: Path) -> None:
     metadata = json.loads((release / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["title"].startswith("CSTO website archive")
@@ -115,7 +119,7 @@ def test_metadata_describes_every_table_and_column(release: Path) -> None:
         tables = [
             r[0]
             for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not any(r[0].endswith(s) for s in ("_data", "_idx", "_content", "_docsize", "_config"))
+            if not any(r[0].endswith(s) for s in FTS_SHADOWS)
         ]
         for table in tables:
             described = database["tables"][table]
@@ -124,7 +128,8 @@ def test_metadata_describes_every_table_and_column(release: Path) -> None:
                 meaning = described["columns"][column]
                 assert meaning and "see docs" not in meaning, f"{table}.{column}"
     articles = database["tables"]["articles"]
-    assert (articles["fts_table"], articles["fts_pk"], articles["searchmode"]) == ("articles_search", "rowid", "raw")
+    # Datasette's default search mode: what is typed is quoted, so " or NEAR( is text, never an FTS error.
+    assert (articles["fts_table"], articles["fts_pk"], articles.get("searchmode")) == ("articles_fts", "rowid", None)
     assert {"search", "articles_per_month", "article_versions"} <= set(database["queries"])
     readme = (release / "README.md").read_text(encoding="utf-8")
     for heading in ("## Versions and tombstones", "## How to cite an article version", "### `versions`"):
@@ -172,7 +177,7 @@ def get(url: str) -> str:
 def test_datasette_serves_the_table_page(datasette: str) -> None:
     page = get(f"{datasette}/csto/articles")
     assert "Совет коллективной безопасности" in page
-    assert "articles_search" not in get(f"{datasette}/csto")  # the index is hidden, its table searchable
+    assert "articles_fts" not in get(f"{datasette}/csto")  # the index is hidden, its table searchable
 
 
 def test_datasette_search_finds_what_csto_search_finds(datasette: str, release: Path) -> None:
@@ -190,12 +195,41 @@ def test_datasette_search_finds_what_csto_search_finds(datasette: str, release: 
     query = urllib.parse.urlencode({"q": "безопасностями", "_shape": "objects"})
     found = json.loads(get(f"{datasette}/csto/search.json?{query}"))["rows"]
     assert {r["id"] for r in found if r["lang"] == "ru"} == expected
-    # ... and the table's own search box matches stems (a word's beginning with *, in raw mode).
-    query = urllib.parse.urlencode({"_search": "безопасн*", "lang": "ru", "_shape": "objects"})
-    found = json.loads(get(f"{datasette}/csto/articles.json?{query}"))["rows"]
-    assert {r["id"] for r in found} == expected
-    page = get(f"{datasette}/csto/articles?{urllib.parse.urlencode({'_search': 'meet*'})}")
-    assert "Meeting of the Secretaries General" in page
+    # ... and the table's own search box takes whole words in any form, and stems.
+    for typed in ("безопасность", "безопасностью", "Безопасности", "безопасн"):
+        assert box(datasette, typed, lang="ru") == expected, typed
+    assert box(datasette, "meetings") == {"en-104"}  # porter: the title's "Meeting"
+    assert box(datasette, "security", lang="en") == {"en-101", "en-102"}
+    assert box(datasette, '"collective security"') == {"en-101"}
+
+
+def box(datasette: str, typed: str, **filters: str) -> set[str]:
+    """IDs of the articles the table's search box finds (``?_search=``), as Datasette's JSON says."""
+    query = urllib.parse.urlencode({"_search": typed, **filters, "_shape": "objects"})
+    return {r["id"] for r in json.loads(get(f"{datasette}/csto/articles.json?{query}"))["rows"]}
+
+
+@pytest.mark.parametrize("typed", ['"', "NEAR(", '"unclosed', "security OR", "a AND", "*", "-"])
+def test_datasette_search_box_takes_anything_typed(datasette: str, typed: str) -> None:
+    page = get(f"{datasette}/csto/articles?{urllib.parse.urlencode({'_search': typed})}")  # 200, not 400
+    assert "<table" in page or "0 rows" in page
+
+
+def test_release_is_searchable_by_sqlite_utils_and_plain_sql(release: Path) -> None:
+    db = str(release / "csto.sqlite")
+    found = subprocess.run(
+        [sys.executable, "-m", "sqlite_utils", "search", db, "articles", "безопасность", "-c", "id"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    assert {row["id"] for row in json.loads(found.stdout)} == research_archive.RU_SECURITY_IDS
+    sql = "SELECT id FROM articles WHERE rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+    with closing(sqlite3.connect(db)) as con:
+        assert {r[0] for r in con.execute(sql, ("безопасностью",))} == research_archive.RU_SECURITY_IDS
+        assert {r[0] for r in con.execute(sql, ("meeting",))} == {"en-104"}
+        assert {r[0] for r in con.execute(sql, ('"коллективной безопасности"',))} == {"ru-101"}  # as written
 
 
 def test_no_snapshots_keeps_attachments_and_still_verifies(archive: Path, release: Path, tmp_path: Path) -> None:
@@ -228,13 +262,22 @@ def test_a_release_is_never_written_over(release: Path, archive: Path, tmp_path:
     result = CliRunner().invoke(main, ["release", str(release), "--archive", str(archive)])
     assert result.exit_code == ExitCode.CANNOT_RUN
     assert "never overwritten" in result.output
-    missing = CliRunner().invoke(main, ["release", str(tmp_path / "no" / "such"), "--archive", str(archive)])
-    assert missing.exit_code == ExitCode.CANNOT_RUN
-    assert "no such folder" in missing.output
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    refused = CliRunner().invoke(main, ["release", str(blocked / "r"), "--archive", str(archive)])
+    assert refused.exit_code == ExitCode.CANNOT_RUN
+    assert "cannot create the folder" in refused.output
     no_archive = CliRunner().invoke(main, ["release", str(tmp_path / "x"), "--archive", str(tmp_path / "none.sqlite")])
     assert no_archive.exit_code == ExitCode.CANNOT_RUN
     assert not (tmp_path / "x").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no half-built release left
+
+
+def test_a_release_creates_its_missing_parent_folders(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "releases" / "2026" / "2026-02-13"
+    result = CliRunner().invoke(main, ["release", str(out), "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert (out / "SHA256SUMS").is_file()
 
 
 def test_release_while_a_crawl_writes(archive: Path, tmp_path: Path) -> None:
@@ -242,43 +285,16 @@ def test_release_while_a_crawl_writes(archive: Path, tmp_path: Path) -> None:
     live = tmp_path / "live.sqlite"
     with closing(sqlite3.connect(archive)) as source, closing(sqlite3.connect(live)) as dest:
         source.backup(dest)
-    stop = threading.Event()
-    written: list[int] = []
-
-    def crawl() -> None:
-        writer = open_writer(live, Clock())
-        try:
-            run = writer.begin_run("incremental", {})
-            n = 0
-            while not stop.is_set():
-                n += 1
-                batch = [
-                    article_item(f"live-{n}-{k}", element_id=f"9{n:04d}{k}", body_text=f"Text {n} {k}.")
-                    for k in range(5)
-                ]
-                writer.write_batch(batch, run)
-                written.append(n)
-            writer.finish_run(run, "finished", {})
-        finally:
-            writer.close()
-
-    thread = threading.Thread(target=crawl)
-    thread.start()
-    try:
-        while len(written) < 3:
-            time.sleep(0.01)
-        before = len(written)
+    with writing(live) as writer:
+        before = writer.batches
         summary = make_release(live, tmp_path / "r")
-        during = len(written) - before
-    finally:
-        stop.set()
-        thread.join(timeout=60)
+        during = writer.batches - before
     assert during > 0, "the writer was not writing while the release was made"
     db = tmp_path / "r" / "csto.sqlite"
     assert CliRunner().invoke(main, ["verify", "--archive", str(db)]).exit_code == 0
     # Whole batches only: every article has its version, and the index its row, at that one moment.
     articles = count(db, "articles")
-    assert (articles - 7) % 5 == 0
+    assert (articles - 7) % BATCH == 0
     assert count(db, "versions") == articles + 1
     assert count(db, "search_index") == articles
     assert summary.rows["articles.parquet"] == articles
@@ -296,7 +312,7 @@ def test_attachments_text_is_released_and_searchable(tmp_path: Path) -> None:
     assert attachment["text"] == research_archive.ATTACHMENT_TEXT
     assert attachment["text_status"] == "ok"
     metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))["databases"]["csto"]
-    assert metadata["tables"]["attachment_texts"]["fts_table"] == "attachment_texts_search"
+    assert metadata["tables"]["attachment_texts"]["fts_table"] == "attachment_texts_fts"
     assert "search_attachments" in metadata["queries"]
     # The canned query's SQL, run as Datasette runs it: a word form that occurs only in the attachment.
     with closing(sqlite3.connect(out / "csto.sqlite")) as con:

@@ -121,3 +121,33 @@ def test_report_refuses_a_missing_archive_and_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", "--archive", str(archive), "-o", str(tmp_path / "no" / "r.html")])
     assert result.exit_code == ExitCode.CANNOT_RUN
     assert "no folder" in result.output
+
+
+def layout(page: str, div_id: str) -> dict[str, Any]:
+    """The layout Plotly.newPlot gets for the div ``div_id`` (the argument after the traces)."""
+    match = re.search(r'Plotly\.newPlot\(\s*"' + re.escape(div_id) + r'",\s*', page)
+    assert match
+    decoder = json.JSONDecoder()
+    _, end = decoder.raw_decode(page, match.end())
+    found, _ = decoder.raw_decode(page, page.index("{", end))
+    return dict(found)
+
+
+@pytest.mark.parametrize(
+    ("div_id", "axis"), [("per-month", "yaxis"), ("changes", "yaxis"), ("runs", "yaxis"), ("coverage", "xaxis")]
+)
+def test_count_axes_have_whole_number_ticks(page: str, div_id: str, axis: str) -> None:
+    ticks = layout(page, div_id)[axis]
+    # Small counts (at most 8 here): a tick per unit from zero, labelled as integers, never 0.2 steps.
+    assert (ticks["tickformat"], ticks["tick0"], ticks["dtick"]) == (",d", 0, 1)
+    (heatmap,) = plot(page, "per-section")
+    assert (heatmap["colorbar"]["tickformat"], heatmap["colorbar"]["dtick"]) == (",d", 1)
+
+
+@pytest.mark.parametrize("div_id", ["per-month", "pairing"])
+def test_both_languages_stay_visible_where_their_lines_meet(page: str, div_id: str) -> None:
+    traces = plot(page, div_id)
+    langs = [t["name"].split(":")[0] for t in traces]
+    assert langs == ["en", "ru"]  # en first, under ru
+    en, ru = (t["line"] for t in traces)
+    assert en["width"] > ru["width"] and ru["dash"] != "solid"  # the wide line shows around the dotted one

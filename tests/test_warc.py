@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from demo_crawls import crawl
+from log_lines import unstamped
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -301,7 +302,7 @@ def test_a_file_that_is_not_a_warc_is_refused_in_one_line(tmp_path: Path) -> Non
     bogus.write_text("not a web archive\n")
     result = invoke("warc", "import", str(bogus), "--archive", str(tmp_path / "a.sqlite"))
     assert result.exit_code == ExitCode.CANNOT_RUN
-    assert result.output.startswith("csto: error:")
+    assert unstamped(result.output).startswith("csto: error:")
     assert len(result.output.splitlines()) == 1
     assert not (tmp_path / "a.sqlite").exists()
 

@@ -29,7 +29,7 @@ from ..attachment_text.worker import preload
 from ..dates import to_utc_iso, utc_now
 from . import blobs
 from .database import dbapi_connection, row_dicts
-from .search import stem_text
+from .words import stem_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Export writers: JSONL, CSV and Parquet with identical columns (lists become JSON text in CSV).
+"""Export writers: JSONL and Parquet with identical columns (CSV: spreadsheet_csv.py).
 
 Rows stream from the archive, so memory stays flat however large the archive is (Parquet is
 written in row groups of ``PARQUET_BATCH`` rows).
@@ -6,14 +6,12 @@ written in row groups of ``PARQUET_BATCH`` rows).
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from .queries import JSON_COLUMNS
 
-FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_BATCH = 2_000
 
 
@@ -29,16 +27,6 @@ def write_jsonl(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: I
     count = 0
     for row in rows:
         out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
-def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for row in rows:
-        writer.writerow({c: _flat(c, row.get(c)) for c in columns})
         count += 1
     return count
 

@@ -9,6 +9,8 @@ Every table and column is described in docs/archive-schema.md (a test keeps the 
 
 from __future__ import annotations
 
+from .word_indexes import ARTICLE_WORDS, ATTACHMENT_WORDS
+
 # Step 1: the foundation (articles with versions, raw snapshots, fetch provenance, listing ledger).
 SCHEMA_V1 = [
     """CREATE TABLE meta (
@@ -277,5 +279,10 @@ SCHEMA_V5: list[str] = [
     "ALTER TABLE sitemap_files ADD COLUMN index_lastmod TEXT",
 ]
 
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+# Step 6: full-text search from every tool (issue 25). Datasette's search box, sqlite-utils and a
+# plain MATCH find whole words in the words-as-written indexes (archive/word_indexes.py), kept in
+# step by triggers and filled from what the archive holds; search_index keeps the stems csto search uses.
+SCHEMA_V6: list[str] = [*ARTICLE_WORDS.create(), *ATTACHMENT_WORDS.create()]
+
+MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 SCHEMA_VERSION = len(MIGRATIONS)

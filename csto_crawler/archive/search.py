@@ -1,13 +1,9 @@
 """Full-text search in both languages: FTS5 over stemmed shadow text, snippets from the original.
 
-SQLite's FTS5 tokenizers stem English at best (porter) and Russian not at all, so every word is
-stemmed here with Snowball (Russian for Cyrillic words, English for Latin ones, whatever the
-article's language: English pages quote Russian datelines) and the index holds the stems.
-``безопасность`` and ``безопасности`` both become ``безопасн``; ``meetings`` and ``meeting`` ``meet``.
-A query is reduced to its words' stems, each quoted, so FTS syntax characters and SQL in a query
-are plain text. The one syntax a query has is a quoted phrase (``"collective security"``, also
-“…” or «…»): its words must stand next to each other, in that order, which FTS5 checks on the
-stems as a phrase query.
+``search_index`` holds the Snowball stems of every article's title and body (words.py), so any
+inflected form finds the others in both languages; a query is read by search_query.py (words, OR,
+-word, phrases) into a MATCH expression of quoted stems, so nothing typed is FTS syntax or SQL.
+(The words-as-written indexes that other tools use are word_indexes.py.)
 
 Attachment files are searched the same way (``attachment_search``, filled from their extracted
 text, see attachment_texts.py): an article matches through a file it links, and each hit says
@@ -16,47 +12,22 @@ where it matched, in the article or in which attachment.
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import dataset
-import snowballstemmer
 
 from ..htmltext import norm_ws
 from .database import dbapi_connection
+from .search_query import fts_query
+from .words import WORD_RE, stem, stem_text
 
-WORD_RE = re.compile(r"\w+", re.UNICODE)
-# A quoted phrase: "...", “...” or «...»; an unpaired quote is plain text.
-PHRASE_RE = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
-CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 # bm25 weights of the indexed columns (article_id is unindexed): a title hit counts 3x a body hit.
 TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
 # An attachment hit ranks like a body hit (bm25 already discounts long documents).
 ATTACHMENT_WEIGHT = 1.0
 SNIPPET_WORDS = 24
 LONG_TEXT_WINDOW = 1_000  # characters either side of the first hit that long_snippet looks at
-MAX_QUERY_WORDS = 32
-
-_STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
-
-
-class SearchQueryError(ValueError):
-    """A query with nothing searchable in it."""
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Snowball stem of one lower-cased word (Russian stemmer for Cyrillic, English otherwise)."""
-    lower = word.lower().replace("ё", "е")
-    stemmer = _STEMMERS["ru" if CYRILLIC_RE.search(lower) else "en"]
-    return str(stemmer.stemWord(lower))
-
-
-def stem_text(text: str) -> str:
-    """The shadow text the index stores: the stems of all words, space separated."""
-    return " ".join(map(stem, WORD_RE.findall(norm_ws(text or ""))))
 
 
 def index_article(db: dataset.Database, article_id: str, title: str, body: str, replace: bool = True) -> None:
@@ -82,27 +53,6 @@ def reindex_all(db: dataset.Database) -> None:
     rows = [dict(r) for r in db.query("SELECT id, title, body_text FROM articles")]
     for row in rows:
         index_article(db, row["id"], row["title"], row["body_text"], replace=False)
-
-
-def fts_query(query: str) -> tuple[str, list[str]]:
-    """User query -> (FTS5 MATCH expression of quoted stems and phrases, the stems).
-
-    Every word must match; the words of a quoted phrase must also be adjacent and in order.
-    """
-    text = norm_ws(query)  # as the archive's text: no soft hyphens, NFC
-    quoted = ["".join(g for g in m.groups() if g) for m in PHRASE_RE.finditer(text)]
-    phrases = [[stem(w) for w in WORD_RE.findall(phrase)] for phrase in quoted]
-    words = WORD_RE.findall(PHRASE_RE.sub(" ", text))
-    count = len(words) + sum(map(len, phrases))
-    if not count:
-        raise SearchQueryError(f"nothing to search for in {query!r}: give at least one word")
-    if count > MAX_QUERY_WORDS:
-        raise SearchQueryError(f"too many words in the query ({count} > {MAX_QUERY_WORDS})")
-    # Quoted strings are literal tokens for FTS5 (several tokens in one string: a phrase); stems
-    # are \w+ so they never contain a quote.
-    terms = [" ".join(phrase) for phrase in phrases if phrase] + [stem(w) for w in words]
-    stems = list(dict.fromkeys(s for term in terms for s in term.split(" ")))
-    return " AND ".join(f'"{t}"' for t in dict.fromkeys(terms)), stems
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,14 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import __version__
 from ..archive.failures import storage_failure
+from .backup import backup
 from .care import coverage, failures, verify
-from .common import CstoError, DamagedError, ExitCode
+from .common import CstoError, DamagedError, ExitCode, UserInterruptError
 from .crawl import crawl, demo
 from .export import export, stats
 from .extractor import health, reextract
 from .files import attachment_text, attachments
+from .logs import prefix
 from .release import release
 from .report import report
 from .research import diff, search, show
@@ -33,11 +35,21 @@ __all__ = ["ExitCode", "main"]
 
 class CstoGroup(click.Group):
     """The ``csto`` group: storage failures in any command (a damaged archive, a full disk, a
-    read-only medium) end in one line and a documented exit code, never a traceback."""
+    read-only medium) and Ctrl-C end in one line and a documented exit code, never a traceback;
+    the line carries the time when a scheduled command writes to no terminal (logs.py)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            return self._invoke(ctx)
+        except CstoError as exc:
+            exc.timestamp = prefix()
+            raise
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        try:
             return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise UserInterruptError("interrupted (Ctrl-C); nothing half-written was kept") from exc
         except (sqlite3.Error, DBAPIError, OSError) as exc:
             failure = storage_failure(exc)
             if failure is None:
@@ -76,6 +88,7 @@ for command in (
     attachment_text,
     snapshot,
     release,
+    backup,
     report,
     warc,
 ):

@@ -37,15 +37,17 @@ class ExitCode(IntEnum):
     DAMAGED = 6  # `csto verify` found the archive damaged
     GAPS = 7  # `csto coverage` found articles listed but not archived (or the reverse)
     DRIFT = 8  # the crawl read too many pages doubtfully (CSTO_MAX_DOUBTFUL_SHARE): the site's markup changed
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); a crawl stops gracefully instead (3)
 
 
 class CstoError(click.ClickException):
     """A user-facing error: printed as one line; the class says the exit code."""
 
     exit_code = ExitCode.CANNOT_RUN
+    timestamp = ""  # "2026-02-13 03:17:05 " when a scheduled command writes to no terminal (cli/logs.py)
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"csto: error: {self.format_message()}", err=True)
+        click.echo(f"{self.timestamp}csto: error: {self.format_message()}", err=True)
 
 
 class LockedError(CstoError):
@@ -117,6 +119,10 @@ class ArchiveInt(click.IntRange):
         except click.BadParameter as exc:
             name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
             raise BadUsageError(f"{name}: {exc.message}") from None
+
+
+class UserInterruptError(CstoError):
+    exit_code = ExitCode.INTERRUPTED
 
 
 @contextmanager

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
 from ..archive.database import ArchiveError
 from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
-from ..demo import DEMO_CRAWL_SETTINGS, DemoSite
+from ..demo import DEMO_CRAWL_SETTINGS, REAL_BASES, DemoSite, replay_settings
 from ..settings_check import SettingError, check_overrides, check_sites
 from .common import (
     DEFAULT_ARCHIVE,
@@ -24,8 +25,10 @@ from .common import (
     settings_option,
 )
 from .export import stats
+from .logs import say, scheduled
 
 DEMO_ARCHIVE = "archive/demo.sqlite"
+logger = logging.getLogger(__name__)
 
 
 @click.command()
@@ -39,6 +42,7 @@ DEMO_ARCHIVE = "archive/demo.sqlite"
 @click.option("--no-sitemap", is_flag=True, help="Discover articles from listings only.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to a file.")
 @click.option("--log-level", default="INFO", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
+@scheduled
 def crawl(
     sites: tuple[str, ...],
     archive_path: Path,
@@ -80,8 +84,17 @@ def crawl(
         outcome = run_crawl(options)
     except (CrawlRefusedError, ArchiveError, ValueError) as exc:
         raise crawl_error(exc) from exc
-    click.echo(outcome.summary(), err=True)
+    report(outcome, log_file)
     check_outcome(outcome, "crawl")
+
+
+def report(outcome: CrawlOutcome, log_file: str | None) -> None:
+    """The run report on stderr, and in the log file too when there is one: a record per line, so
+    that each line carries its time there as well."""
+    say(outcome.summary())
+    if log_file:
+        for line in outcome.summary().splitlines():
+            logger.info("%s", line)
 
 
 def check_outcome(outcome: CrawlOutcome, what: str) -> None:
@@ -111,15 +124,18 @@ def check_outcome(outcome: CrawlOutcome, what: str) -> None:
     type=ArchiveInt(0, 65534),
     default=18811,
     show_default=True,
-    help="Serve en on PORT and ru on PORT+1 (0: any free ports; article URLs then differ from run to run).",
+    help="Serve en on PORT and ru on PORT+1 (0: any free ports).",
 )
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING"]))
 @click.pass_context
+@scheduled
 def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> None:
     """Crawl the bundled offline copy of both sites and show what was archived; no network needed.
 
-    Serves the recorded demo site on 127.0.0.1, crawls it with politeness off into the demo archive,
-    then prints the archive's article counts. Run it again: the second crawl adds nothing.
+    Serves the recorded demo site on 127.0.0.1 and crawls the real sites' URLs from it, with
+    politeness off, into the demo archive (which holds https://en.odkb-csto.org/... URLs, as a
+    real crawl's would), then prints the archive's article counts. Run it again: the second crawl
+    adds nothing.
 
     \b
     Example:
@@ -130,16 +146,18 @@ def demo(ctx: click.Context, archive_path: Path, port: int, log_level: str) -> N
     check_archive_folder(archive_path, DEMO_ARCHIVE)
     ports = {"en": port, "ru": port + 1} if port else {}
     try:
-        site = DemoSite(ports=ports).start()
+        site = DemoSite(ports=ports, links_to=REAL_BASES).start()
     except OSError as exc:
         raise CstoError(f"cannot serve the demo site on 127.0.0.1:{port}: {exc}; try --port 0") from exc
-    options = CrawlOptions(archive_path, dict(site.base_urls), overrides=dict(DEMO_CRAWL_SETTINGS), log_level=log_level)
+    # The real sites' URLs, fetched from the loopback copy: the archive looks like a real crawl's.
+    overrides = {**DEMO_CRAWL_SETTINGS, **replay_settings(site)}
+    options = CrawlOptions(archive_path, dict(REAL_BASES), overrides=overrides, log_level=log_level)
     try:
         outcome = run_crawl(options)
     except (CrawlRefusedError, ArchiveError, ValueError) as exc:
         raise crawl_error(exc) from exc
     finally:
         site.stop()
-    click.echo(outcome.summary(), err=True)
+    say(outcome.summary())
     check_outcome(outcome, "demo crawl")
     ctx.invoke(stats, archive_path=archive_path, as_json=False)

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..archive.attachment_texts import with_texts
-from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
+from ..archive.export import with_attachment_hashes, write_jsonl, write_parquet
+from ..archive.postgres import PostgresError, engine_url
 from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
+from ..spreadsheet_csv import write_csv
 from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
+from .outputs import OutputFormat, atomic_output, check_output_folder, output_format
 from .postgres import export_to_url
+
+# What `csto export` writes, and what it writes when neither --format nor the file's name says.
+EXPORT_FORMATS = (OutputFormat.JSONL, OutputFormat.CSV, OutputFormat.PARQUET)
+DEFAULT_FORMAT = OutputFormat.JSONL
 
 
 @click.command()
 @archive_option()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in EXPORT_FORMATS]),
+    help="jsonl, csv or parquet (default: from the -o file's name, .jsonl .csv .parquet; else jsonl).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default stdout).")
 @click.option("--versions", is_flag=True, help="One row per version instead of one per article.")
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
@@ -29,7 +39,7 @@ from .postgres import export_to_url
 @click.option("--to", "to_url", metavar="URL", help="Load into PostgreSQL (postgresql://USER@HOST/DB).")
 def export(
     archive_path: Path,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     versions: bool,
     lang: str | None,
@@ -39,18 +49,26 @@ def export(
 ) -> None:
     """Export articles (or every version) as JSONL, CSV or Parquet, same columns in each.
 
-    Each attachment carries its file's sha256, text status and extracted text
-    (`attachments[].text`; CSV and Parquet hold the attachments as JSON text).
+    The format is --format, else the output file's name (.jsonl, .csv, .parquet). CSV is for
+    spreadsheets: UTF-8 with a BOM, and a cell that starts like a formula (=, +, -, @) gets a
+    leading ' so that it shows as text. Each attachment carries its file's sha256, text status and
+    extracted text (`attachments[].text`; CSV and Parquet hold the attachments as JSON text).
 
     \b
     Example:
-      csto export --format jsonl -o articles.jsonl
-      csto export --format parquet --versions --lang ru --since 2024-01-01 -o ru-versions.parquet
+      csto export -o articles.jsonl
+      csto export -o articles.csv                               # opens in Excel, Cyrillic intact
+      csto export --versions --lang ru --since 2024-01-01 -o ru-versions.parquet
       csto export --to postgresql://postgres@127.0.0.1/csto    # articles, versions, attachments
     """
     if to_url is not None:
+        try:
+            engine_url(to_url)  # a URL that is not PostgreSQL's is a bad argument (exit 2), found before any work
+        except PostgresError as exc:
+            raise BadUsageError(str(exc)) from exc
         return export_to_url(archive_path, to_url, ExportFilter(lang, iso_day(since), iso_day(until)))
-    if fmt == "parquet" and not output:
+    chosen = output_format(Path(output) if output else None, fmt, EXPORT_FORMATS, DEFAULT_FORMAT)
+    if chosen is OutputFormat.PARQUET and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
     if output is not None:
         check_output_folder(Path(output))
@@ -61,7 +79,7 @@ def export(
         rows = TerminalProgress("csto export", "row(s)").counted(rows)
         columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
         try:
-            count = _write_rows(rows, columns, fmt, output)
+            count = _write_rows(rows, columns, chosen, output)
         except OSError as exc:
             if output is None:
                 raise
@@ -69,36 +87,15 @@ def export(
     click.echo(f"exported {count} rows", err=True)
 
 
-def check_output_folder(output: Path) -> None:
-    """One line and exit 3 for an output file whose folder is missing, before the archive is read."""
-    parent = output.parent
-    if parent.is_dir():
-        return
-    problem = f"{parent} is not a folder" if parent.exists() else f"no folder {parent}"
-    raise CstoError(f"cannot write {output}: {problem}")
-
-
-def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | None) -> int:
-    writer = write_jsonl if fmt == "jsonl" else write_csv
+def _write_rows(rows: Any, columns: tuple[str, ...], fmt: OutputFormat, output: str | None) -> int:
+    writer = write_csv if fmt is OutputFormat.CSV else write_jsonl
     if output is None:
         return writer(rows, columns, sys.stdout)
     with atomic_output(Path(output)) as partial:
-        if fmt == "parquet":
+        if fmt is OutputFormat.PARQUET:
             return write_parquet(rows, columns, str(partial))
         with partial.open("w", encoding="utf-8", newline="") as out:
             return writer(rows, columns, out)
-
-
-@contextmanager
-def atomic_output(output: Path) -> Iterator[Path]:
-    """Write beside ``output`` and rename over it at the end: a killed export leaves the previous
-    file intact, never a truncated one whose remaining lines all look valid."""
-    partial = output.with_name(f".{output.name}.part")
-    try:
-        yield partial
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 @click.command()

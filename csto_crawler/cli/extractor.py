@@ -13,6 +13,7 @@ from .. import settings as defaults
 from ..reextract import Scope
 from ..reextract import reextract as run_reextract
 from .common import ArchiveInt, DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
+from .logs import say, scheduled
 
 
 @click.command()
@@ -75,6 +76,7 @@ def health_lines(report: dict[str, Any]) -> list[str]:
     show_default="CPU count",
     help="Processes reading snapshots.",
 )
+@scheduled
 def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, ...], since: Any, workers: int) -> None:
     """Run today's extractor over the stored snapshots, with no network.
 
@@ -102,10 +104,9 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
             arguments,
         )
     counts = report.counts
-    click.echo(
+    say(
         f"reextract run {report.run_id}: {sum(counts.values())} page(s) read; "
-        + ", ".join(f"{name} {n}" for name, n in sorted(counts.items())),
-        err=True,
+        + ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
     )
     if report.drift:
         raise DriftError("pages still read doubtfully: " + "; ".join(report.drift))

@@ -29,6 +29,7 @@ from .common import (
     parse_pairs,
     settings_option,
 )
+from .logs import say, scheduled
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
 # format characters (bidi overrides, zero-width), line and paragraph separators, surrogates.
@@ -133,6 +134,7 @@ def text_column(attachment: StoredAttachment) -> str:
     help="Files read at once, each in its own process.",
 )
 @settings_option("Override a CSTO_ATTACHMENT_* limit (time, memory, sizes), as for `csto crawl`.")
+@scheduled
 def attachment_text(archive_path: Path, again: bool, workers: int, overrides: tuple[str, ...]) -> None:
     """Extract the text of the stored attachment files, with no network.
 
@@ -157,7 +159,7 @@ def attachment_text(archive_path: Path, again: bool, workers: int, overrides: tu
         counts = fill_texts(db, workers=workers, again=again, progress=progress, limits=limits)
     finally:
         db.close()
-    click.echo(f"attachment-text: {_summary(counts)}", err=True)
+    say(f"attachment-text: {_summary(counts)}")
 
 
 def _summary(counts: Counter[str]) -> str:

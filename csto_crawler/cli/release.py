@@ -10,6 +10,7 @@ import click
 
 from ..release import ReleaseError, make_release
 from .common import CstoError, archive_errors, archive_option
+from .logs import say, scheduled
 
 
 @click.command()
@@ -20,6 +21,7 @@ from .common import CstoError, archive_errors, archive_option
     is_flag=True,
     help="Leave out the raw page snapshots (HTML, listings, sitemaps) for a small file; attachments stay.",
 )
+@scheduled
 def release(directory: Path, archive_path: Path, no_snapshots: bool) -> None:
     """Write a release into DIR: a consistent copy of the archive, Parquet, Datasette metadata, README, SHA256SUMS.
 
@@ -35,9 +37,7 @@ def release(directory: Path, archive_path: Path, no_snapshots: bool) -> None:
     started = time.monotonic()
     with archive_errors():
         try:
-            summary = make_release(
-                archive_path, directory, snapshots=not no_snapshots, progress=lambda m: click.echo(m, err=True)
-            )
+            summary = make_release(archive_path, directory, snapshots=not no_snapshots, progress=say)
         except ReleaseError as exc:
             raise CstoError(str(exc)) from exc
         except (OSError, sqlite3.Error) as exc:
@@ -45,4 +45,4 @@ def release(directory: Path, archive_path: Path, no_snapshots: bool) -> None:
     for name, size in sorted(summary.files.items()):
         rows = summary.rows.get(name)
         click.echo(f"{directory / name}\t{size}" + (f"\t{rows} rows" if rows is not None else ""))
-    click.echo(f"release {summary.release_id} written in {time.monotonic() - started:.1f}s", err=True)
+    say(f"release {summary.release_id} written in {time.monotonic() - started:.1f}s")

@@ -9,7 +9,7 @@ import click
 
 from ..report import build_report
 from .common import CstoError, archive_option, open_reader
-from .export import check_output_folder
+from .outputs import OutputFormat, check_output_folder, output_format
 
 
 @click.command()
@@ -34,6 +34,7 @@ def report(archive_path: Path, output: Path) -> None:
       csto report --archive /srv/archive/csto.sqlite -o /var/www/csto/report.html
     """
     started = time.monotonic()
+    output_format(output, None, (OutputFormat.HTML,), OutputFormat.HTML)
     check_output_folder(output)
     with open_reader(archive_path) as reader:
         page = build_report(reader, archive_path.name)

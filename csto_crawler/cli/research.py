@@ -11,8 +11,9 @@ import click
 from ..archive.attachment_texts import describe
 from ..archive.history import ArticleHistory, UnknownArticleError, load_history, version_diff
 from ..archive.queries import ArchiveReader
-from ..archive.search import SearchFilter, SearchQueryError, count_matches
+from ..archive.search import SearchFilter, count_matches
 from ..archive.search import search as run_search
+from ..archive.search_query import SearchQueryError
 from .common import ArchiveInt, BadUsageError, CstoError, archive_option, iso_day, open_reader
 from .files import printable
 
@@ -20,8 +21,8 @@ from .files import printable
 SHOW_TEXT_CHARS = 1_500
 
 
-@click.command()
-@click.argument("query")
+@click.command(context_settings={"ignore_unknown_options": True})  # -word is a word to exclude, not an option
+@click.argument("query", nargs=-1, required=True)
 @archive_option()
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
@@ -31,7 +32,7 @@ SHOW_TEXT_CHARS = 1_500
 @click.option("--offset", type=ArchiveInt(0), default=0, show_default=True, help="Skip this many results (next page).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def search(
-    query: str,
+    query: tuple[str, ...],
     archive_path: Path,
     lang: str | None,
     section: str | None,
@@ -44,21 +45,23 @@ def search(
     """Full-text search in titles, bodies and attachments' text, any inflected form (Russian and
     English stemming).
 
-    All words must match in one text (the article, or one of its attachment files); words in
-    double quotes must also stand together, in that order. Each result says where it matched:
-    in the article, or in which attachment.
+    All words must match in one text (the article, or one of its attachment files); OR between
+    two words or phrases lets either match; -word excludes a word; words in double quotes must
+    also stand together, in that order. Each result says where it matched: in the article, or
+    in which attachment.
 
     \b
     Example:
-      csto search "безопасность" --lang ru
-      csto search "meetings" --since 2024-01-01 --limit 5
-      csto search '"collective security"' --offset 20
+      csto search безопасность --lang ru
+      csto search collective security --since 2024-01-01 --limit 5
+      csto search '"collective security"' OR treaty -draft --offset 20
     """
+    text = query_text(query)
     flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit, offset)
     with open_reader(archive_path) as reader:
         try:
-            hits = run_search(reader.db, query, flt)
-            total = count_matches(reader.db, query, flt)
+            hits = run_search(reader.db, text, flt)
+            total = count_matches(reader.db, text, flt)
         except SearchQueryError as exc:
             raise BadUsageError(str(exc)) from exc
     if as_json:
@@ -72,6 +75,14 @@ def search(
                 click.echo(f"  {where}{place['snippet']}")
             click.echo("")
     click.echo(result_count(len(hits), total, offset), err=True)
+
+
+def query_text(words: tuple[str, ...]) -> str:
+    """The words of ``csto search`` as one query; a misspelt option (``--lmit``) is refused, not searched."""
+    for word in words:
+        if word.startswith("--") and word[2:3].isalpha():
+            raise BadUsageError(f"no such option: {word} (a word to exclude is written -word)")
+    return " ".join(words)
 
 
 def result_count(shown: int, total: int, offset: int) -> str:

@@ -31,7 +31,8 @@ from .common import (
     open_reader,
     parse_pairs,
 )
-from .export import check_output_folder
+from .logs import say, scheduled
+from .outputs import OutputFormat, check_output_folder, output_format
 
 # What a broken or foreign file raises while warcio reads it.
 UNREADABLE = (ArchiveLoadFailed, zlib.error, EOFError, ValueError)
@@ -55,7 +56,7 @@ def warc() -> None:
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="WARC file to write (gzipped per record when the name ends in .gz).",
+    help="WARC file to write: NAME.warc.gz (gzipped per record) or NAME.warc.",
 )
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only fetches made on or after this day.")
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language's fetches.")
@@ -72,6 +73,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
       csto warc export -o csto.warc.gz
       csto warc export --lang ru --since 2026-01-01 -o ru-2026.warc.gz
     """
+    output_format(output, None, (OutputFormat.WARC_GZ, OutputFormat.WARC), None)
     check_output_folder(output)
     with open_reader(archive_path) as reader:
         try:
@@ -104,6 +106,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
     show_default="CPU count",
     help="Processes reading pages.",
 )
+@scheduled
 def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive_path: Path, workers: int) -> None:
     """Import captures from WARC or ARC files through the crawl's extraction and archive rules.
 
@@ -148,7 +151,7 @@ def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive
             report = importer.run(list(files), arguments, limits)
         except UNREADABLE as exc:
             raise CstoError(f"cannot read the WARC file: {exc}") from exc
-    click.echo(report.summary(), err=True)
+    say(report.summary())
     if report.drift:
         raise DriftError("pages read doubtfully: " + "; ".join(report.drift))
 

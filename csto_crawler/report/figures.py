@@ -10,6 +10,13 @@ from .data import ReportData, month_span
 # Sections drawn one by one in the heatmap; the rest of a language's sections are summed as "other".
 TOP_SECTIONS = 24
 LANG_COLOURS = {"en": "#1f77b4", "ru": "#d62728"}
+# Both languages often have the same counts: en is drawn first, wide and solid, ru over it thin and
+# dotted, so where the lines coincide both stay visible (neither hides the other).
+LANG_LINES = {"en": {"width": 4.0, "dash": "solid"}, "ru": {"width": 2.0, "dash": "dot"}}
+LANG_MARKERS = {"en": {"symbol": "circle", "size": 10}, "ru": {"symbol": "diamond", "size": 6}}
+# Counts are whole numbers: integer tick labels, and up to this many, one tick per unit (Plotly's own
+# choice for a maximum of 1 or 2 is 0.2 or 0.5 steps).
+UNIT_TICKS_UP_TO = 10
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
 
@@ -39,10 +46,11 @@ def _per_month(data: ReportData, span: list[str]) -> Any:
                 y=[counts.get(m, 0) for m in span],
                 name=lang,
                 mode="lines",
-                line={"color": LANG_COLOURS.get(lang), "width": 1.5},
+                line={"color": LANG_COLOURS.get(lang), **LANG_LINES.get(lang, {})},
             )
         )
     _layout(fig, "month of publication", "articles")
+    _count_axis(fig, [r["n"] for r in data.per_month], "y")
     return fig
 
 
@@ -50,8 +58,12 @@ def _per_section(data: ReportData, span: list[str]) -> Any:
     import plotly.graph_objects as go
 
     rows, z = _section_matrix(data.per_section_month, span)
+    top = max((n for row in z for n in row), default=0)
+    ticks = {"tickformat": ",d", **({"tick0": 0, "dtick": 1} if top <= UNIT_TICKS_UP_TO else {})}
     fig = go.Figure(
-        go.Heatmap(x=span, y=rows, z=z, colorscale="Blues", hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>")
+        go.Heatmap(
+            x=span, y=rows, z=z, colorscale="Blues", colorbar=ticks, hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"
+        )
     )
     _layout(fig, "month of publication", None, height=max(360, 22 * len(rows) + 120))
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -76,6 +88,7 @@ def _changes(data: ReportData) -> Any:
             y = [series.get(m, 0) for m in change_span]
             fig.add_trace(go.Bar(x=change_span, y=y, name=f"articles {label}"))
     _layout(fig, "month noticed", "count")
+    _count_axis(fig, [n for trace in fig.data for n in trace.y], "y")
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     if not fig.data:
@@ -95,7 +108,8 @@ def _pairing(data: ReportData) -> Any:
                 y=[round(100 * (r["archived"] or 0) / r["n"], 1) for r in rows],
                 name=f"{lang}: counterpart archived",
                 mode="lines+markers",
-                line={"color": LANG_COLOURS.get(lang)},
+                line={"color": LANG_COLOURS.get(lang), **LANG_LINES.get(lang, {})},
+                marker=LANG_MARKERS.get(lang, {}),
                 customdata=[[r["n"], r["linked"] or 0, r["archived"] or 0] for r in rows],
                 hovertemplate="%{x}: %{y}%<br>%{customdata[2]} of %{customdata[0]} articles"
                 " (%{customdata[1]} linked)<extra></extra>",
@@ -119,6 +133,7 @@ def _runs(data: ReportData) -> Any:
         )
     )
     _layout(fig, None, "pages")
+    _count_axis(fig, [r["pages"] for r in data.runs] + [r["failed"] for r in data.runs], "y")
     fig.update_layout(
         barmode="group",
         yaxis2={"title": {"text": "seconds"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
@@ -147,6 +162,7 @@ def _coverage(data: ReportData) -> Any:
     ]
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker={"color": "#7f7f7f"}))
     _layout(fig, "articles", None, height=320)
+    _count_axis(fig, values, "x")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
@@ -164,6 +180,14 @@ def _section_matrix(rows: list[dict[str, Any]], span: list[str]) -> tuple[list[s
         cells[name][row["month"]] += row["n"]
     names = sorted(cells, key=lambda n: (n.split(" · ")[0], n.endswith("other sections"), n))
     return names, [[cells[n].get(m, 0) for m in span] for n in names]
+
+
+def _count_axis(fig: Any, counts: list[int], axis: str) -> None:
+    """Whole-number ticks from zero on a count axis; one per unit while the counts are small."""
+    ticks: dict[str, Any] = {"tickformat": ",d", "rangemode": "tozero"}
+    if max(counts, default=0) <= UNIT_TICKS_UP_TO:
+        ticks.update(tick0=0, dtick=1)
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**ticks)
 
 
 def _empty(fig: Any, text: str) -> None:

@@ -40,6 +40,7 @@ from ..pages.anchored import Hints
 from ..pages.health import page_problem
 from ..pages.reading import ReadingMethod
 from ..pages.sitemap import SitemapError, parse_sitemap
+from ..preflight import CrawlRefusedError, check_configuration
 from ..quality import Doubt
 from ..sitemap_ledger import SitemapLedger
 from ..urls import Sites, article_candidate, section_of_article
@@ -73,6 +74,12 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            check_configuration(crawler.settings)
+        except CrawlRefusedError:
+            # Refused: the archive pipeline, which opens before any request, says why in one line
+            # and closes the spider before a run begins (preflight.py); nothing is read meanwhile.
+            return spider
         spider.configure(crawler.settings)
         spider.state = load_crawl_state(Path(crawler.settings.get("CSTO_ARCHIVE_PATH")))
         spider.walks.walked_before = set(spider.state.walked)
