@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -52,6 +53,10 @@ RELATED_MIN_DATED_SHARE = 0.5
 WIDGET_LINK_DENSITY = 0.3
 # Without back links, the body ends where navigation starts: this many link-dense lines in a row.
 NAVIGATION_RUN = 3
+# A back link, whatever its words ("Mass media about CSTO", "К списку"): one short line that is
+# all link, to the page's own section (a parent path of its URL) or the site's home page.
+BACK_LINK_MAX_CHARS = 80
+BACK_LINK_DENSITY = 0.9
 
 
 @dataclass
@@ -82,6 +87,15 @@ class AnchoredArticle:
     end_source: str  # back_links | widget | navigation | page_end
     attachments_date: str | None = None
     signature: list[str] = field(default_factory=list)
+    title_stated: bool = True  # the document <title> (or og:title) names it, or names nothing
+
+    @property
+    def on_site_marks(self) -> bool:
+        """Anchored on what CSTO-like templates show and other news pages do not: the listing's
+        title for this URL, the title repeated with its date as the head line, or back links."""
+        repeated_head = self.title_source == "repeated" and self.head_date is not None
+        marks = repeated_head or self.end_source == "back_links"
+        return self.title_source == "listing" or (marks and self.title_stated)
 
     @property
     def confident(self) -> bool:
@@ -98,8 +112,23 @@ def _label(line: Line) -> str:
     return line.text.casefold().rstrip(" .:")
 
 
-def is_back_link(line: Line) -> bool:
-    return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text)
+def is_back_link(line: Line, url: str = "") -> bool:
+    """A back link by its words, or (with the page's ``url``) by where it leads."""
+    return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text) or _links_to_parent(line, url)
+
+
+def _links_to_parent(line: Line, url: str) -> bool:
+    """One short all-link line to a parent path of ``url`` on its own host: the way back to the
+    section, however the template words it (the section's own name, an arrow, "К списку")."""
+    if not url or len(line.hrefs) != 1 or len(line.text) > BACK_LINK_MAX_CHARS:
+        return False
+    if line.link_density < BACK_LINK_DENSITY:
+        return False
+    page, target = urlsplit(url), urlsplit(urljoin(url, line.hrefs[0]))
+    if target.netloc != page.netloc or target.query or target.path.rstrip("/") == page.path.rstrip("/"):
+        return False
+    parent = target.path.rstrip("/") + "/"
+    return page.path.startswith(parent)
 
 
 def is_widget(line: Line) -> bool:
@@ -108,10 +137,10 @@ def is_widget(line: Line) -> bool:
 
 
 def read_anchored(
-    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList]
+    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList], url: str = ""
 ) -> AnchoredArticle | None:
     """The article between its anchors, or None when no title can be told from the page."""
-    found = find_title(lines, document_title, hints)
+    found = find_title(lines, document_title, hints, _list_elements(lists))
     if found is None:
         return None
     title, source, first = found
@@ -125,7 +154,7 @@ def read_anchored(
     ):
         head += 1
         head_date = _line_date(lines[head])
-    end, end_source = find_end(lines, head + 1)
+    end, end_source = find_end(lines, head + 1, url)
     region = [line for line in _drop_lists(lines[head + 1 : end], lists) if not is_widget(line)]
     subtitle, region = _split_subtitle(region, hints)
     glued = None
@@ -137,23 +166,33 @@ def read_anchored(
     rest = [line.text for line in tail if not _is_attachment(line) and not _is_date_line(line)]
     start = signature_start(rest)
     signature = rest[start:] if start is not None else []
+    stated = _document_titles(document_title)
     return AnchoredArticle(
-        title, source, first, head, head_date, subtitle, body, glued, tail, end, end_source, attachments_date, signature
-    )
+        title, source, first, head, head_date, subtitle, body, glued, tail, end, end_source, attachments_date,
+        signature, title_stated=not stated or fold(title) in stated,
+    )  # fmt: skip
 
 
 # --- title ----------------------------------------------------------------------------------------
 
 
-def find_title(lines: list[Line], document_title: str, hints: Hints) -> tuple[str, str, int] | None:
+def find_title(
+    lines: list[Line], document_title: str, hints: Hints, listed: frozenset[etree._Element] = frozenset()
+) -> tuple[str, str, int] | None:
     """(title, how it was recognised, index of its first line), best evidence first:
     the listing's title for this URL, a line repeated as the head line, a heading that is the
-    document <title>, the only <h1>."""
+    document <title>, the only <h1>.
+
+    The listing's title is looked for outside lists of news and links first: a "related news"
+    block may link another article of the same title and date (a ru/en or republished pair), and
+    taking it for the head left the article without a body.
+    """
     if hints.title:
         key = fold(hints.title)
-        for line in lines:
-            if fold(line.text) == key or fold(split_trailing_date(line.text)[0]) == key:
-                return line.text if fold(line.text) == key else split_trailing_date(line.text)[0], "listing", line.index
+        matches = [line for line in lines if fold(line.text) == key or fold(split_trailing_date(line.text)[0]) == key]
+        own = [line for line in matches if line.link_density < LINK_DENSE and not _within(line.block, listed)]
+        for line in own or matches:
+            return line.text if fold(line.text) == key else split_trailing_date(line.text)[0], "listing", line.index
     repeated = _repeated_title(lines)
     if repeated is not None:
         return repeated[0], "repeated", repeated[1]
@@ -255,11 +294,11 @@ def _attachment_date(tail: list[Line], index: int) -> str | None:
 # --- the end of the article -----------------------------------------------------------------------
 
 
-def find_end(lines: list[Line], start: int) -> tuple[int, str]:
+def find_end(lines: list[Line], start: int, url: str = "") -> tuple[int, str]:
     """The first back link after ``start`` ends the article; without one, a share or print widget;
     without those, the first run of navigation (link-dense lines)."""
     for line in lines[start:]:
-        if is_back_link(line):
+        if is_back_link(line, url):
             return line.index, "back_links"
     for line in lines[start:]:
         if is_widget(line):
@@ -272,8 +311,13 @@ def find_end(lines: list[Line], start: int) -> tuple[int, str]:
     return len(lines), "page_end"
 
 
-def _within(element: etree._Element, ancestors: set[etree._Element]) -> bool:
+def _within(element: etree._Element, ancestors: set[etree._Element] | frozenset[etree._Element]) -> bool:
     return element in ancestors or any(a in ancestors for a in element.iterancestors())
+
+
+def _list_elements(lists: list[ItemList]) -> frozenset[etree._Element]:
+    """The items of every list of news on the page (related news, sidebars)."""
+    return frozenset(item.element for found in lists for item in found.items)
 
 
 def _drop_lists(region: list[Line], lists: list[ItemList]) -> list[Line]:

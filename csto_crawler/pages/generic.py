@@ -1,0 +1,198 @@
+"""The generic reader: any HTML news page -> an article; the last resort after the site rules
+(``pages.named``) and the anchored reading (``pages.anchored``).
+
+The main text is found by trafilatura, the field's well-kept extractor (docs/decisions/0008), in
+its fast mode. What it returns is trimmed by rules of our own that hold on any site and name none:
+the headline and the standfirst it repeats from the page's head, lines that are links to other
+pages ("READ MORE: <a>...</a>", a back link to the section), lists of other articles, and contact
+or subscription lines at the end (``pages.generic_trim``). Title, dates and author come from the
+page's own statements (``pages.metadata``) checked against its visible text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html import escape
+
+from lxml import etree
+
+from ..dates import find_date_in_text
+from ..htmltext import norm_ws
+from ..items import DateCandidate
+from .anchored import TITLE_SEPARATOR_RE, Hints, fold
+from .generic_trim import Block, body_blocks, trim_blocks
+from .lines import Line, page_lines
+from .metadata import PageMetadata, byline_name, read_metadata
+from .reading import ArticleReading, ReadingMethod
+
+logger = logging.getLogger(__name__)
+
+# Lines after the title that may hold its date or byline ("By Jane Doe | 18 November 2019").
+HEAD_WINDOW = 8
+# A line that states a date, a byline or a "Share" row is short; a sentence that mentions a date is not.
+MAX_HEAD_LINE_CHARS = 120
+# A title is a line, not a paragraph.
+MAX_TITLE_CHARS = 400
+# Links in the whole page that may be attachments (kept when they stand after the title).
+DOCUMENT_HREF = etree.XPath("//a[@href]")
+CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+# A page whose main text is more than this share news items is a listing.
+LISTED_SHARE = 0.5
+
+
+@dataclass
+class _Head:
+    """The page's title line and what stands right under it."""
+
+    title: str
+    index: int | None  # its line in page_lines, when the page shows it
+    date: str | None
+    author: str | None
+
+
+def read_generic(
+    root: etree._Element,
+    url: str,
+    hints: Hints,
+    listed: frozenset[etree._Element] = frozenset(),
+    lines: list[Line] | None = None,
+) -> ArticleReading | None:
+    """The article on any HTML page; None when the page shows no title, neither a date nor any
+    sign that it is an article (og:type, JSON-LD, a listing that links it), or when its main text
+    is mostly items of news lists (``listed``: their elements; a listing page, not an article)."""
+    meta = read_metadata(root, url)
+    lines = page_lines(root) if lines is None else lines
+    title = choose_title(lines, meta, hints)
+    if not title:
+        return None
+    head = _head(lines, title)
+    if not (meta.article_typed or hints.title or hints.date_raw or _dates(meta, head)):
+        return None  # no date and no word that it is an article: a home, section or static page
+    blocks = body_blocks(root, url, lines)
+    if _mostly_listed(blocks, listed):
+        return None  # a listing of news items, not an article
+    blocks = trim_blocks(blocks, [title, *meta.titles], meta.descriptions, url)
+    return ArticleReading(
+        method=ReadingMethod.GENERIC,
+        title=title,
+        title_repeated=False,
+        date_candidates=_dates(meta, head),
+        body_paragraphs=[block.text for block in blocks],
+        body_html=_body_html(blocks),
+        link_hrefs=_document_hrefs(root, lines, head) + [href for block in blocks for href in block.hrefs],
+        author=", ".join(meta.authors[:3]) or head.author,
+    )
+
+
+def _mostly_listed(blocks: list[Block], listed: frozenset[etree._Element]) -> bool:
+    """Most of the main text sits in news items (a date, a linked title, a lead: a listing)."""
+    if not listed:
+        return False
+    total = sum(len(block.text) for block in blocks)
+    inside = sum(len(block.text) for block in blocks if any(_within(line.block, listed) for line in block.source))
+    return inside > LISTED_SHARE * total
+
+
+def _within(element: etree._Element, ancestors: frozenset[etree._Element]) -> bool:
+    return element in ancestors or any(a in ancestors for a in element.iterancestors())
+
+
+# --- title ----------------------------------------------------------------------------------------
+
+
+def choose_title(lines: list[Line], meta: PageMetadata, hints: Hints) -> str:
+    """The headline: the listing's title where the page shows it; else the heading the page's own
+    metadata (JSON-LD, og:title, <title>) confirms; else the only <h1>; else the metadata's."""
+    shown = [line for line in lines if len(line.text) <= MAX_TITLE_CHARS]
+    if hints.title and any(fold(line.text) == fold(hints.title) for line in shown):
+        return norm_ws(hints.title)
+    stated = _stated_titles(meta)
+    headings = [line for line in shown if line.heading]
+    for line in headings:
+        if fold(line.text) in stated:
+            return line.text
+    for line in shown:  # a title set in bold or a styled block rather than a heading
+        if fold(line.text) in stated and line.link_density < 1:
+            return line.text
+    first_level = [line for line in headings if line.heading == 1]
+    if len(first_level) >= 1 and len({fold(line.text) for line in first_level}) == 1:
+        return first_level[0].text
+    return meta.titles[0] if meta.titles else _longest_part(meta.document_title)
+
+
+def _stated_titles(meta: PageMetadata) -> set[str]:
+    """The titles the page states about itself, and their parts around a site-name separator."""
+    stated: set[str] = set()
+    for text in [*meta.titles, meta.document_title]:
+        if text:
+            stated.add(fold(text))
+            stated.update(fold(part) for part in TITLE_SEPARATOR_RE.split(text) if len(part) >= 8)
+    return stated
+
+
+def _longest_part(document_title: str) -> str:
+    parts = [norm_ws(part) for part in TITLE_SEPARATOR_RE.split(document_title)]
+    return max(parts, key=len, default="")
+
+
+# --- date and byline under the title --------------------------------------------------------------
+
+
+def _head(lines: list[Line], title: str) -> _Head:
+    key = fold(title)
+    index = next((line.index for line in lines if fold(line.text) == key), None)
+    if index is None:
+        return _Head(title, None, None, None)
+    date = author = None
+    for line in lines[index + 1 : index + 1 + HEAD_WINDOW]:
+        if len(line.text) > MAX_HEAD_LINE_CHARS:
+            break
+        date = date or _line_date(line)
+        author = author or byline_name(line.text)
+    return _Head(title, index, date, author)
+
+
+def _line_date(line: Line) -> str | None:
+    element = line.first
+    if isinstance(element.tag, str) and element.tag == "time" and element.get("datetime"):
+        return find_date_in_text(str(element.get("datetime")))
+    return find_date_in_text(line.text)
+
+
+def _dates(meta: PageMetadata, head: _Head) -> list[DateCandidate]:
+    """Structured dates first (JSON-LD, meta tags), then the date shown under the title, then the URL's."""
+    stated = [d for d in meta.dates if d.source == "metadata"]
+    shown = [DateCandidate(head.date, "detail")] if head.date else []
+    return stated + shown + [d for d in meta.dates if d.source == "url"]
+
+
+# --- links and markup -----------------------------------------------------------------------------
+
+
+def _document_hrefs(root: etree._Element, lines: list[Line], head: _Head) -> list[str]:
+    """Links after the title, outside the page's navigation, header, footer and sidebars: the
+    attachments are among them (``ArticlePage.attachments`` keeps the document links)."""
+    if head.index is None:
+        return []
+    positions = {element: i for i, element in enumerate(root.iter())}
+    start = positions.get(lines[head.index].first, 0)
+    found = []
+    for link in DOCUMENT_HREF(root):
+        if positions.get(link, -1) < start or _in_chrome(link):
+            continue
+        found.append(str(link.get("href")))
+    return found
+
+
+def _in_chrome(element: etree._Element) -> bool:
+    return any(isinstance(a.tag, str) and a.tag in CHROME_TAGS for a in element.iterancestors())
+
+
+def _body_html(blocks: list[Block]) -> str:
+    """Plain markup of the kept blocks: headings as <h2>, list items as <li>, the rest as <p>."""
+    parts = []
+    for block in blocks:
+        tag = {"head": "h2", "item": "li"}.get(block.kind, "p")
+        parts.append(f"<{tag}>{escape(block.text)}</{tag}>")
+    return "\n".join(parts)

@@ -1,0 +1,259 @@
+"""The main text of any page as trafilatura finds it, as blocks, and the rules that trim it.
+
+trafilatura (fast mode) returns the main text as a small tree: ``<head>``, ``<p>`` split by
+``<lb/>``, ``<list><item>``, ``<table><row><cell>``, ``<quote>``. Each line becomes a ``Block``,
+and learns from the page's own line of the same text (``pages.lines``) how much of it is link
+text (trafilatura's ``include_links`` loses words around some links: a news page in the Zyte
+benchmark lost half its text with it). The rules then drop what
+such extractors keep on news pages and a reader does not count as the article: the headline and
+standfirst the page repeats at the top, lines that are a link to another page ("READ MORE: ...",
+a back link to the section, whatever its words), lists of other articles, and the contact and
+copyright lines that close a page. None of them names a site.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..dates import split_trailing_date
+from ..htmltext import norm_ws
+from .anchored import SENTENCE_END, fold
+from .lines import Line
+
+# A line mostly link text is a link to another page, not a sentence of the article.
+LINK_LINE_DENSITY = 0.6
+# ... unless it is long: a paragraph with one long linked quotation is still prose.
+LINK_LINE_MAX_CHARS = 300
+# A list most of whose items open with a link lists other articles ("- Headline Lead").
+LINK_LIST_SHARE = 0.5
+# ... a headline and a one-line lead, at most.
+TEASER_MAX_CHARS = 160
+# trafilatura may join this many of the page's lines into one of its paragraphs.
+MAX_JOINED_LINES = 40
+# A label over such links: "DON'T MISS", "Related", "Читайте также" (a few words, no sentence).
+LABEL_MAX_WORDS = 5
+# How far into the text the page's headline may be repeated.
+TITLE_SEARCH = 3
+# Closing lines of a page: a contact address, a handle, a copyright (short, at the very end).
+CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}|©|\bcopyright\b|\(c\)\s*\d{4}", re.I)
+CLOSING_MAX_CHARS = 250
+CLOSING_MAX_LINES = 4
+
+
+@dataclass
+class Block:
+    """One line of the main text: its words, its kind, and its links."""
+
+    text: str
+    kind: str  # head | p | item | row | quote
+    link_chars: int = 0
+    hrefs: list[str] = field(default_factory=list)
+    group: int = 0  # the list or table it belongs to (0: none)
+    starts_with_link: bool = False
+    source: list[Line] = field(default_factory=list)  # the page's lines it was read from, if known
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block]:
+    """The main text trafilatura finds on the page (it works on a copy of the tree), each line
+    with the links of the page's own line of the same text."""
+    # Imported here: only pages no other reader could read need it (0.2 s of start-up).
+    import trafilatura
+
+    # trafilatura parses without comments and processing instructions, and loses the words after
+    # one inside a paragraph (a Zyte benchmark page lost half its text): a copy without them.
+    tree = copy.deepcopy(root)
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+    )
+    body = getattr(document, "body", None)
+    blocks = list(_blocks(body)) if body is not None else []
+    shown = {fold(line.text): line for line in reversed(lines)}  # the first line of each text wins
+    for block in blocks:
+        line = shown.get(fold(block.text))
+        _annotate(block, [line] if line is not None else _source_lines(block.text, lines))
+    return blocks
+
+
+def _annotate(block: Block, source: list[Line]) -> None:
+    block.source = source
+    if source:
+        block.link_chars = min(len(block.text), sum(line.link_chars for line in source))
+        block.hrefs = list(dict.fromkeys(href for line in source for href in line.hrefs))
+        block.starts_with_link = _opens_with_link(source[0])
+
+
+def _source_lines(text: str, lines: list[Line]) -> list[Line]:
+    """The page's line of the same text, or the run of lines that make it up (trafilatura joins
+    a menu's items into one paragraph); empty when the text was reshaped beyond that."""
+    key = _squash(text)
+    starts = [line for line in lines if key.startswith(_squash(line.text))]
+    for first in starts:
+        run: list[Line] = []
+        joined = ""
+        for line in lines[first.index : first.index + MAX_JOINED_LINES]:
+            joined += _squash(line.text)
+            run.append(line)
+            if joined == key:
+                return run
+            if not key.startswith(joined):
+                break
+    return []
+
+
+def _squash(text: str) -> str:
+    """Text without its spaces, folded: trafilatura joins lines with a space, or with none
+    ("13.02.2026Sergey Lavrov met ...")."""
+    return "".join(text.split()).casefold()
+
+
+def _opens_with_link(line: Line) -> bool:
+    """The line's first words are inside a link (<a href> at or above its first element)."""
+    for element in (line.first, *line.first.iterancestors()):
+        if element.tag == "a" and element.get("href") is not None:
+            return True
+        if element is line.block:
+            return False
+    return False
+
+
+def _blocks(body: etree._Element) -> Iterator[Block]:
+    group = 0
+    for child in body:
+        kind = child.tag if isinstance(child.tag, str) else ""
+        if kind in ("list", "table"):
+            group += 1
+            for part in child.iter("item", "row"):
+                if part.tag == "row":
+                    text = norm_ws(" ".join(norm_ws("".join(cell.itertext())) for cell in part))
+                    if text:
+                        yield Block(text, "row", group=group)
+                elif part.getparent() is child:
+                    yield from _lines(part, "item", group)
+        elif kind:
+            yield from _lines(child, kind if kind in ("head", "quote") else "p", 0)
+
+
+def _lines(element: etree._Element, kind: str, group: int) -> Iterator[Block]:
+    """The element's lines (``<lb/>`` ends one), read without recursion."""
+    pieces: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "lb":
+                yield from _line(pieces, kind, group)
+                pieces = []
+            pieces.append(node.text or "")
+        elif node is not element:
+            pieces.append(node.tail or "")
+    yield from _line(pieces, kind, group)
+
+
+def _line(pieces: list[str], kind: str, group: int) -> Iterator[Block]:
+    text = norm_ws("".join(pieces))
+    if text:
+        yield Block(text, kind, group=group)
+
+
+# --- trimming -------------------------------------------------------------------------------------
+
+
+def trim_blocks(blocks: list[Block], titles: list[str], descriptions: list[str], url: str) -> list[Block]:
+    """The article's own text: without the headline and standfirst repeated at the top, link
+    lines and link lists, and closing contact lines."""
+    blocks = _drop_head(blocks, titles, descriptions)
+    blocks = _drop_link_lists(blocks)
+    blocks = _drop_link_lines(blocks)
+    return _drop_closing_lines(blocks)
+
+
+def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) -> list[Block]:
+    """The headline repeated near the top, and the standfirst right under it (a heading, or the
+    page's own description)."""
+    keys = {fold(title) for title in titles if title}
+    for i, block in enumerate(blocks[:TITLE_SEARCH]):
+        if fold(block.text) in keys or fold(split_trailing_date(block.text)[0]) in keys:
+            rest = blocks[:i] + blocks[i + 1 :]
+            if i < len(rest) and _is_standfirst(rest[i], descriptions):
+                del rest[i]
+            return rest
+    return blocks
+
+
+def _is_standfirst(block: Block, descriptions: list[str]) -> bool:
+    if block.kind == "head":
+        return True
+    return fold(block.text) in {fold(d) for d in descriptions}
+
+
+def _is_label(block: Block) -> bool:
+    """A short heading over a block of links: 'DON'T MISS', 'Related news', 'Читайте также:'."""
+    return len(block.text.split()) <= LABEL_MAX_WORDS and not block.text.rstrip(":").endswith(SENTENCE_END)
+
+
+def _is_link_line(block: Block) -> bool:
+    return block.link_density >= LINK_LINE_DENSITY and len(block.text) <= LINK_LINE_MAX_CHARS
+
+
+def _drop_link_lines(blocks: list[Block]) -> list[Block]:
+    """Lines that are links to other pages, and the label just above a run of them."""
+    kept: list[Block] = []
+    dropped_last = False
+    for block in blocks:
+        if _is_link_line(block):
+            if kept and not dropped_last and _is_label(kept[-1]) and not kept[-1].link_chars:
+                kept.pop()
+            dropped_last = True
+            continue
+        dropped_last = False
+        kept.append(block)
+    return kept
+
+
+def _drop_link_lists(blocks: list[Block]) -> list[Block]:
+    """Lists whose items mostly open with a link: other articles ("- Headline Lead ...")."""
+    groups: dict[int, list[Block]] = {}
+    for block in blocks:
+        if block.kind == "item" and block.group:
+            groups.setdefault(block.group, []).append(block)
+    linked = {
+        group for group, items in groups.items() if sum(_teaser(item) for item in items) > LINK_LIST_SHARE * len(items)
+    }
+    kept: list[Block] = []
+    for block in blocks:
+        if block.kind == "item" and block.group in linked:
+            if kept and _is_label(kept[-1]) and kept[-1].kind != "item":
+                kept.pop()
+            continue
+        kept.append(block)
+    return kept
+
+
+def _teaser(item: Block) -> bool:
+    """An item that opens with a link and is mostly that link, or short: a headline and its lead,
+    not a paragraph that links its first words ("- The attorney general is investigating ...")."""
+    return item.starts_with_link and (item.link_density >= LINK_LINE_DENSITY or len(item.text) <= TEASER_MAX_CHARS)
+
+
+def _drop_closing_lines(blocks: list[Block]) -> list[Block]:
+    """Short lines at the very end with an e-mail address, a handle or a copyright."""
+    end = len(blocks)
+    while end > 0 and len(blocks) - end < CLOSING_MAX_LINES:
+        last = blocks[end - 1]
+        if len(last.text) > CLOSING_MAX_CHARS or not CONTACT_RE.search(last.text):
+            break
+        end -= 1
+    return blocks[:end]
