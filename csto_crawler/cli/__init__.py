@@ -20,6 +20,7 @@ from .care import coverage, failures, verify
 from .common import CstoError, DamagedError, ExitCode
 from .crawl import crawl, demo
 from .export import export, stats
+from .extract import extract
 from .extractor import health, reextract
 from .files import attachment_text, attachments
 from .release import release
@@ -72,6 +73,7 @@ for command in (
     coverage,
     health,
     reextract,
+    extract,
     attachments,
     attachment_text,
     snapshot,

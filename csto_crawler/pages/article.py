@@ -20,11 +20,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.http import TextResponse
 
+from ..dates import split_trailing_date
 from ..htmltext import norm_ws
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
 from . import common_ancestor, compiled_css, page_root
-from .anchored import AnchoredArticle, Hints, fold, read_anchored
+from .anchored import REPEAT_WINDOW, AnchoredArticle, Hints, fold, is_back_link, read_anchored
 from .generic import read_generic
 from .items import ItemList, find_item_lists
 from .lines import Line, page_lines
@@ -61,17 +62,28 @@ class ArticlePage:
         named = read_named(self.root, self.response)
         if named is not None and self._agrees(named):
             return named
-        anchored, on_site_marks = self._anchored_reading()
-        if anchored is not None and on_site_marks:
-            return anchored
+        if self._may_show_site_marks() and self._anchored is not None and self._anchored.on_site_marks:
+            return self._anchored_fields(self._anchored)
         # Anchored on a heading and a date alone, which any news page has: the generic reader
         # knows such pages better (their ends are comments and teasers, not back links).
         generic = self._generic_reading()
         if generic is not None and generic.title and any(p.strip() for p in generic.body_paragraphs):
             return generic
-        if anchored is not None:
-            return anchored
+        if self._anchored is not None:
+            return self._anchored_fields(self._anchored)
         return named if named is not None and named.title else None
+
+    def _may_show_site_marks(self) -> bool:
+        """A cheap look for what the anchored reading stands on (the listing's title, a head line
+        ``Title dd.mm.yyyy`` under its title, back links) before paying for it on any page."""
+        if self.hints.title:
+            return True
+        lines = self._lines
+        for line in lines:
+            head, date = split_trailing_date(line.text)
+            if date and any(fold(head) == fold(e.text) for e in lines[max(0, line.index - REPEAT_WINDOW) : line.index]):
+                return True
+        return any(is_back_link(line, self.response.url) for line in lines)
 
     def _agrees(self, reading: ArticleReading) -> bool:
         """A title and a body, and the listing's title unless the page repeats its own title."""
@@ -176,18 +188,20 @@ class ArticlePage:
         """The generic reader's, for a page that answered (a 404 page shows no article)."""
         if self.response.status >= 300:
             return None
-        listed = frozenset(item.element for found in self._lists if len(found.items) >= 3 for item in found.items)
-        return read_generic(self.root, self.response.url, self.hints, listed, self._lines)
+        return read_generic(self.root, self.response.url, self.hints, self._listed, self._lines)
 
-    def _anchored_reading(self) -> tuple[ArticleReading | None, bool]:
-        """The anchored reading when it is confident, and whether it stands on CSTO-like marks."""
+    def _listed(self) -> frozenset[etree._Element]:
+        """The items of the page's lists of three news or more (asked for only when needed)."""
+        return frozenset(item.element for found in self._lists if len(found.items) >= 3 for item in found.items)
+
+    @functools.cached_property
+    def _anchored(self) -> AnchoredArticle | None:
+        """The anchored reading when it is confident."""
+        found = read_anchored(self._lines, self.document_title(), self.hints, self._lists, self.response.url)
+        return found if found is not None and found.confident else None
+
+    def _anchored_fields(self, found: AnchoredArticle) -> ArticleReading:
         lines = self._lines
-        found = read_anchored(lines, self.document_title(), self.hints, self._lists, self.response.url)
-        if found is None or not found.confident:
-            return None, False
-        return self._anchored_fields(lines, found), found.on_site_marks
-
-    def _anchored_fields(self, lines: list[Line], found: AnchoredArticle) -> ArticleReading:
         return ArticleReading(
             method=ReadingMethod.ANCHORED,
             title=found.title,

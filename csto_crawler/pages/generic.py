@@ -12,6 +12,7 @@ page's own statements (``pages.metadata``) checked against its visible text.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -39,6 +40,9 @@ DOCUMENT_HREF = etree.XPath("//a[@href]")
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 # A page whose main text is more than this share news items is a listing.
 LISTED_SHARE = 0.5
+# ... looked for when this many blocks show a date in their first characters, as news items do.
+MIN_DATED_ITEMS = 3
+DATED_PREFIX_CHARS = 40
 
 
 @dataclass
@@ -55,7 +59,7 @@ def read_generic(
     root: etree._Element,
     url: str,
     hints: Hints,
-    listed: frozenset[etree._Element] = frozenset(),
+    listed: Callable[[], frozenset[etree._Element]] = frozenset,
     lines: list[Line] | None = None,
 ) -> ArticleReading | None:
     """The article on any HTML page; None when the page shows no title, neither a date nor any
@@ -85,12 +89,15 @@ def read_generic(
     )
 
 
-def _mostly_listed(blocks: list[Block], listed: frozenset[etree._Element]) -> bool:
-    """Most of the main text sits in news items (a date, a linked title, a lead: a listing)."""
-    if not listed:
+def _mostly_listed(blocks: list[Block], listed: Callable[[], frozenset[etree._Element]]) -> bool:
+    """Most of the main text sits in news items (a date, a linked title, a lead: a listing).
+    The page's lists are looked for only when several blocks open with a date, as items do."""
+    dated = sum(1 for block in blocks if find_date_in_text(block.text[:DATED_PREFIX_CHARS]))
+    items = listed() if dated >= MIN_DATED_ITEMS else frozenset()
+    if not items:
         return False
     total = sum(len(block.text) for block in blocks)
-    inside = sum(len(block.text) for block in blocks if any(_within(line.block, listed) for line in block.source))
+    inside = sum(len(block.text) for block in blocks if any(_within(line.block, items) for line in block.source))
     return inside > LISTED_SHARE * total
 
 
