@@ -76,7 +76,7 @@ def read_generic(
     blocks = body_blocks(root, url, lines)
     if _mostly_listed(blocks, listed):
         return None  # a listing of news items, not an article
-    blocks = trim_blocks(blocks, [title, *meta.titles], meta.descriptions, url)
+    blocks = trim_blocks(blocks, [title, *meta.titles], meta.descriptions, lines)
     return ArticleReading(
         method=ReadingMethod.GENERIC,
         title=title,
@@ -122,10 +122,15 @@ def choose_title(lines: list[Line], meta: PageMetadata, hints: Hints) -> str:
     for line in shown:  # a title set in bold or a styled block rather than a heading
         if fold(line.text) in stated and line.link_density < 1:
             return line.text
-    first_level = [line for line in headings if line.heading == 1]
-    if len(first_level) >= 1 and len({fold(line.text) for line in first_level}) == 1:
-        return first_level[0].text
-    return meta.titles[0] if meta.titles else _longest_part(meta.document_title)
+    first_level = {fold(line.text): line for line in headings if line.heading == 1}
+    if len(first_level) == 1:
+        return next(iter(first_level.values())).text
+    if meta.titles:
+        return meta.titles[0]
+    second_level = {fold(line.text): line for line in headings if line.heading == 2}
+    if not first_level and len(second_level) == 1:  # a template that sets its title in <h2>
+        return next(iter(second_level.values())).text
+    return _longest_part(meta.document_title)
 
 
 def _stated_titles(meta: PageMetadata) -> set[str]:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..dates import split_trailing_date
+from ..dates import find_date_in_text, split_trailing_date
 from ..htmltext import norm_ws
 from .anchored import SENTENCE_END, fold
 from .lines import Line
+from .metadata import byline_name
 
 # A line mostly link text is a link to another page, not a sentence of the article.
 LINK_LINE_DENSITY = 0.6
@@ -33,6 +34,13 @@ LINK_LINE_MAX_CHARS = 300
 LINK_LIST_SHARE = 0.5
 # ... a headline and a one-line lead, at most.
 TEASER_MAX_CHARS = 160
+# A gap between two blocks of the main text that may hold a dropped subheading or list, at most.
+MAX_GAP_LINES = 12
+GAP_LINK_DENSITY = 0.3
+SUBHEADING_LEVEL = 2
+# Bylines and date lines under the title are short.
+BYLINE_MAX_CHARS = 120
+DATE_LINE_SLACK = 25  # "Published: ", ", 15:20", "Updated"
 # trafilatura may join this many of the page's lines into one of its paragraphs.
 MAX_JOINED_LINES = 40
 # A label over such links: "DON'T MISS", "Related", "Читайте также" (a few words, no sentence).
@@ -171,32 +179,84 @@ def _line(pieces: list[str], kind: str, group: int) -> Iterator[Block]:
 # --- trimming -------------------------------------------------------------------------------------
 
 
-def trim_blocks(blocks: list[Block], titles: list[str], descriptions: list[str], url: str) -> list[Block]:
-    """The article's own text: without the headline and standfirst repeated at the top, link
-    lines and link lists, and closing contact lines."""
+def trim_blocks(blocks: list[Block], titles: list[str], descriptions: list[str], lines: list[Line]) -> list[Block]:
+    """The article's own text: the subheadings and lists trafilatura's fast mode leaves out put
+    back, without the headline, standfirst and byline repeated at the top, link lines and link
+    lists (and the labels over them), and closing contact lines."""
+    blocks = _fill_gaps(blocks, lines)
     blocks = _drop_head(blocks, titles, descriptions)
     blocks = _drop_link_lists(blocks)
-    blocks = _drop_link_lines(blocks)
+    blocks = _drop_link_lines(blocks, lines)
     return _drop_closing_lines(blocks)
 
 
+def _fill_gaps(blocks: list[Block], lines: list[Line]) -> list[Block]:
+    """Between two blocks of the main text, the page's subheadings and list items that lead up to
+    the next block, and list items that follow the previous one (trafilatura's fast mode drops
+    some <h2> and <ul> of a body); never link lines, never anything else standing between them."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and out[-1].source and block.source:
+            gap = lines[out[-1].source[-1].index + 1 : block.source[0].index]
+            if len(gap) <= MAX_GAP_LINES:
+                out.extend(Block(line.text, "head" if line.heading else "item", source=[line]) for line in _kept(gap))
+        out.append(block)
+    return out
+
+
+def _kept(gap: list[Line]) -> list[Line]:
+    """The list items opening a gap and the subheadings and list items closing it."""
+    start = 0
+    while start < len(gap) and _is_item(gap[start]):
+        start += 1
+    end = len(gap)
+    while end > start and (_is_item(gap[end - 1]) or _is_subheading(gap[end - 1])):
+        end -= 1
+    return gap[:start] + gap[end:]
+
+
+def _is_item(line: Line) -> bool:
+    return line.block.tag == "li" and line.link_density < GAP_LINK_DENSITY
+
+
+def _is_subheading(line: Line) -> bool:
+    return line.heading >= SUBHEADING_LEVEL and line.link_density < GAP_LINK_DENSITY
+
+
 def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) -> list[Block]:
-    """The headline repeated near the top, and the standfirst right under it (a heading, or the
-    page's own description)."""
+    """The headline repeated near the top, the standfirst right under it (a heading, or the page's
+    own description standing apart from the body) and a byline or date line there."""
     keys = {fold(title) for title in titles if title}
-    for i, block in enumerate(blocks[:TITLE_SEARCH]):
-        if fold(block.text) in keys or fold(split_trailing_date(block.text)[0]) in keys:
-            rest = blocks[:i] + blocks[i + 1 :]
-            if i < len(rest) and _is_standfirst(rest[i], descriptions):
-                del rest[i]
-            return rest
-    return blocks
+    described = {fold(d) for d in descriptions}
+    head = blocks[:TITLE_SEARCH]
+    titled = next((i for i, b in enumerate(head) if fold(split_trailing_date(b.text)[0]) in keys), None)
+    kept = []
+    for i, block in enumerate(head):
+        after_title = titled is not None and i == titled + 1
+        standfirst = (after_title and block.kind == "head") or (
+            fold(block.text) in described and _apart(block, [b for b in blocks[i + 1 : i + 4] if not _is_byline(b)])
+        )
+        if i == titled or standfirst or _is_byline(block):
+            continue
+        kept.append(block)
+    return kept + blocks[TITLE_SEARCH:]
 
 
-def _is_standfirst(block: Block, descriptions: list[str]) -> bool:
-    if block.kind == "head":
+def _apart(block: Block, following: list[Block]) -> bool:
+    """The block stands in another container than the text after it (a standfirst in the page's
+    head, not the body's first paragraph that the description repeats)."""
+    parents = [b.source[0].block.getparent() for b in following if b.source]
+    return bool(block.source) and bool(parents) and block.source[0].block.getparent() not in parents
+
+
+def _is_byline(block: Block) -> bool:
+    """'By Jane Doe · 7 April 2021 · 12 min read', 'Автор: Иван Петров', or a date standing alone."""
+    if len(block.text) > BYLINE_MAX_CHARS:
+        return False
+    if byline_name(block.text) is not None:
         return True
-    return fold(block.text) in {fold(d) for d in descriptions}
+    date = find_date_in_text(block.text)
+    return date is not None and len(block.text) <= len(date) + DATE_LINE_SLACK
 
 
 def _is_label(block: Block) -> bool:
@@ -208,8 +268,9 @@ def _is_link_line(block: Block) -> bool:
     return block.link_density >= LINK_LINE_DENSITY and len(block.text) <= LINK_LINE_MAX_CHARS
 
 
-def _drop_link_lines(blocks: list[Block]) -> list[Block]:
-    """Lines that are links to other pages, and the label just above a run of them."""
+def _drop_link_lines(blocks: list[Block], lines: list[Line]) -> list[Block]:
+    """Lines that are links to other pages, and the label just above a run of them (on the page:
+    "Читайте также:" over a link the main text no longer shows)."""
     kept: list[Block] = []
     dropped_last = False
     for block in blocks:
@@ -219,8 +280,17 @@ def _drop_link_lines(blocks: list[Block]) -> list[Block]:
             dropped_last = True
             continue
         dropped_last = False
-        kept.append(block)
+        if not (_is_label(block) and _links_follow(block, lines)):
+            kept.append(block)
     return kept
+
+
+def _links_follow(block: Block, lines: list[Line]) -> bool:
+    """On the page, the line right after this one is a link line."""
+    if not block.source or not block.text.endswith(":"):
+        return False
+    after = block.source[-1].index + 1
+    return after < len(lines) and lines[after].link_density >= LINK_LINE_DENSITY
 
 
 def _drop_link_lists(blocks: list[Block]) -> list[Block]:

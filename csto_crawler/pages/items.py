@@ -180,6 +180,14 @@ def read_item(element: etree._Element, url: str, base_url: str) -> NewsItem:
     return NewsItem(element, url, title, date_raw, lead)
 
 
+def _labelled_date(element: etree._Element) -> str | None:
+    """A date with a short label, not linked: "Published: 14.09.2022", "14.09.2022 | Press service"."""
+    for text, _, linked in _texts(element):
+        if not linked and len(norm_ws(text)) <= LABELLED_DATE_MAX_CHARS and (found := find_date_in_text(text)):
+            return found
+    return None
+
+
 def _item_date(element: etree._Element) -> str | None:
     for time in element.iter("time"):
         text = norm_ws(" ".join(time.itertext()))
@@ -191,9 +199,9 @@ def _item_date(element: etree._Element) -> str | None:
     for text, _, _ in _texts(element):
         if is_date_text(text):
             return norm_ws(text)
-    for text, _, linked in _texts(element):  # a labelled date: "Published: 14.09.2022", "14.09.2022 | Press"
-        if not linked and len(norm_ws(text)) <= LABELLED_DATE_MAX_CHARS and (found := find_date_in_text(text)):
-            return found
+    labelled = _labelled_date(element)
+    if labelled:
+        return labelled
     # Items whose date stands just before or after them, outside their element
     # (<dt>date</dt><dd><a>title</a></dd>, or a flat list "date <a>title</a><br>").
     for neighbour in (element.getprevious(), element.getnext()):

@@ -49,8 +49,9 @@ DESCRIPTION_META_NAMES = ("og:description", "description", "twitter:description"
 SITE_META_NAMES = ("og:site_name", "application-name")
 # A date in an article's path: /2019/11/18/slug, /2019-11-18/slug.
 URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
-# "By Jane Doe" / "Автор: Иван Петров" bylines read from text, at most five words of name.
-BYLINE_RE = re.compile(r"^(?:by|автор[:]?|текст[:]?)\s+(?P<name>[^\d,|•]{3,60}?)\s*(?:[,|•].*)?$", re.I)
+# "By Jane Doe", "By Jane Doe · 7 April 2021", "Автор: Иван Петров": bylines read from text, at most
+# five words of name.
+BYLINE_RE = re.compile(r"^(?:by|автор[:]?|текст[:]?)\s+(?P<name>[^\d,|•·]{3,60}?)\s*(?:(?:[,|•·]|\s[—–]\s).*)?$", re.I)
 # An author given as a profile URL rather than a name.
 URL_LIKE_RE = re.compile(r"^https?://|^www\.", re.I)
 
