@@ -63,6 +63,7 @@ def write_warc(folder: Path, truth: dict[str, Any], path: Path) -> int:
                 entry["url"],
                 "response",
                 payload=io.BytesIO(body),
+                length=len(body),
                 http_headers=headers,
                 warc_headers_dict={"WARC-Date": CAPTURED},
             )

@@ -11,6 +11,7 @@ the soft-error check, the same extraction, the pipelines' cleaning and quality c
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from .pages.listing import ListedItem, ListingPage
 from .pages.reading import ReadingMethod
 from .quality import article_doubts
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Extraction:
@@ -45,6 +48,11 @@ def extract_article(fetch: FetchRecord, url: str, lang: str, encoding: str, hint
     """Run the article page object over a fetched page (``url``: the article's canonical URL)."""
     response = HtmlResponse(url=fetch.final_url, status=fetch.status, body=fetch.body, encoding=encoding)
     page = ArticlePage(response, hints)
+    try:
+        page.is_article()
+    except RecursionError:  # a library reading a hostile tree recursively: held as unreadable, never lost
+        logger.warning("Page nested too deeply to read: %s", url)
+        return Extraction(None, "page nested too deeply to read", readable=True)
     if not page.is_article():
         reason = missing_content_reason(response.text, "article")
         return Extraction(None, reason, readable=reason == missing_content_reason("", "article"))

@@ -68,10 +68,16 @@ def extract(source: str, url: str | None, output_format: str | None) -> None:
       curl -s https://example.org/story | csto extract - --url https://example.org/story
       csto extract captures.warc.gz --format jsonl > articles.jsonl
     """
-    stream = _open_source(source)
-    is_warc = _is_warc(stream.peek(PEEK_BYTES)[:PEEK_BYTES])
-    output_format = output_format or ("jsonl" if is_warc else "json")
-    pages = _warc_pages(stream) if is_warc else iter([Page(url or _default_url(source), stream.read())])
+    with _open_source(source) as stream:
+        is_warc = _is_warc(stream.peek(PEEK_BYTES)[:PEEK_BYTES])
+        pages = _warc_pages(stream) if is_warc else iter([Page(url or _default_url(source), stream.read())])
+        failed = _print_pages(pages, output_format or ("jsonl" if is_warc else "json"))
+    if failed:
+        sys.exit(ExitCode.FAILURES)
+
+
+def _print_pages(pages: Iterator[Page], output_format: str) -> int:
+    """Each page's fields on stdout, each problem on stderr; how many pages had one."""
     progress = TerminalProgress("csto extract", "page(s) read")
     failed = 0
     for done, page in enumerate(pages, 1):
@@ -81,10 +87,8 @@ def extract(source: str, url: str | None, output_format: str | None) -> None:
             failed += 1
             click.echo(f"csto: {page.url or '(record)'}: {problem}", err=True)
             continue
-        indent = 2 if output_format == "json" else None
-        click.echo(json.dumps(fields, ensure_ascii=False, indent=indent))
-    if failed:
-        sys.exit(ExitCode.FAILURES)
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2 if output_format == "json" else None))
+    return failed
 
 
 def _read(page: Page) -> tuple[dict[str, Any] | None, str | None]:
@@ -97,10 +101,10 @@ def _read(page: Page) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _open_source(source: str) -> io.BufferedReader:
-    """The file (or stdin) as a stream that can be peeked at; a WARC is read as it streams."""
+    """The file (or stdin, read whole) as a stream that can be peeked at; a WARC file is read as
+    it streams."""
     if source == "-":
-        stdin = sys.stdin.buffer
-        return stdin if isinstance(stdin, io.BufferedReader) else io.BufferedReader(stdin)  # type: ignore[arg-type]
+        return io.BufferedReader(io.BytesIO(sys.stdin.buffer.read()))  # type: ignore[arg-type]
     try:
         return Path(source).open("rb")
     except OSError as exc:
@@ -129,6 +133,8 @@ def _warc_pages(stream: BinaryIO) -> Iterator[Page]:
                 yield page
     except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
         yield Page("", problem=f"broken record at byte {records.get_record_offset()}: {exc}")
+    finally:
+        records.close()
 
 
 def _record_page(record: Any) -> Page | None:

@@ -109,12 +109,15 @@ def _within(element: etree._Element, ancestors: frozenset[etree._Element]) -> bo
 
 
 def choose_title(lines: list[Line], meta: PageMetadata, hints: Hints) -> str:
-    """The headline: the listing's title where the page shows it; else the heading the page's own
-    metadata (JSON-LD, og:title, <title>) confirms; else the only <h1>; else the metadata's."""
+    """The headline: the listing's title where the page shows or states it; else the heading the
+    page's own metadata (JSON-LD, og:title, <title>) confirms; else the only <h1>; else the
+    metadata's; else the only <h2>; else the longest part of <title>."""
     shown = [line for line in lines if len(line.text) <= MAX_TITLE_CHARS]
     if hints.title and any(fold(line.text) == fold(hints.title) for line in shown):
         return norm_ws(hints.title)
     stated = _stated_titles(meta)
+    if hints.title and fold(hints.title) in stated:  # the listing and the page's own statements agree
+        return norm_ws(hints.title)
     headings = [line for line in shown if line.heading]
     for line in headings:
         if fold(line.text) in stated:
