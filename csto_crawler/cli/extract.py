@@ -104,7 +104,7 @@ def _open_source(source: str) -> io.BufferedReader:
     """The file (or stdin, read whole) as a stream that can be peeked at; a WARC file is read as
     it streams."""
     if source == "-":
-        return io.BufferedReader(io.BytesIO(sys.stdin.buffer.read()))  # type: ignore[arg-type]
+        return io.BufferedReader(io.BytesIO(sys.stdin.buffer.read()))
     try:
         return Path(source).open("rb")
     except OSError as exc:
