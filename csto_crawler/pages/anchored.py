@@ -92,7 +92,8 @@ class AnchoredArticle:
     @property
     def on_site_marks(self) -> bool:
         """Anchored on what CSTO-like templates show and other news pages do not: the listing's
-        title for this URL, the title repeated with its date as the head line, or back links."""
+        title for this URL, the title repeated with its date as the head line, or back links
+        (with a title the document <title> names)."""
         repeated_head = self.title_source == "repeated" and self.head_date is not None
         marks = repeated_head or self.end_source == "back_links"
         return self.title_source == "listing" or (marks and self.title_stated)
@@ -136,11 +137,39 @@ def is_widget(line: Line) -> bool:
     return is_widget_line(line.text) and (line.link_density >= WIDGET_LINK_DENSITY or len(line.text) <= 30)
 
 
-def read_anchored(
-    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList], url: str = ""
-) -> AnchoredArticle | None:
-    """The article between its anchors, or None when no title can be told from the page."""
-    found = find_title(lines, document_title, hints, _list_elements(lists))
+@dataclass
+class _Frame:
+    """Where the article stands: its title line, its head line and date, the line that ends it."""
+
+    title: str
+    source: str
+    first: int
+    head: int
+    head_date: str | None
+    end: int
+    end_source: str
+    title_stated: bool
+
+    @property
+    def on_site_marks(self) -> bool:
+        repeated_head = self.source == "repeated" and self.head_date is not None
+        marks = repeated_head or self.end_source == "back_links"
+        return self.source == "listing" or (marks and self.title_stated)
+
+
+def stands_on_site_marks(lines: list[Line], document_title: str, hints: Hints, url: str = "") -> bool:
+    """Would the anchored reading stand on CSTO-like marks (``AnchoredArticle.on_site_marks``)?
+    Asked first, on the lines alone: the page's lists of news are looked for only when it would."""
+    if hints.title:
+        return True
+    frame = _frame(lines, document_title, hints, frozenset(), url)
+    return frame is not None and frame.on_site_marks
+
+
+def _frame(
+    lines: list[Line], document_title: str, hints: Hints, listed: frozenset[etree._Element], url: str
+) -> _Frame | None:
+    found = find_title(lines, document_title, hints, listed)
     if found is None:
         return None
     title, source, first = found
@@ -155,10 +184,22 @@ def read_anchored(
         head += 1
         head_date = _line_date(lines[head])
     end, end_source = find_end(lines, head + 1, url)
+    stated = _document_titles(document_title)
+    return _Frame(title, source, first, head, head_date, end, end_source, not stated or fold(title) in stated)
+
+
+def read_anchored(
+    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList], url: str = ""
+) -> AnchoredArticle | None:
+    """The article between its anchors, or None when no title can be told from the page."""
+    frame = _frame(lines, document_title, hints, _list_elements(lists), url)
+    if frame is None:
+        return None
+    head, end = frame.head, frame.end
     region = [line for line in _drop_lists(lines[head + 1 : end], lists) if not is_widget(line)]
     subtitle, region = _split_subtitle(region, hints)
     glued = None
-    if head_date is None and region:
+    if frame.head_date is None and region:
         glued, region = _split_glued_date(region)
     body, tail = _split_tail(region)
     body = _trim_trailing_navigation(body)
@@ -166,10 +207,9 @@ def read_anchored(
     rest = [line.text for line in tail if not _is_attachment(line) and not _is_date_line(line)]
     start = signature_start(rest)
     signature = rest[start:] if start is not None else []
-    stated = _document_titles(document_title)
     return AnchoredArticle(
-        title, source, first, head, head_date, subtitle, body, glued, tail, end, end_source, attachments_date,
-        signature, title_stated=not stated or fold(title) in stated,
+        frame.title, frame.source, frame.first, head, frame.head_date, subtitle, body, glued, tail, end,
+        frame.end_source, attachments_date, signature, title_stated=frame.title_stated,
     )  # fmt: skip
 
 

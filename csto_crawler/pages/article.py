@@ -20,12 +20,11 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.http import TextResponse
 
-from ..dates import split_trailing_date
 from ..htmltext import norm_ws
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
 from . import common_ancestor, compiled_css, page_root
-from .anchored import REPEAT_WINDOW, AnchoredArticle, Hints, fold, is_back_link, read_anchored
+from .anchored import AnchoredArticle, Hints, fold, read_anchored, stands_on_site_marks
 from .generic import read_generic
 from .items import ItemList, find_item_lists
 from .lines import Line, page_lines
@@ -74,16 +73,9 @@ class ArticlePage:
         return named if named is not None and named.title else None
 
     def _may_show_site_marks(self) -> bool:
-        """A cheap look for what the anchored reading stands on (the listing's title, a head line
-        ``Title dd.mm.yyyy`` under its title, back links) before paying for it on any page."""
-        if self.hints.title:
-            return True
-        lines = self._lines
-        for line in lines:
-            head, date = split_trailing_date(line.text)
-            if date and any(fold(head) == fold(e.text) for e in lines[max(0, line.index - REPEAT_WINDOW) : line.index]):
-                return True
-        return any(is_back_link(line, self.response.url) for line in lines)
+        """What the anchored reading stands on, looked for on the lines alone before paying for
+        the page's lists of news (most news pages show none of it)."""
+        return stands_on_site_marks(self._lines, self.document_title(), self.hints, self.response.url)
 
     def _agrees(self, reading: ArticleReading) -> bool:
         """A title and a body, and the listing's title unless the page repeats its own title."""

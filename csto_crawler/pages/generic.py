@@ -68,8 +68,8 @@ def read_generic(
     meta = read_metadata(root, url)
     lines = page_lines(root) if lines is None else lines
     title = choose_title(lines, meta, hints)
-    if not title:
-        return None
+    if not title or (hints.title and not _names(lines, meta, hints.title)):
+        return None  # no title; or not the page the listing linked (a captcha, an error page)
     head = _head(lines, title)
     if not (meta.article_typed or hints.title or hints.date_raw or _dates(meta, head)):
         return None  # no date and no word that it is an article: a home, section or static page
@@ -134,6 +134,15 @@ def choose_title(lines: list[Line], meta: PageMetadata, hints: Hints) -> str:
     if not first_level and len(second_level) == 1:  # a template that sets its title in <h2>
         return next(iter(second_level.values())).text
     return _longest_part(meta.document_title)
+
+
+def _names(lines: list[Line], meta: PageMetadata, title: str) -> bool:
+    """The page shows or states ``title`` somewhere: in a line ("Press release <title>") or in its
+    metadata (og:title, <title> with the site's name)."""
+    key = fold(title)
+    return any(key in fold(text) for text in [*meta.titles, meta.document_title]) or any(
+        key in fold(line.text) for line in lines if len(line.text) <= MAX_TITLE_CHARS
+    )
 
 
 def _stated_titles(meta: PageMetadata) -> set[str]:
