@@ -107,7 +107,7 @@ def _mdy_time(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
 
 
 def _d_month_en(m: re.Match[str], tz: ZoneInfo) -> dt.date:
-    return dt.date(int(m["y"]), MONTHS_EN[m["mon"].lower()], int(m["d"]))
+    return dt.date(int(m["y"]), MONTHS_EN[m["mon"].lower().rstrip(".")[:3]], int(m["d"]))
 
 
 def _d_month_ru(m: re.Match[str], tz: ZoneInfo) -> dt.date:
@@ -121,7 +121,10 @@ def _iso(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
-_EN_MONTH = "|".join(MONTHS_EN)
+# Full names, then the abbreviations news sites print ("Nov 20, 2019", "Sept. 3, 2021").
+MONTHS_EN.update({name[:3]: number for name, number in list(MONTHS_EN.items())})
+_EN_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True)) + r"|sept"
+_EN_MONTH = rf"(?:{_EN_MONTH})\.?"
 _RU_MONTH = "|".join(MONTHS_RU_GENITIVE)
 
 # (name, pattern, builder). Each pattern has one real example from the site beside it.
@@ -149,13 +152,13 @@ DATE_FORMATS: list[tuple[str, re.Pattern[str], _Builder]] = [
         ),
         _iso,
     ),
-    # 13 November 2023
+    # 13 November 2023, 7 Nov. 2021
     (
         "d month yyyy (en)",
         re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_EN_MONTH})\s+(?P<y>\d{{4}})", re.I),
         _d_month_en,
     ),
-    # November 13, 2023
+    # November 13, 2023, Nov 20, 2019
     (
         "month d, yyyy (en)",
         re.compile(rf"(?P<mon>{_EN_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.I),

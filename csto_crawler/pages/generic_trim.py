@@ -42,13 +42,16 @@ SUBHEADING_LEVEL = 2
 BYLINE_MAX_CHARS = 120
 DATE_LINE_SLACK = 25  # "Published: ", ", 15:20", "Updated"
 # trafilatura may join this many of the page's lines into one of its paragraphs.
-MAX_JOINED_LINES = 40
+MAX_JOINED_LINES = 400
 # A label over such links: "DON'T MISS", "Related", "Читайте также" (a few words, no sentence).
 LABEL_MAX_WORDS = 5
 # How far into the text the page's headline may be repeated.
 TITLE_SEARCH = 3
-# Closing lines of a page: a contact address, a handle, a copyright (short, at the very end).
-CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}|©|\bcopyright\b|\(c\)\s*\d{4}", re.I)
+# A headline glued to the first paragraph is cut off only when it is this long (no short words).
+MIN_TITLE_PREFIX = 20
+# Closing lines of a page: a contact address or a handle (short, at the very end). Copyright lines
+# stay: wire copy closes with its agency's ("© 2019 Associated Press"), part of the text.
+CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}", re.I)
 CLOSING_MAX_CHARS = 250
 CLOSING_MAX_LINES = 4
 
@@ -140,7 +143,10 @@ def _opens_with_link(line: Line) -> bool:
 
 
 def _blocks(body: etree._Element) -> Iterator[Block]:
+    """The body's blocks in order; text standing loose in it (before or after an element, as
+    trafilatura leaves a paragraph after a heading) is a paragraph of its own."""
     group = 0
+    yield from _line([body.text or ""], "p", 0)
     for child in body:
         kind = child.tag if isinstance(child.tag, str) else ""
         if kind in ("list", "table"):
@@ -154,6 +160,7 @@ def _blocks(body: etree._Element) -> Iterator[Block]:
                     yield from _lines(part, "item", group)
         elif kind:
             yield from _lines(child, kind if kind in ("head", "quote") else "p", 0)
+        yield from _line([child.tail or ""], "p", 0)
 
 
 def _lines(element: etree._Element, kind: str, group: int) -> Iterator[Block]:
@@ -230,6 +237,8 @@ def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) 
     described = {fold(d) for d in descriptions}
     head = blocks[:TITLE_SEARCH]
     titled = next((i for i, b in enumerate(head) if fold(split_trailing_date(b.text)[0]) in keys), None)
+    if titled is None:
+        head = [_without_title_prefix(block, keys) for block in head]
     kept = []
     for i, block in enumerate(head):
         after_title = titled is not None and i == titled + 1
@@ -240,6 +249,29 @@ def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) 
             continue
         kept.append(block)
     return kept + blocks[TITLE_SEARCH:]
+
+
+def _without_title_prefix(block: Block, keys: set[str]) -> Block:
+    """A block that opens with the headline glued to the text ("Title.November 20, 2019 - Text..."),
+    without it."""
+    squashed = _squash(block.text)
+    for key in keys:
+        title = _squash(key)
+        if len(title) >= MIN_TITLE_PREFIX and squashed.startswith(title) and len(squashed) > len(title):
+            rest = _after_chars(block.text, len(title))
+            return Block(rest, block.kind, block.link_chars, block.hrefs, block.group, False, block.source)
+    return block
+
+
+def _after_chars(text: str, count: int) -> str:
+    """``text`` after its first ``count`` non-space characters."""
+    seen = 0
+    for i, char in enumerate(text):
+        if not char.isspace():
+            seen += 1
+            if seen == count:
+                return text[i + 1 :].strip()
+    return ""
 
 
 def _apart(block: Block, following: list[Block]) -> bool:

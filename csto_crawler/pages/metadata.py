@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ..dates import DateParseError, find_date_in_text, parse_site_date
 from ..htmltext import norm_ws
 from ..items import DateCandidate
 from . import compiled_css
@@ -129,7 +130,12 @@ def _add(values: list[str], value: str | None) -> None:
 
 
 def _add_date(dates: list[DateCandidate], value: str | None, source: str) -> None:
+    """A stated date, or the date inside it ("01:38:07 PM IST Nov 20, 2019" -> "Nov 20, 2019")."""
     text = norm_ws(value or "")
+    try:
+        parse_site_date(text)
+    except DateParseError:
+        text = find_date_in_text(text) or text  # left as it is: the date table flags it
     if text and all(d.raw != text for d in dates):
         dates.append(DateCandidate(text, source))
 
@@ -183,5 +189,7 @@ def _people(value: Any) -> Iterator[str]:
     for entry in value if isinstance(value, list) else [value]:
         if isinstance(entry, str):
             yield entry
-        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            yield entry["name"]
+        elif (
+            isinstance(entry, dict) and isinstance(entry.get("name"), str) and "organization" not in _type_names(entry)
+        ):
+            yield entry["name"]  # a Person; an Organization as "author" is the publisher, not a byline
