@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import sys
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,8 +26,12 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
 
 from ..extraction import PageError, extract_page
+from ..pages.generic_trim import preload_main_text_finder
 from .common import ExitCode, TerminalProgress
 
+Reading = tuple[dict[str, Any] | None, str | None]  # the page's fields, or why there are none
+# Pages handed to each worker process ahead of the one being printed.
+WINDOW_PER_WORKER = 8
 # What a WARC (or ARC) file starts with, once any gzip member is undone.
 WARC_MAGIC = (b"WARC/", b"filedesc://")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -52,7 +59,14 @@ class Page:
     type=click.Choice(["json", "jsonl"]),
     help="json: indented objects (default for a page); jsonl: one object per line (default for a WARC).",
 )
-def extract(source: str, url: str | None, output_format: str | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="CPU count",
+    help="Processes reading the pages of a WARC file.",
+)
+def extract(source: str, url: str | None, output_format: str | None, workers: int) -> None:
     """Read one saved page, or every HTML response of a WARC file, as the crawl reads an article.
 
     Prints the export's article fields as JSON: url, title, subtitle, author, published (with its
@@ -60,7 +74,8 @@ def extract(source: str, url: str | None, output_format: str | None) -> None:
     anchored, generic: which reader answered) and doubts (why a crawl would hold the page back).
     SOURCE is an .html file, a .warc/.warc.gz/.arc.gz file (recognised by its bytes), or - for
     stdin. Pages or records that cannot be read (not HTML, empty, a broken record) get one line
-    on stderr, the others are still printed, and the exit code is 4.
+    on stderr, the others are still printed, and the exit code is 4. The pages of a WARC are read
+    by --workers processes (default: one per CPU) and printed in file order.
 
     \b
     Example:
@@ -71,18 +86,37 @@ def extract(source: str, url: str | None, output_format: str | None) -> None:
     with _open_source(source) as stream:
         is_warc = _is_warc(stream.peek(PEEK_BYTES)[:PEEK_BYTES])
         pages = _warc_pages(stream) if is_warc else iter([Page(url or _default_url(source), stream.read())])
-        failed = _print_pages(pages, output_format or ("jsonl" if is_warc else "json"))
+        output_format = output_format or ("jsonl" if is_warc else "json")
+        if is_warc and workers > 1:
+            preload_main_text_finder()  # imported once, before the workers fork
+            with ProcessPoolExecutor(workers) as pool:
+                failed = _print_pages(_in_order(pool, pages, workers * WINDOW_PER_WORKER), output_format)
+        else:
+            failed = _print_pages(((page, _read(page)) for page in pages), output_format)
     if failed:
         sys.exit(ExitCode.FAILURES)
 
 
-def _print_pages(pages: Iterator[Page], output_format: str) -> int:
+def _in_order(pool: Executor, pages: Iterator[Page], window: int) -> Iterator[tuple[Page, Reading]]:
+    """Each page with its reading, in file order, with at most ``window`` pages in the workers
+    (a WARC of any size is never held in memory whole)."""
+    pending: deque[tuple[Page, Future[Reading]]] = deque()
+    for page in pages:
+        pending.append((page, pool.submit(_read, page)))
+        if len(pending) >= window:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+def _print_pages(readings: Iterator[tuple[Page, Reading]], output_format: str) -> int:
     """Each page's fields on stdout, each problem on stderr; how many pages had one."""
     progress = TerminalProgress("csto extract", "page(s) read")
     failed = 0
-    for done, page in enumerate(pages, 1):
+    for done, (page, (fields, problem)) in enumerate(readings, 1):
         progress(done)
-        fields, problem = _read(page)
         if problem is not None:
             failed += 1
             click.echo(f"csto: {page.url or '(record)'}: {problem}", err=True)
@@ -91,7 +125,7 @@ def _print_pages(pages: Iterator[Page], output_format: str) -> int:
     return failed
 
 
-def _read(page: Page) -> tuple[dict[str, Any] | None, str | None]:
+def _read(page: Page) -> Reading:
     if page.problem is not None:
         return None, page.problem
     try:

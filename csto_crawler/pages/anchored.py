@@ -152,6 +152,9 @@ class _Frame:
 
     @property
     def on_site_marks(self) -> bool:
+        """Confident (``AnchoredArticle.confident``) and on CSTO-like marks (``on_site_marks``)."""
+        if self.source not in ("listing", "repeated") and self.head_date is None:
+            return False
         repeated_head = self.source == "repeated" and self.head_date is not None
         marks = repeated_head or self.end_source == "back_links"
         return self.source == "listing" or (marks and self.title_stated)

@@ -73,10 +73,15 @@ class Block:
         return self.link_chars / max(1, len(self.text))
 
 
+def preload_main_text_finder() -> None:
+    """Import trafilatura now (before worker processes fork, so that they share it)."""
+    import trafilatura  # noqa: F401
+
+
 def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block]:
     """The main text trafilatura finds on the page (it works on a copy of the tree), each line
     with the links of the page's own line of the same text."""
-    # Imported here: only pages no other reader could read need it (0.2 s of start-up).
+    # Imported here: only pages no other reader could read need it (0.3 s of start-up).
     import trafilatura
 
     # trafilatura parses without comments and processing instructions, and loses the words after
@@ -94,9 +99,12 @@ def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block
     body = getattr(document, "body", None)
     blocks = list(_blocks(body)) if body is not None else []
     shown = {fold(line.text): line for line in reversed(lines)}  # the first line of each text wins
+    squashed: list[str] | None = None
     for block in blocks:
         line = shown.get(fold(block.text))
-        _annotate(block, [line] if line is not None else _source_lines(block.text, lines))
+        if line is None and squashed is None:
+            squashed = [_squash(line.text) for line in lines]
+        _annotate(block, [line] if line is not None else _source_lines(block.text, lines, squashed or []))
     return blocks
 
 
@@ -108,19 +116,19 @@ def _annotate(block: Block, source: list[Line]) -> None:
         block.starts_with_link = _opens_with_link(source[0])
 
 
-def _source_lines(text: str, lines: list[Line]) -> list[Line]:
-    """The page's line of the same text, or the run of lines that make it up (trafilatura joins
-    a menu's items into one paragraph); empty when the text was reshaped beyond that."""
+def _source_lines(text: str, lines: list[Line], squashed: list[str]) -> list[Line]:
+    """The run of the page's lines that make up ``text`` (trafilatura joins a menu's items into
+    one paragraph), ``squashed``: each line's text without spaces; empty when the text was
+    reshaped beyond that."""
     key = _squash(text)
-    starts = [line for line in lines if key.startswith(_squash(line.text))]
-    for first in starts:
-        run: list[Line] = []
+    for start, first in enumerate(squashed):
+        if not key.startswith(first):
+            continue
         joined = ""
-        for line in lines[first.index : first.index + MAX_JOINED_LINES]:
-            joined += _squash(line.text)
-            run.append(line)
+        for i in range(start, min(len(lines), start + MAX_JOINED_LINES)):
+            joined += squashed[i]
             if joined == key:
-                return run
+                return lines[start : i + 1]
             if not key.startswith(joined):
                 break
     return []
