@@ -269,7 +269,10 @@ class ArticlePage:
         section, slug = _section_and_slug(url)
         candidates = self.date_candidates()
         if self.hints.date_raw:
-            position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
+            # The generic reader's text dates are guesses from lines under the title: the listing's
+            # date ranks above them, below only what the page states in its metadata.
+            after = {"attachments", "detail", "url"} if self.method == ReadingMethod.GENERIC else {"attachments"}
+            position = next((i for i, c in enumerate(candidates) if c.source in after), len(candidates))
             candidates.insert(position, DateCandidate(self.hints.date_raw, "listing"))
         if not candidates and self.hints.lastmod:
             # No date on the page and no listing showed it (a dead listing page): the day the

@@ -18,11 +18,11 @@ from html import escape
 
 from lxml import etree
 
-from ..dates import find_date_in_text
+from ..dates import find_date_in_text, split_leading_date
 from ..htmltext import norm_ws
 from ..items import DateCandidate
-from .anchored import TITLE_SEPARATOR_RE, Hints, fold
-from .generic_trim import Block, body_blocks, trim_blocks
+from .anchored import SENTENCE_END, TITLE_SEPARATOR_RE, Hints, fold
+from .generic_trim import Block, body_blocks, is_title_text, trim_blocks
 from .lines import Line, page_lines
 from .metadata import PageMetadata, byline_name, read_metadata
 from .reading import ArticleReading, ReadingMethod
@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 HEAD_WINDOW = 8
 # A line that states a date, a byline or a "Share" row is short; a sentence that mentions a date is not.
 MAX_HEAD_LINE_CHARS = 120
+# A subtitle is a line of its own, not a sentence, and a body follows it.
+MAX_SUBTITLE_CHARS = 250
+SUBTITLE_MIN_BLOCKS = 2
+# A date line under the title: the date and a few words (a byline, the time, a view counter).
+DATE_LINE_EXTRA_CHARS = 45
 # A title is a line, not a paragraph.
 MAX_TITLE_CHARS = 400
 # Links in the whole page that may be attachments (kept when they stand after the title).
@@ -77,11 +82,14 @@ def read_generic(
     if _mostly_listed(blocks, listed):
         return None  # a listing of news items, not an article
     blocks = trim_blocks(blocks, [title, *meta.titles], meta.descriptions, lines)
+    glued, blocks = _split_glued_date(blocks)
+    subtitle, blocks = _split_subtitle(blocks, head)
     return ArticleReading(
         method=ReadingMethod.GENERIC,
         title=title,
         title_repeated=False,
-        date_candidates=_dates(meta, head),
+        subtitle=subtitle,
+        date_candidates=_dates(meta, head) + ([DateCandidate(glued, "detail_body")] if glued else []),
         body_paragraphs=[block.text for block in blocks],
         body_html=_body_html(blocks),
         link_hrefs=_document_hrefs(root, lines, head) + [href for block in blocks for href in block.hrefs],
@@ -164,8 +172,10 @@ def _longest_part(document_title: str) -> str:
 
 
 def _head(lines: list[Line], title: str) -> _Head:
-    key = fold(title)
-    index = next((line.index for line in lines if fold(line.text) == key), None)
+    keys = {fold(title)}
+    index = next((line.index for line in lines if fold(line.text) in keys), None)
+    if index is None:  # the title in a heading beside a rubric label
+        index = next((line.index for line in lines if line.heading and is_title_text(line.text, keys, True)), None)
     if index is None:
         return _Head(title, None, None, None)
     date = author = None
@@ -178,10 +188,13 @@ def _head(lines: list[Line], title: str) -> _Head:
 
 
 def _line_date(line: Line) -> str | None:
+    """The date a line under the title shows: a <time datetime>, or a line that is mostly a date
+    ("14 ноября 2023, 15:20 · 1532", "By Jane Doe · 7 April 2021"), not a sentence that names one."""
     element = line.first
     if isinstance(element.tag, str) and element.tag == "time" and element.get("datetime"):
         return find_date_in_text(str(element.get("datetime")))
-    return find_date_in_text(line.text)
+    found = find_date_in_text(line.text)
+    return found if found and len(line.text) <= len(found) + DATE_LINE_EXTRA_CHARS else None
 
 
 def _dates(meta: PageMetadata, head: _Head) -> list[DateCandidate]:
@@ -189,6 +202,31 @@ def _dates(meta: PageMetadata, head: _Head) -> list[DateCandidate]:
     stated = [d for d in meta.dates if d.source == "metadata"]
     shown = [DateCandidate(head.date, "detail")] if head.date else []
     return stated + shown + [d for d in meta.dates if d.source == "url"]
+
+
+def _split_glued_date(blocks: list[Block]) -> tuple[str | None, list[Block]]:
+    """A date in its own element glued to the body's first words ("<span>01.06.2018</span>1 June
+    2018, ..."): the article's date, not text."""
+    if not blocks or not blocks[0].source:
+        return None, blocks
+    first = blocks[0]
+    rest, date = split_leading_date(first.text)
+    if date is None or first.source[0].first_text != date or not rest:
+        return None, blocks
+    return date, [Block(rest, first.kind, first.link_chars, first.hrefs, first.group, False, first.source), *blocks[1:]]
+
+
+def _split_subtitle(blocks: list[Block], head: _Head) -> tuple[str | None, list[Block]]:
+    """A short emphasised line right under the title, standing apart from the body ("Exclusive for
+    Sputnik Belarus"): the subtitle, not the body's first paragraph."""
+    if len(blocks) < SUBTITLE_MIN_BLOCKS or not blocks[0].source or head.index is None:
+        return None, blocks
+    first, line = blocks[0], blocks[0].source[0]
+    apart = line.block.getparent() not in {b.source[0].block.getparent() for b in blocks[1:3] if b.source}
+    short = len(first.text) <= MAX_SUBTITLE_CHARS and not first.text.endswith(SENTENCE_END)
+    if line.index > head.index and apart and short and line.emphasised and not line.link_chars:
+        return first.text, blocks[1:]
+    return None, blocks
 
 
 # --- links and markup -----------------------------------------------------------------------------

@@ -47,6 +47,8 @@ MAX_JOINED_LINES = 400
 LABEL_MAX_WORDS = 5
 # How far into the text the page's headline may be repeated.
 TITLE_SEARCH = 3
+# A rubric label beside the headline in its heading, at most ("Press release", "Новости").
+TITLE_LABEL_CHARS = 30
 # A headline glued to the first paragraph is cut off only when it is this long (no short words).
 MIN_TITLE_PREFIX = 20
 # Closing lines of a page: a contact address or a handle (short, at the very end). Copyright lines
@@ -98,14 +100,26 @@ def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block
     )
     body = getattr(document, "body", None)
     blocks = list(_blocks(body)) if body is not None else []
-    shown = {fold(line.text): line for line in reversed(lines)}  # the first line of each text wins
+    shown: dict[str, list[Line]] = {}
+    for line in lines:
+        shown.setdefault(fold(line.text), []).append(line)
     squashed: list[str] | None = None
+    last = -1
     for block in blocks:
-        line = shown.get(fold(block.text))
-        if line is None and squashed is None:
+        match = _same_text_line(shown.get(fold(block.text), []), last)
+        if match is None and squashed is None:
             squashed = [_squash(line.text) for line in lines]
-        _annotate(block, [line] if line is not None else _source_lines(block.text, lines, squashed or []))
+        _annotate(block, [match] if match is not None else _source_lines(block.text, lines, squashed or []))
+        last = block.source[-1].index if block.source else last
     return blocks
+
+
+def _same_text_line(candidates: list[Line], last: int) -> Line | None:
+    """Of the page's lines with a block's text, the one it was read from: after the line of the
+    block before it, and the least linked (a sidebar teaser can repeat a body's first paragraph
+    as a link, before it)."""
+    later = [line for line in candidates if line.index > last] or candidates
+    return min(later, key=lambda line: line.link_density, default=None)
 
 
 def _annotate(block: Block, source: list[Line]) -> None:
@@ -214,20 +228,27 @@ def _fill_gaps(blocks: list[Block], lines: list[Line]) -> list[Block]:
         if out and out[-1].source and block.source:
             gap = lines[out[-1].source[-1].index + 1 : block.source[0].index]
             if len(gap) <= MAX_GAP_LINES:
-                out.extend(Block(line.text, "head" if line.heading else "item", source=[line]) for line in _kept(gap))
+                out.extend(_gap_block(line) for line in _kept(gap, block.source[0].block.getparent()))
         out.append(block)
     return out
 
 
-def _kept(gap: list[Line]) -> list[Line]:
-    """The list items opening a gap and the subheadings and list items closing it."""
+def _gap_block(line: Line) -> Block:
+    kind = "head" if line.heading else "item" if line.block.tag == "li" else "p"
+    return Block(line.text, kind, line.link_chars, list(line.hrefs), source=[line])
+
+
+def _kept(gap: list[Line], container: etree._Element | None) -> list[Line]:
+    """The list items opening a gap and the subheadings and list items closing it; and text that
+    stands loose in the body's own container ("<div>text<p>...</p></div>": the fast mode drops it)."""
     start = 0
     while start < len(gap) and _is_item(gap[start]):
         start += 1
     end = len(gap)
     while end > start and (_is_item(gap[end - 1]) or _is_subheading(gap[end - 1])):
         end -= 1
-    return gap[:start] + gap[end:]
+    loose = [line for line in gap[start:end] if line.block is container and line.link_density < GAP_LINK_DENSITY]
+    return gap[:start] + loose + gap[end:]
 
 
 def _is_item(line: Line) -> bool:
@@ -244,7 +265,7 @@ def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) 
     keys = {fold(title) for title in titles if title}
     described = {fold(d) for d in descriptions}
     head = blocks[:TITLE_SEARCH]
-    titled = next((i for i, b in enumerate(head) if fold(split_trailing_date(b.text)[0]) in keys), None)
+    titled = next((i for i, b in enumerate(head) if is_title_text(b.text, keys, b.kind == "head")), None)
     if titled is None:
         head = [_without_title_prefix(block, keys) for block in head]
     kept = []
@@ -257,6 +278,15 @@ def _drop_head(blocks: list[Block], titles: list[str], descriptions: list[str]) 
             continue
         kept.append(block)
     return kept + blocks[TITLE_SEARCH:]
+
+
+def is_title_text(text: str, keys: set[str], heading: bool) -> bool:
+    """The headline (folded in ``keys``), with a date after it, or (a heading) with a rubric label
+    around it: "News <title>", "<title> | Photo"."""
+    folded = fold(split_trailing_date(text)[0])
+    if folded in keys:
+        return True
+    return heading and any(key and key in folded and len(folded) <= len(key) + TITLE_LABEL_CHARS for key in keys)
 
 
 def _without_title_prefix(block: Block, keys: set[str]) -> Block:
