@@ -26,7 +26,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
 
 from ..extraction import PageError, extract_page
-from ..pages.generic_trim import preload_main_text_finder
+from ..pages.generic_text import preload_main_text_finder
 from .common import ExitCode, TerminalProgress
 
 Reading = tuple[dict[str, Any] | None, str | None]  # the page's fields, or why there are none

@@ -15,19 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from ..boilerplate import (
-    ATTACHMENT_LINE_RE,
-    BACK_LINK_LABELS,
-    is_back_links_line,
-    is_widget_line,
-    signature_start,
-)
+from ..boilerplate import ATTACHMENT_LINE_RE, signature_start
 from ..dates import TRAILING_DATE_RE, split_leading_date, split_trailing_date
 from ..htmltext import norm_ws
+from .ends import LINK_DENSE, find_end, is_back_link, is_widget
 from .items import ItemList, is_date_text
 from .lines import Line
 
@@ -42,21 +36,11 @@ MAX_SUBTITLE_CHARS = 250
 SENTENCE_END = (".", "!", "?", "…", ":", ";")
 # Photo credits open a body (kept there): "© BelTA", "Photo: CSTO Press Service", "Фото: пресс-служба ОДКБ".
 CREDIT_RE = re.compile(r"^(?:©|\(c\)|photo\b|фото\b)", re.I)
-# A line this much link text is navigation, not prose.
-LINK_DENSE = 0.6
 # Links at the end of a body region: share rows, tag clouds, "related news" titles.
 TRAILING_JUNK_MAX_CHARS = 300
 # A list of other news inside the article region: items are short, and most show a date.
 RELATED_ITEM_MAX_CHARS = 1200
 RELATED_MIN_DATED_SHARE = 0.5
-# A share row is mostly links ("Share: vk tg ok"; counters beside them are not).
-WIDGET_LINK_DENSITY = 0.3
-# Without back links, the body ends where navigation starts: this many link-dense lines in a row.
-NAVIGATION_RUN = 3
-# A back link, whatever its words ("Mass media about CSTO", "К списку"): one short line that is
-# all link, to the page's own section (a parent path of its URL) or the site's home page.
-BACK_LINK_MAX_CHARS = 80
-BACK_LINK_DENSITY = 0.9
 
 
 @dataclass
@@ -107,34 +91,6 @@ class AnchoredArticle:
 
 def fold(text: str) -> str:
     return norm_ws(text).casefold()
-
-
-def _label(line: Line) -> str:
-    return line.text.casefold().rstrip(" .:")
-
-
-def is_back_link(line: Line, url: str = "") -> bool:
-    """A back link by its words, or (with the page's ``url``) by where it leads."""
-    return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text) or _links_to_parent(line, url)
-
-
-def _links_to_parent(line: Line, url: str) -> bool:
-    """One short all-link line to a parent path of ``url`` on its own host: the way back to the
-    section, however the template words it (the section's own name, an arrow, "К списку")."""
-    if not url or len(line.hrefs) != 1 or len(line.text) > BACK_LINK_MAX_CHARS:
-        return False
-    if line.link_density < BACK_LINK_DENSITY:
-        return False
-    page, target = urlsplit(url), urlsplit(urljoin(url, line.hrefs[0]))
-    if target.netloc != page.netloc or target.query or target.path.rstrip("/") == page.path.rstrip("/"):
-        return False
-    parent = target.path.rstrip("/") + "/"
-    return page.path.startswith(parent)
-
-
-def is_widget(line: Line) -> bool:
-    """A share or print row (a link-dense line, or a bare label)."""
-    return is_widget_line(line.text) and (line.link_density >= WIDGET_LINK_DENSITY or len(line.text) <= 30)
 
 
 @dataclass
@@ -332,26 +288,6 @@ def _attachment_date(tail: list[Line], index: int) -> str | None:
     if date:
         return date
     return _line_date(tail[index - 1]) if index > 0 else None
-
-
-# --- the end of the article -----------------------------------------------------------------------
-
-
-def find_end(lines: list[Line], start: int, url: str = "") -> tuple[int, str]:
-    """The first back link after ``start`` ends the article; without one, a share or print widget;
-    without those, the first run of navigation (link-dense lines)."""
-    for line in lines[start:]:
-        if is_back_link(line, url):
-            return line.index, "back_links"
-    for line in lines[start:]:
-        if is_widget(line):
-            return line.index, "widget"
-    run = 0
-    for line in lines[start:]:
-        run = run + 1 if line.link_density >= LINK_DENSE else 0
-        if run >= NAVIGATION_RUN:
-            return line.index - NAVIGATION_RUN + 1, "navigation"
-    return len(lines), "page_end"
 
 
 def _within(element: etree._Element, ancestors: set[etree._Element] | frozenset[etree._Element]) -> bool:

@@ -22,7 +22,8 @@ from ..dates import find_date_in_text, split_leading_date
 from ..htmltext import norm_ws
 from ..items import DateCandidate
 from .anchored import SENTENCE_END, TITLE_SEPARATOR_RE, Hints, fold
-from .generic_trim import Block, body_blocks, is_title_text, trim_blocks
+from .generic_text import Block, body_blocks
+from .generic_trim import is_title_text, trim_blocks
 from .lines import Line, page_lines
 from .metadata import PageMetadata, byline_name, read_metadata
 from .reading import ArticleReading, ReadingMethod
