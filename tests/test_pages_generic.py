@@ -77,3 +77,25 @@ def test_generic_reader_body_drops_the_page_around_it(name: str) -> None:
 def test_generic_reader_attachments(name: str) -> None:
     fields, expected = extracted(name)
     assert [a["url"] for a in fields["attachments"]] == expected["attachments"]
+
+
+def test_a_body_split_into_chunks_of_the_same_markup_is_read_whole() -> None:
+    """trafilatura keeps the first chunk of a body cut by an ad row (a Zyte benchmark layout):
+    the later chunks of the same markup are read too, ad rows and asides not."""
+    from lxml import html
+
+    from csto_crawler.pages.generic_text import Block, _continuation
+    from csto_crawler.pages.lines import page_lines
+
+    prose = "A paragraph of the article that is long enough to count as prose in a chunk. " * 2
+    root = html.fromstring(
+        "<html><body><div class='chunks'>"
+        f"<div class='body chunk'><p>First {prose}</p><p>Second {prose}</p></div>"
+        "<div class='ad-row'><p>Advertisement</p></div>"
+        f"<div class='body chunk'><p>Third {prose}</p><p>Fourth {prose}</p></div>"
+        "<div class='aside'><p><a href='/x/'>Another story entirely</a></p></div>"
+        "</div></body></html>"
+    )
+    lines = page_lines(root)
+    kept = [Block(line.text, "p", source=[line]) for line in lines[:2]]
+    assert [block.text.split()[0] for block in _continuation(kept, lines)] == ["Third", "Fourth"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..htmltext import norm_ws
+from . import common_ancestor
 from .anchored import fold
 from .lines import Line
 
@@ -24,6 +25,11 @@ from .lines import Line
 MAX_GAP_LINES = 12
 GAP_LINK_DENSITY = 0.3
 SUBHEADING_LEVEL = 2
+# A body split into chunks: looked for this many levels above the chunk kept, and taken when a
+# later chunk holds this many paragraphs of prose.
+CHUNK_LEVELS = 4
+CHUNK_MIN_PARAGRAPHS = 2
+CHUNK_PARAGRAPH_CHARS = 80
 # trafilatura may join this many of the page's lines into one of its paragraphs.
 MAX_JOINED_LINES = 400
 
@@ -81,7 +87,7 @@ def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block
             squashed = [squash(line.text) for line in lines]
         _annotate(block, [match] if match is not None else _source_lines(block.text, lines, squashed or []))
         last = block.source[-1].index if block.source else last
-    return _fill_gaps(blocks, lines)
+    return _fill_gaps(blocks, lines) + _continuation(blocks, lines)
 
 
 def _same_text_line(candidates: list[Line], last: int) -> Line | None:
@@ -213,3 +219,31 @@ def _is_item(line: Line) -> bool:
 
 def _is_subheading(line: Line) -> bool:
     return line.heading >= SUBHEADING_LEVEL and line.link_density < GAP_LINK_DENSITY
+
+
+def _continuation(blocks: list[Block], lines: list[Line]) -> list[Block]:
+    """The rest of a body that the page splits into chunks of the same markup (the article cut by
+    an ad row into several ``<div class="body">``): trafilatura keeps the first chunk only. The
+    chunks after the one it kept, when they hold paragraphs of prose."""
+    kept = [block.source[0].block for block in blocks if block.source]
+    if not kept:
+        return []
+    chunk = common_ancestor(kept)
+    for node in [chunk, *chunk.iterancestors()][:CHUNK_LEVELS]:
+        parent, kind = node.getparent(), node.get("class")
+        if parent is None or not kind:
+            continue
+        later = [c for c in node.itersiblings() if c.tag == node.tag and c.get("class") == kind]
+        if later:
+            return [_gap_block(line) for sibling in later for line in _prose_lines(sibling, lines)]
+    return []
+
+
+def _prose_lines(chunk: etree._Element, lines: list[Line]) -> list[Line]:
+    """The lines inside ``chunk``, when they are prose: paragraphs, few links."""
+    inside = [line for line in lines if line.block is chunk or chunk in line.block.iterancestors()]
+    paragraphs = [line for line in inside if line.block.tag == "p" and len(line.text) >= CHUNK_PARAGRAPH_CHARS]
+    links = sum(line.link_chars for line in inside) / max(1, sum(len(line.text) for line in inside))
+    if len(paragraphs) < CHUNK_MIN_PARAGRAPHS or links >= GAP_LINK_DENSITY:
+        return []
+    return [line for line in inside if line.link_density < GAP_LINK_DENSITY]
