@@ -208,23 +208,24 @@ def find_title(
 
 def _repeated_title(lines: list[Line]) -> tuple[str, int] | None:
     """A line followed, within a few lines, by itself with a date appended ("Title" then
-    "Title 14.09.2022"), or by itself then a date line: the head line every detail page has."""
+    "Title 14.09.2022"), or by itself then a date line: the head line every detail page has.
+    (Each line's folded text and trailing date are worked out once: this runs on every page.)"""
+    folds = [fold(line.text) for line in lines]
+    heads = [fold(text) if date else None for text, date in (split_trailing_date(line.text) for line in lines)]
     for line in lines:
-        if len(line.text) < 8 or _is_date_line(line) or line.link_density >= LINK_DENSE:
+        if len(line.text) < 8 or line.link_density >= LINK_DENSE or _is_date_line(line):
             continue
-        key = fold(line.text)
-        for later in lines[line.index + 1 : line.index + REPEAT_WINDOW]:
-            text, date = split_trailing_date(later.text)
-            if date and fold(text) == key:
+        key = folds[line.index]
+        for later in range(line.index + 1, min(len(lines), line.index + REPEAT_WINDOW)):
+            if heads[later] == key:
                 return line.text, line.index
-            nxt = later.index + 1
-            if fold(later.text) == key and nxt < len(lines) and _is_date_line(lines[nxt]):
+            if folds[later] == key and later + 1 < len(lines) and _is_date_line(lines[later + 1]):
                 return line.text, line.index
     for line in lines:  # no date anywhere near: a plain repeat of a heading (or of bold text set as one)
         if not (line.heading or line.emphasised) or len(line.text) < 8 or line.link_density >= LINK_DENSE:
             continue
-        key = fold(line.text)
-        if any(fold(later.text) == key for later in lines[line.index + 1 : line.index + REPEAT_WINDOW]):
+        key = folds[line.index]
+        if key in folds[line.index + 1 : line.index + REPEAT_WINDOW]:
             return line.text, line.index
     return None
 
