@@ -64,11 +64,16 @@ class _LineBuilder:
             self.pieces.append(_Piece(text, element, href, heading, emphasised))
 
     def flush(self, block: etree._Element) -> None:
-        pieces, self.pieces = self.pieces, []
+        pieces = self.pieces
+        if not pieces:
+            return
+        self.pieces = []
+        visible = [p for p in pieces if not p.text.isspace()]
+        if not visible:  # three flushes in four: the whitespace between blocks
+            return
         text = norm_ws("".join(p.text for p in pieces))
         if not text:
             return
-        visible = [p for p in pieces if p.text.strip()]
         link_chars = sum(len(norm_ws(p.text)) for p in visible if p.href is not None)
         hrefs: list[str] = []
         for p in visible:
