@@ -192,20 +192,7 @@ def article_fields(item: ArticleItem | None, url: str, lang: str, reading: Store
     if item is None:
         empty = dict.fromkeys(FIELD_NAMES)
         return empty | {"url": url, "lang": lang, "method": reading.method, "doubts": ["unreadable"]}
-    return {
-        "url": item.url,
-        "lang": item.lang,
-        "title": item.title,
-        "subtitle": item.subtitle,
-        "author": item.author,
-        "published": item.published,
-        "published_raw": item.published_raw,
-        "published_source": item.published_source,
-        "body_text": item.body_text,
-        "signature": item.signature,
-        "attachments": [{"url": a.url, "filename": a.filename} for a in item.attachments],
-        "images": item.images,
-        "counterpart_url": item.counterpart_url,
-        "method": item.reading_method,
-        "doubts": item.doubts,
-    }
+    fields = {name: getattr(item, name, None) for name in FIELD_NAMES}
+    fields["attachments"] = [{"url": a.url, "filename": a.filename} for a in item.attachments]
+    fields["method"] = item.reading_method
+    return fields
