@@ -134,12 +134,14 @@ def extract_page(
     fetched_at: dt.datetime | None = None,
     hints: Hints | None = None,
     timezone: str = SITE_TIMEZONE,
+    status: int = 200,
 ) -> dict[str, Any]:
     """Read one page as the crawl reads an article: the export's article fields as a dict.
 
     ``body``: the page's bytes as served; ``url``: its URL (links, the section, a date in the
     path); ``headers``: the response headers, if known (the charset); ``fetched_at``: when it was
-    captured (dates after it are implausible; default now); ``hints``: what a listing said of it.
+    captured (dates after it are implausible; default now); ``hints``: what a listing said of it;
+    ``status``: the HTTP status it was served with (an error page shows no article).
     The reading chain is the crawl's (site rules, anchored reading, generic reader), then the
     pipelines' date and boilerplate cleaning and quality checks (``doubts``: why a crawl would hold
     it back). Raises PageError for an empty page, bytes that are not HTML, a maintenance or
@@ -158,7 +160,7 @@ def extract_page(
     if not issubclass(kind, HtmlResponse):
         raise PageError(f"not HTML ({lowered.get('content-type') or 'no content type'})")
     lowered.setdefault("content-type", "text/html")
-    fetch = FetchRecord(url, url, 200, lowered, body, fetched_at or utc_now(), "article")
+    fetch = FetchRecord(url, url, status, lowered, body, fetched_at or utc_now(), "article")
     m = HTML_LANG_RE.search(body[:5000])
     lang = m.group(1).decode("ascii").lower() if m else ""
     reading = read_stored_article(fetch, url, lang, hints, timezone)

@@ -92,3 +92,22 @@ def test_extract_a_missing_file_is_a_usage_error() -> None:
     code, _, err = run("/nonexistent/page.html")
     assert code == ExitCode.USAGE
     assert "cannot read" in err
+
+
+def test_extract_an_error_page_in_a_warc_is_not_an_article(tmp_path: Path) -> None:
+    """A 404 response holds no article, however article-like its page: no reader answers."""
+    path = tmp_path / "gone.warc.gz"
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    body = (PAGE / "response.html").read_bytes()
+    headers = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            PAGE_URL, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+        )
+    )
+    path.write_bytes(out.getvalue())
+    code, stdout, _ = run(str(path))
+    fields = json.loads(stdout)
+    assert code == 0
+    assert (fields["method"], fields["title"], fields["doubts"]) == ("none", None, ["unreadable"])

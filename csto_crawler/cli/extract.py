@@ -48,6 +48,7 @@ class Page:
     headers: dict[str, str] | None = None
     fetched_at: Any = None
     problem: str | None = None
+    status: int = 200
 
 
 @click.command()
@@ -129,7 +130,7 @@ def _read(page: Page) -> Reading:
     if page.problem is not None:
         return None, page.problem
     try:
-        return extract_page(page.body, page.url, page.headers, fetched_at=page.fetched_at), None
+        return extract_page(page.body, page.url, page.headers, fetched_at=page.fetched_at, status=page.status), None
     except PageError as exc:
         return None, str(exc)
 
@@ -180,8 +181,9 @@ def _record_page(record: Any) -> Page | None:
         return None
     try:
         fetched_at = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date") or "").replace(tzinfo=dt.UTC)
+        status = int(record.http_headers.get_statuscode() or 200)
         body = record.content_stream().read()
-    except Exception as exc:  # noqa: BLE001  a date or body warcio cannot decode: that record only
+    except Exception as exc:  # noqa: BLE001  a date, status or body warcio cannot read: that record only
         return Page(url, problem=f"unreadable record: {exc}")
     headers = {name.lower(): value for name, value in record.http_headers.headers}
-    return Page(url, body, headers, fetched_at)
+    return Page(url, body, headers, fetched_at, status=status)
