@@ -5,13 +5,13 @@ The main text is found by trafilatura, the field's well-kept extractor (docs/dec
 its fast mode. What it returns is trimmed by rules of our own that hold on any site and name none:
 the headline and the standfirst it repeats from the page's head, lines that are links to other
 pages ("READ MORE: <a>...</a>", a back link to the section), lists of other articles, and contact
-or subscription lines at the end (``pages.generic_trim``). Title, dates and author come from the
+lines at the end (``pages.generic_trim``); what its fast mode drops of a body (subheadings, lists,
+loose text, later chunks) is put back (``pages.generic_text``). Title, dates and author come from the
 page's own statements (``pages.metadata``) checked against its visible text.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -27,8 +27,6 @@ from .generic_trim import is_title_text, trim_blocks
 from .lines import Line, page_lines
 from .metadata import PageMetadata, byline_name, read_metadata
 from .reading import ArticleReading, ReadingMethod
-
-logger = logging.getLogger(__name__)
 
 # Lines after the title that may hold its date or byline ("By Jane Doe | 18 November 2019").
 HEAD_WINDOW = 8
