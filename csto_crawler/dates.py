@@ -95,6 +95,10 @@ def _dmy(m: re.Match[str], tz: ZoneInfo) -> dt.date:
     return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
+def _dmy_time(m: re.Match[str], tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), tzinfo=tz)
+
+
 def _mdy_time(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
     day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     if m["H"] is None:
@@ -103,7 +107,7 @@ def _mdy_time(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
 
 
 def _d_month_en(m: re.Match[str], tz: ZoneInfo) -> dt.date:
-    return dt.date(int(m["y"]), MONTHS_EN[m["mon"].lower()], int(m["d"]))
+    return dt.date(int(m["y"]), MONTHS_EN[m["mon"].lower().rstrip(".")[:3]], int(m["d"]))
 
 
 def _d_month_ru(m: re.Match[str], tz: ZoneInfo) -> dt.date:
@@ -117,13 +121,22 @@ def _iso(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
-_EN_MONTH = "|".join(MONTHS_EN)
+# Full names, then the abbreviations news sites print ("Nov 20, 2019", "Sept. 3, 2021").
+MONTHS_EN.update({name[:3]: number for name, number in list(MONTHS_EN.items())})
+_EN_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True)) + r"|sept"
+_EN_MONTH = rf"(?:{_EN_MONTH})\.?"
 _RU_MONTH = "|".join(MONTHS_RU_GENITIVE)
 
 # (name, pattern, builder). Each pattern has one real example from the site beside it.
 DATE_FORMATS: list[tuple[str, re.Pattern[str], _Builder]] = [
     # 14.09.2022 (detail pages, sidebars, most listings, attachment lines)
     ("dd.mm.yyyy", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"), _dmy),
+    # 14.09.2022 12:30 (government-site Bitrix listings and detail pages that show the time)
+    (
+        "dd.mm.yyyy HH:MM",
+        re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}),?\s+(?P<H>\d{1,2}):(?P<M>\d{2})"),
+        _dmy_time,
+    ),
     # 05/08/2020 08:00:00 (Bitrix English default on en /authorized_organs/ lists: month first)
     (
         "MM/DD/YYYY HH:MM:SS",
@@ -139,13 +152,13 @@ DATE_FORMATS: list[tuple[str, re.Pattern[str], _Builder]] = [
         ),
         _iso,
     ),
-    # 13 November 2023
+    # 13 November 2023, 7 Nov. 2021
     (
         "d month yyyy (en)",
         re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_EN_MONTH})\s+(?P<y>\d{{4}})", re.I),
         _d_month_en,
     ),
-    # November 13, 2023
+    # November 13, 2023, Nov 20, 2019
     (
         "month d, yyyy (en)",
         re.compile(rf"(?P<mon>{_EN_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.I),
@@ -182,6 +195,23 @@ def parse_site_date(raw: str, tz: ZoneInfo | None = None) -> SiteDate:
         except ValueError as exc:  # e.g. day 31 in a 30-day month, or month 13
             raise DateParseError(f"impossible date {raw!r}: {exc}") from exc
     raise DateParseError(f"unknown date format: {raw!r}")
+
+
+def find_date_in_text(text: str) -> str | None:
+    """The first date in a line of text, in one of DATE_FORMATS ("Published 18 November 2019 |
+    By ..." -> "18 November 2019"); the longest reading at that place ("14.09.2022 12:30")."""
+    found: list[tuple[int, int, str]] = []
+    for _, pattern, _build in DATE_FORMATS:
+        m = pattern.search(text)
+        if m is not None:
+            found.append((m.start(), -len(m.group(0)), m.group(0)))
+    for _start, _length, raw in sorted(found):
+        try:
+            parse_site_date(raw)
+        except DateParseError:
+            continue
+        return raw
+    return None
 
 
 def check_plausible(value: SiteDate, fetched_at: dt.datetime, earliest: dt.date = EARLIEST_DATE) -> SiteDate:

@@ -2,19 +2,26 @@
 
 The spider calls ``extract_article``/``extract_listing`` for every page it fetches; the item
 pipelines then clean and check the article. Pages read outside a crawl (``csto reextract`` over
-stored snapshots, ``csto warc import`` over captures) go through ``read_stored_article``, which
-does the same: the encoding the crawl's middleware would choose, the soft-error check, the same
-extraction, the pipelines' cleaning and quality checks.
+stored snapshots, ``csto warc import`` over captures, ``csto extract`` over any page) go through
+``read_stored_article``, which does the same: the encoding the crawl's middleware would choose,
+the soft-error check, the same extraction, the pipelines' cleaning and quality checks.
+``extract_page`` is that path for any page's bytes and URL, as the export's article fields.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from scrapy.http import HtmlResponse
+from scrapy.http import Headers, HtmlResponse
+from scrapy.responsetypes import responsetypes
 
 from .cleaning import normalize_dates, strip_item_boilerplate
-from .dates import site_timezone
+from .dates import SITE_TIMEZONE, site_timezone, utc_now
 from .encoding import choose_encoding
 from .items import ArticleItem, FetchRecord
 from .pages.anchored import Hints
@@ -23,6 +30,8 @@ from .pages.health import missing_content_reason, page_problem
 from .pages.listing import ListedItem, ListingPage
 from .pages.reading import ReadingMethod
 from .quality import article_doubts
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,8 +46,13 @@ class Extraction:
 
 def extract_article(fetch: FetchRecord, url: str, lang: str, encoding: str, hints: Hints | None = None) -> Extraction:
     """Run the article page object over a fetched page (``url``: the article's canonical URL)."""
-    response = HtmlResponse(url=fetch.final_url, body=fetch.body, encoding=encoding)
+    response = HtmlResponse(url=fetch.final_url, status=fetch.status, body=fetch.body, encoding=encoding)
     page = ArticlePage(response, hints)
+    try:
+        page.is_article()
+    except RecursionError:  # a library reading a hostile tree recursively: held as unreadable, never lost
+        logger.warning("Page nested too deeply to read: %s", url)
+        return Extraction(None, "page nested too deeply to read", readable=True)
     if not page.is_article():
         reason = missing_content_reason(response.text, "article")
         return Extraction(None, reason, readable=reason == missing_content_reason("", "article"))
@@ -102,3 +116,85 @@ def read_stored_article(
     strip_item_boilerplate(item)
     item.doubts = [d.value for d in article_doubts(item, archived_body_chars)]
     return StoredReading(item, item.doubts, item.reading_method)
+
+
+class PageError(ValueError):
+    """Bytes that cannot be read as an article page: empty, not HTML, a maintenance or captcha page."""
+
+
+# <html lang="en-GB"> at the top of a page: the language of a page read outside a crawl.
+HTML_LANG_RE = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z]{2,3})", re.I)
+
+
+def extract_page(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    fetched_at: dt.datetime | None = None,
+    hints: Hints | None = None,
+    timezone: str = SITE_TIMEZONE,
+    status: int = 200,
+) -> dict[str, Any]:
+    """Read one page as the crawl reads an article: the export's article fields as a dict.
+
+    ``body``: the page's bytes as served; ``url``: its URL (links, the section, a date in the
+    path); ``headers``: the response headers, if known (the charset); ``fetched_at``: when it was
+    captured (dates after it are implausible; default now); ``hints``: what a listing said of it;
+    ``status``: the HTTP status it was served with (an error page shows no article).
+    The reading chain is the crawl's (site rules, anchored reading, generic reader), then the
+    pipelines' date and boilerplate cleaning and quality checks (``doubts``: why a crawl would hold
+    it back). Raises PageError for an empty page, bytes that are not HTML, a maintenance or
+    captcha page.
+
+    Example::
+
+        from csto_crawler.extraction import extract_page
+        fields = extract_page(Path("page.html").read_bytes(), "https://example.org/news/2024/story")
+        print(fields["title"], fields["published"], fields["author"], fields["method"])
+    """
+    if not body.strip():
+        raise PageError("empty page")
+    lowered = {key.lower(): value for key, value in (headers or {}).items()}
+    kind = responsetypes.from_args(headers=Headers(lowered) if lowered else None, url=url, body=body[:5000])
+    if not issubclass(kind, HtmlResponse):
+        raise PageError(f"not HTML ({lowered.get('content-type') or 'no content type'})")
+    lowered.setdefault("content-type", "text/html")
+    fetch = FetchRecord(url, url, status, lowered, body, fetched_at or utc_now(), "article")
+    m = HTML_LANG_RE.search(body[:5000])
+    lang = m.group(1).decode("ascii").lower() if m else ""
+    reading = read_stored_article(fetch, url, lang, hints, timezone)
+    if not reading.readable:
+        raise PageError(reading.problem or "not an article page")
+    return article_fields(reading.item, url, lang, reading)
+
+
+# The export's article fields, in its order, that a page alone can tell (no archive identity).
+FIELD_NAMES = (
+    "url",
+    "lang",
+    "title",
+    "subtitle",
+    "author",
+    "published",
+    "published_raw",
+    "published_source",
+    "body_text",
+    "signature",
+    "attachments",
+    "images",
+    "counterpart_url",
+    "method",
+    "doubts",
+)
+
+
+def article_fields(item: ArticleItem | None, url: str, lang: str, reading: StoredReading) -> dict[str, Any]:
+    """The export's article fields of a reading (empty ones when no reader found an article)."""
+    if item is None:
+        empty = dict.fromkeys(FIELD_NAMES)
+        return empty | {"url": url, "lang": lang, "method": reading.method, "doubts": ["unreadable"]}
+    fields = {name: getattr(item, name, None) for name in FIELD_NAMES}
+    fields["attachments"] = [{"url": a.url, "filename": a.filename} for a in item.attachments]
+    fields["method"] = item.reading_method
+    return fields

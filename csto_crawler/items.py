@@ -81,6 +81,7 @@ class ArticleItem:
     fetch: FetchRecord
     element_id: str | None = None  # Bitrix element ID (bx_<hash>_<ID>), stable across slug edits
     subtitle: str | None = None
+    author: str | None = None  # the byline, where the page shows one (the generic reader reads it)
     date_candidates: list[DateCandidate] = field(default_factory=list)
     body_paragraphs: list[str] = field(default_factory=list)
     body_html: str = ""

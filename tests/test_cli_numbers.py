@@ -24,6 +24,7 @@ NUMBERS = [
     (["diff", "en-1", "1"], "VERSIONS"),
     (["warc", "import", "x.warc", "--workers"], "--workers"),
     (["demo", "--port"], "--port"),
+    (["extract", "x.warc.gz", "--workers"], "--workers"),
 ]
 
 
@@ -43,7 +44,8 @@ def test_every_integer_parameter_is_an_archive_int() -> None:
 def test_an_integer_out_of_range_is_one_line_and_exit_2(args: list[str], option: str, number: str) -> None:
     if number.startswith("-") and not option.startswith("-"):
         args = [*args[:-1], "--", args[-1]]  # a negative argument reads as an option otherwise
-    result = CliRunner().invoke(main, [*args, number, "--archive", "none.sqlite"])
+    archive = [] if args[0] == "extract" else ["--archive", "none.sqlite"]  # extract reads files, not archives
+    result = CliRunner().invoke(main, [*args, number, *archive])
     assert result.exit_code == ExitCode.USAGE, result.output
     assert "Traceback" not in result.output and result.stdout == ""
     [line] = result.stderr.splitlines()

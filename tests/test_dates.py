@@ -14,6 +14,7 @@ from csto_crawler.dates import (
     SiteDate,
     check_plausible,
     choose_published,
+    find_date_in_text,
     parse_site_date,
     site_timezone,
     split_leading_date,
@@ -28,6 +29,7 @@ FETCHED_AT = dt.datetime(2026, 2, 13, 12, 0, tzinfo=dt.UTC)  # injected: no test
 FORMAT_EXAMPLES = [
     ("dd.mm.yyyy", "05.08.2020", dt.date(2020, 8, 5)),  # 5 August, never May 8
     ("dd.mm.yyyy", "14.09.2022", dt.date(2022, 9, 14)),
+    ("dd.mm.yyyy HH:MM", "14.09.2022 12:30", dt.datetime(2022, 9, 14, 12, 30, tzinfo=MOSCOW)),
     ("MM/DD/YYYY HH:MM:SS", "05/08/2020 08:00:00", dt.datetime(2020, 5, 8, 8, 0, tzinfo=MOSCOW)),  # 8 May
     ("MM/DD/YYYY HH:MM:SS", "12/11/2024 13:48:46", dt.datetime(2024, 12, 11, 13, 48, 46, tzinfo=MOSCOW)),
     ("MM/DD/YYYY HH:MM:SS", "05/08/2020", dt.date(2020, 5, 8)),
@@ -175,3 +177,19 @@ def test_to_utc_iso_converts_site_time_and_rejects_naive() -> None:
     assert to_utc_iso(dt.datetime(2020, 5, 8, 8, 0, tzinfo=MOSCOW)) == "2020-05-08T05:00:00+00:00"
     with pytest.raises(ValueError, match="naive"):
         to_utc_iso(dt.datetime(2020, 5, 8, 8, 0))  # noqa: DTZ001 - the naive value is the point
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Published: 14.09.2022", "14.09.2022"),
+        ("14.09.2022 12:30 | Press service", "14.09.2022 12:30"),
+        ("By Jane Doe · 7 April 2021 · 12 min read", "7 April 2021"),
+        ("November 20, 2019 - 11:28 AMT", "November 20, 2019"),
+        ("Дата публикации: 13 декабря 2023 года", "13 декабря 2023 года"),
+        ("Views: 845", None),
+        ("31.02.2020", None),
+    ],
+)
+def test_find_date_in_text(text: str, found: str | None) -> None:
+    assert find_date_in_text(text) == found

@@ -46,6 +46,7 @@ BLOCKS = {
     ("For researchers", 1): RUN,
     ("For researchers", 2): SERVER,
     ("For researchers", 3): "needs your PostgreSQL server (tests/test_postgres.py runs the command)",
+    ("Any page: `csto extract`", 1): RUN,
     ("Crawling", 1): "crawls the live sites (tests/test_crawl_e2e.py crawls the demo site)",
     ("WARC in and out", 1): "its files are examples (tests/test_warc.py and test_demo.py run the commands)",
     ("WARC in and out", 2): "installs pywb from the package index and serves it",
@@ -108,6 +109,9 @@ def test_offline_blocks_run_as_written_in_a_fresh_folder(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert (tmp_path / "articles.jsonl").stat().st_size > 0
     assert (tmp_path / "articles.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    pages = [json.loads(line) for line in (tmp_path / "pages.jsonl").read_text().splitlines()]
+    read = [page for page in pages if page["title"] and page["body_text"]]
+    assert len(read) >= 30  # the demo's articles; its listing pages are printed too, without an article
     assert (tmp_path / "v.parquet").stat().st_size > 0
     assert any((tmp_path / "files").rglob("*.docx")) or any((tmp_path / "files").rglob("*.pdf"))
     assert (tmp_path / "releases" / "2026-02-13" / "SHA256SUMS").is_file()

@@ -21,6 +21,7 @@ from .care import coverage, failures, verify
 from .common import CstoError, DamagedError, ExitCode, UserInterruptError
 from .crawl import crawl, demo
 from .export import export, stats
+from .extract import extract
 from .extractor import health, reextract
 from .files import attachment_text, attachments
 from .logs import prefix
@@ -84,6 +85,7 @@ for command in (
     coverage,
     health,
     reextract,
+    extract,
     attachments,
     attachment_text,
     snapshot,

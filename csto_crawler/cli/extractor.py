@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from .. import settings as defaults
+from ..pages.reading import ReadingMethod
 from ..reextract import Scope
 from ..reextract import reextract as run_reextract
 from .common import ArchiveInt, DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
@@ -22,6 +23,8 @@ from .logs import say, scheduled
 def health(archive_path: Path, runs: int) -> None:
     """Extraction health: how the latest runs read pages, what drifted, and the pages held back.
 
+    A NOTICE names the sections whose pages only the generic reader could read: archived all
+    the same (when not doubtful), but the site's layout has changed there.
     A held page was fetched but not read confidently (no title, no body, no date, a title the
     listing contradicts, a body shorter than the listing's lead): its snapshot is kept, no version
     was written. `csto reextract` reads held pages again.
@@ -60,8 +63,25 @@ def health_lines(report: dict[str, Any]) -> list[str]:
                     f"{lang} {section} {kind}: {methods}; doubtful {figures['doubtful']}"
                     + (f" ({doubts})" if doubts else "")
                 )
+    lines.extend(generic_notices(report))
     lines.extend(f"DRIFT: {found}" for found in report.get("drift", []))
     return lines or ["no health recorded"]
+
+
+def generic_notices(report: dict[str, Any]) -> list[str]:
+    """A notice per section whose article pages the generic reader had to read: neither the site
+    rules nor the anchored reading found the template's marks, so its layout has probably changed."""
+    notices = []
+    for lang, sections in sorted(report.get("pages", {}).items()):
+        for section, kinds in sorted(sections.items()):
+            methods = kinds.get("article", {}).get("methods", {})
+            generic = methods.get(ReadingMethod.GENERIC.value, 0)
+            if generic:
+                notices.append(
+                    f"NOTICE: {lang} {section}: {generic} of {sum(methods.values())} article pages read by the"
+                    " generic reader (the layout lost the marks the site rules and the anchored reading use)"
+                )
+    return notices
 
 
 @click.command()

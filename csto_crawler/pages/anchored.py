@@ -18,15 +18,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..boilerplate import (
-    ATTACHMENT_LINE_RE,
-    BACK_LINK_LABELS,
-    is_back_links_line,
-    is_widget_line,
-    signature_start,
-)
+from ..boilerplate import ATTACHMENT_LINE_RE, signature_start
 from ..dates import TRAILING_DATE_RE, split_leading_date, split_trailing_date
 from ..htmltext import norm_ws
+from .ends import LINK_DENSE, find_end, is_back_link, is_widget
 from .items import ItemList, is_date_text
 from .lines import Line
 
@@ -41,17 +36,11 @@ MAX_SUBTITLE_CHARS = 250
 SENTENCE_END = (".", "!", "?", "…", ":", ";")
 # Photo credits open a body (kept there): "© BelTA", "Photo: CSTO Press Service", "Фото: пресс-служба ОДКБ".
 CREDIT_RE = re.compile(r"^(?:©|\(c\)|photo\b|фото\b)", re.I)
-# A line this much link text is navigation, not prose.
-LINK_DENSE = 0.6
 # Links at the end of a body region: share rows, tag clouds, "related news" titles.
 TRAILING_JUNK_MAX_CHARS = 300
 # A list of other news inside the article region: items are short, and most show a date.
 RELATED_ITEM_MAX_CHARS = 1200
 RELATED_MIN_DATED_SHARE = 0.5
-# A share row is mostly links ("Share: vk tg ok"; counters beside them are not).
-WIDGET_LINK_DENSITY = 0.3
-# Without back links, the body ends where navigation starts: this many link-dense lines in a row.
-NAVIGATION_RUN = 3
 
 
 @dataclass
@@ -82,6 +71,16 @@ class AnchoredArticle:
     end_source: str  # back_links | widget | navigation | page_end
     attachments_date: str | None = None
     signature: list[str] = field(default_factory=list)
+    title_stated: bool = True  # the document <title> (or og:title) names it, or names nothing
+
+    @property
+    def on_site_marks(self) -> bool:
+        """Anchored on what CSTO-like templates show and other news pages do not: the listing's
+        title for this URL, the title repeated with its date as the head line, or back links
+        (with a title the document <title> names)."""
+        repeated_head = self.title_source == "repeated" and self.head_date is not None
+        marks = repeated_head or self.end_source == "back_links"
+        return self.title_source == "listing" or (marks and self.title_stated)
 
     @property
     def confident(self) -> bool:
@@ -94,24 +93,42 @@ def fold(text: str) -> str:
     return norm_ws(text).casefold()
 
 
-def _label(line: Line) -> str:
-    return line.text.casefold().rstrip(" .:")
+@dataclass
+class _Frame:
+    """Where the article stands: its title line, its head line and date, the line that ends it."""
+
+    title: str
+    source: str
+    first: int
+    head: int
+    head_date: str | None
+    end: int
+    end_source: str
+    title_stated: bool
+
+    @property
+    def on_site_marks(self) -> bool:
+        """Confident (``AnchoredArticle.confident``) and on CSTO-like marks (``on_site_marks``)."""
+        if self.source not in ("listing", "repeated") and self.head_date is None:
+            return False
+        repeated_head = self.source == "repeated" and self.head_date is not None
+        marks = repeated_head or self.end_source == "back_links"
+        return self.source == "listing" or (marks and self.title_stated)
 
 
-def is_back_link(line: Line) -> bool:
-    return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text)
+def stands_on_site_marks(lines: list[Line], document_title: str, hints: Hints, url: str = "") -> bool:
+    """Would the anchored reading stand on CSTO-like marks (``AnchoredArticle.on_site_marks``)?
+    Asked first, on the lines alone: the page's lists of news are looked for only when it would."""
+    if hints.title:
+        return True
+    frame = _frame(lines, document_title, hints, frozenset(), url)
+    return frame is not None and frame.on_site_marks
 
 
-def is_widget(line: Line) -> bool:
-    """A share or print row (a link-dense line, or a bare label)."""
-    return is_widget_line(line.text) and (line.link_density >= WIDGET_LINK_DENSITY or len(line.text) <= 30)
-
-
-def read_anchored(
-    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList]
-) -> AnchoredArticle | None:
-    """The article between its anchors, or None when no title can be told from the page."""
-    found = find_title(lines, document_title, hints)
+def _frame(
+    lines: list[Line], document_title: str, hints: Hints, listed: frozenset[etree._Element], url: str
+) -> _Frame | None:
+    found = find_title(lines, document_title, hints, listed)
     if found is None:
         return None
     title, source, first = found
@@ -125,11 +142,23 @@ def read_anchored(
     ):
         head += 1
         head_date = _line_date(lines[head])
-    end, end_source = find_end(lines, head + 1)
+    end, end_source = find_end(lines, head + 1, url)
+    stated = _document_titles(document_title)
+    return _Frame(title, source, first, head, head_date, end, end_source, not stated or fold(title) in stated)
+
+
+def read_anchored(
+    lines: list[Line], document_title: str, hints: Hints, lists: list[ItemList], url: str = ""
+) -> AnchoredArticle | None:
+    """The article between its anchors, or None when no title can be told from the page."""
+    frame = _frame(lines, document_title, hints, _list_elements(lists), url)
+    if frame is None:
+        return None
+    head, end = frame.head, frame.end
     region = [line for line in _drop_lists(lines[head + 1 : end], lists) if not is_widget(line)]
     subtitle, region = _split_subtitle(region, hints)
     glued = None
-    if head_date is None and region:
+    if frame.head_date is None and region:
         glued, region = _split_glued_date(region)
     body, tail = _split_tail(region)
     body = _trim_trailing_navigation(body)
@@ -138,22 +167,31 @@ def read_anchored(
     start = signature_start(rest)
     signature = rest[start:] if start is not None else []
     return AnchoredArticle(
-        title, source, first, head, head_date, subtitle, body, glued, tail, end, end_source, attachments_date, signature
-    )
+        frame.title, frame.source, frame.first, head, frame.head_date, subtitle, body, glued, tail, end,
+        frame.end_source, attachments_date, signature, title_stated=frame.title_stated,
+    )  # fmt: skip
 
 
 # --- title ----------------------------------------------------------------------------------------
 
 
-def find_title(lines: list[Line], document_title: str, hints: Hints) -> tuple[str, str, int] | None:
+def find_title(
+    lines: list[Line], document_title: str, hints: Hints, listed: frozenset[etree._Element] = frozenset()
+) -> tuple[str, str, int] | None:
     """(title, how it was recognised, index of its first line), best evidence first:
     the listing's title for this URL, a line repeated as the head line, a heading that is the
-    document <title>, the only <h1>."""
+    document <title>, the only <h1>.
+
+    The listing's title is looked for outside lists of news and links first: a "related news"
+    block may link another article of the same title and date (a ru/en or republished pair), and
+    taking it for the head left the article without a body.
+    """
     if hints.title:
         key = fold(hints.title)
-        for line in lines:
-            if fold(line.text) == key or fold(split_trailing_date(line.text)[0]) == key:
-                return line.text if fold(line.text) == key else split_trailing_date(line.text)[0], "listing", line.index
+        matches = [line for line in lines if fold(line.text) == key or fold(split_trailing_date(line.text)[0]) == key]
+        own = [line for line in matches if line.link_density < LINK_DENSE and not _within(line.block, listed)]
+        for line in own or matches:
+            return line.text if fold(line.text) == key else split_trailing_date(line.text)[0], "listing", line.index
     repeated = _repeated_title(lines)
     if repeated is not None:
         return repeated[0], "repeated", repeated[1]
@@ -170,23 +208,24 @@ def find_title(lines: list[Line], document_title: str, hints: Hints) -> tuple[st
 
 def _repeated_title(lines: list[Line]) -> tuple[str, int] | None:
     """A line followed, within a few lines, by itself with a date appended ("Title" then
-    "Title 14.09.2022"), or by itself then a date line: the head line every detail page has."""
+    "Title 14.09.2022"), or by itself then a date line: the head line every detail page has.
+    (Each line's folded text and trailing date are worked out once: this runs on every page.)"""
+    folds = [fold(line.text) for line in lines]
+    heads = [fold(text) if date else None for text, date in (split_trailing_date(line.text) for line in lines)]
     for line in lines:
-        if len(line.text) < 8 or _is_date_line(line) or line.link_density >= LINK_DENSE:
+        if len(line.text) < 8 or line.link_density >= LINK_DENSE or _is_date_line(line):
             continue
-        key = fold(line.text)
-        for later in lines[line.index + 1 : line.index + REPEAT_WINDOW]:
-            text, date = split_trailing_date(later.text)
-            if date and fold(text) == key:
+        key = folds[line.index]
+        for later in range(line.index + 1, min(len(lines), line.index + REPEAT_WINDOW)):
+            if heads[later] == key:
                 return line.text, line.index
-            nxt = later.index + 1
-            if fold(later.text) == key and nxt < len(lines) and _is_date_line(lines[nxt]):
+            if folds[later] == key and later + 1 < len(lines) and _is_date_line(lines[later + 1]):
                 return line.text, line.index
     for line in lines:  # no date anywhere near: a plain repeat of a heading (or of bold text set as one)
         if not (line.heading or line.emphasised) or len(line.text) < 8 or line.link_density >= LINK_DENSE:
             continue
-        key = fold(line.text)
-        if any(fold(later.text) == key for later in lines[line.index + 1 : line.index + REPEAT_WINDOW]):
+        key = folds[line.index]
+        if key in folds[line.index + 1 : line.index + REPEAT_WINDOW]:
             return line.text, line.index
     return None
 
@@ -252,28 +291,13 @@ def _attachment_date(tail: list[Line], index: int) -> str | None:
     return _line_date(tail[index - 1]) if index > 0 else None
 
 
-# --- the end of the article -----------------------------------------------------------------------
-
-
-def find_end(lines: list[Line], start: int) -> tuple[int, str]:
-    """The first back link after ``start`` ends the article; without one, a share or print widget;
-    without those, the first run of navigation (link-dense lines)."""
-    for line in lines[start:]:
-        if is_back_link(line):
-            return line.index, "back_links"
-    for line in lines[start:]:
-        if is_widget(line):
-            return line.index, "widget"
-    run = 0
-    for line in lines[start:]:
-        run = run + 1 if line.link_density >= LINK_DENSE else 0
-        if run >= NAVIGATION_RUN:
-            return line.index - NAVIGATION_RUN + 1, "navigation"
-    return len(lines), "page_end"
-
-
-def _within(element: etree._Element, ancestors: set[etree._Element]) -> bool:
+def _within(element: etree._Element, ancestors: set[etree._Element] | frozenset[etree._Element]) -> bool:
     return element in ancestors or any(a in ancestors for a in element.iterancestors())
+
+
+def _list_elements(lists: list[ItemList]) -> frozenset[etree._Element]:
+    """The items of every list of news on the page (related news, sidebars)."""
+    return frozenset(item.element for found in lists for item in found.items)
 
 
 def _drop_lists(region: list[Line], lists: list[ItemList]) -> list[Line]:

@@ -1,9 +1,11 @@
 """Article (detail) page -> fields, read through the template's named selectors where they match,
-else from the text anchors every CSTO detail page shows (``pages.anchored``).
+else from the text anchors every CSTO detail page shows (``pages.anchored``), else by the generic
+reader for any news page (``pages.generic``).
 
 The named reading is kept only when it agrees with what is known of the page (a title, a body,
-the listing's title for this URL); otherwise the anchored reading answers, and the reading says
-which one did, for the drift alarm (``quality``).
+the listing's title for this URL); otherwise the anchored reading answers, and when it cannot, the
+generic one: the chain degrades, it never stops. The reading says which one answered, for the
+drift alarm and ``csto health`` (``quality``).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from ..htmltext import norm_ws
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
 from ..urls import section_and_slug
 from . import common_ancestor, compiled_css, page_root
-from .anchored import AnchoredArticle, Hints, fold, read_anchored
-from .items import find_item_lists
+from .anchored import AnchoredArticle, Hints, fold, read_anchored, stands_on_site_marks
+from .generic import read_generic
+from .items import ItemList, find_item_lists
 from .lines import Line, page_lines
 from .named import ELEMENT_ID_RE, absolute_html, read_named
 from .reading import ArticleReading, ReadingMethod
@@ -53,14 +56,26 @@ class ArticlePage:
 
     @functools.cached_property
     def reading(self) -> ArticleReading | None:
-        """The named reading when it agrees with what is known, else the anchored one."""
+        """The named reading when it agrees with what is known, else the anchored one, else the
+        generic one when it finds a title and a body, else whatever title the named one found."""
         named = read_named(self.root, self.response)
         if named is not None and self._agrees(named):
             return named
-        anchored = self._anchored_reading()
-        if anchored is not None:
-            return anchored
+        if self._may_show_site_marks() and self._anchored is not None and self._anchored.on_site_marks:
+            return self._anchored_fields(self._anchored)
+        # Anchored on a heading and a date alone, which any news page has: the generic reader
+        # knows such pages better (their ends are comments and teasers, not back links).
+        generic = self._generic_reading()
+        if generic is not None and generic.title and any(p.strip() for p in generic.body_paragraphs):
+            return generic
+        if self._anchored is not None:
+            return self._anchored_fields(self._anchored)
         return named if named is not None and named.title else None
+
+    def _may_show_site_marks(self) -> bool:
+        """What the anchored reading stands on, looked for on the lines alone before paying for
+        the page's lists of news (most news pages show none of it)."""
+        return stands_on_site_marks(self._lines, self.document_title(), self.hints, self.response.url)
 
     def _agrees(self, reading: ArticleReading) -> bool:
         """A title and a body, and the listing's title unless the page repeats its own title."""
@@ -153,12 +168,32 @@ class ArticlePage:
 
     # --- the anchored reading -------------------------------------------------------------------
 
-    def _anchored_reading(self) -> ArticleReading | None:
-        lines = page_lines(self.root)
-        lists = find_item_lists(self.root, self.response.url)
-        found = read_anchored(lines, self.document_title(), self.hints, lists)
-        if found is None or not found.confident:
+    @functools.cached_property
+    def _lines(self) -> list[Line]:
+        return page_lines(self.root)
+
+    @functools.cached_property
+    def _lists(self) -> list[ItemList]:
+        return find_item_lists(self.root, self.response.url)
+
+    def _generic_reading(self) -> ArticleReading | None:
+        """The generic reader's, for a page that answered (a 404 page shows no article)."""
+        if self.response.status >= 300:
             return None
+        return read_generic(self.root, self.response.url, self.hints, self._listed, self._lines)
+
+    def _listed(self) -> frozenset[etree._Element]:
+        """The items of the page's lists of three news or more (asked for only when needed)."""
+        return frozenset(item.element for found in self._lists if len(found.items) >= 3 for item in found.items)
+
+    @functools.cached_property
+    def _anchored(self) -> AnchoredArticle | None:
+        """The anchored reading when it is confident."""
+        found = read_anchored(self._lines, self.document_title(), self.hints, self._lists, self.response.url)
+        return found if found is not None and found.confident else None
+
+    def _anchored_fields(self, found: AnchoredArticle) -> ArticleReading:
+        lines = self._lines
         return ArticleReading(
             method=ReadingMethod.ANCHORED,
             title=found.title,
@@ -231,10 +266,13 @@ class ArticlePage:
         line: it is the only date on no_date_line pages and carries the time on en
         /authorized_organs/ lists ("05/08/2020 08:00:00").
         """
-        section, slug = section_and_slug(url)
+        section, slug = _section_and_slug(url)
         candidates = self.date_candidates()
         if self.hints.date_raw:
-            position = next((i for i, c in enumerate(candidates) if c.source == "attachments"), len(candidates))
+            # The generic reader's text dates are guesses from lines under the title: the listing's
+            # date ranks above them, below only what the page states in its metadata.
+            after = {"attachments", "detail", "url"} if self.method == ReadingMethod.GENERIC else {"attachments"}
+            position = next((i for i, c in enumerate(candidates) if c.source in after), len(candidates))
             candidates.insert(position, DateCandidate(self.hints.date_raw, "listing"))
         if not candidates and self.hints.lastmod:
             # No date on the page and no listing showed it (a dead listing page): the day the
@@ -249,6 +287,7 @@ class ArticlePage:
             fetch=fetch,
             element_id=self.element_id(),
             subtitle=self.subtitle(),
+            author=self.reading.author if self.reading else None,
             date_candidates=candidates,
             body_paragraphs=self.body_paragraphs(),
             body_html=self.body_html(),
@@ -261,6 +300,15 @@ class ArticlePage:
             listed_title=self.hints.title,
             listed_lead=self.hints.lead,
         )
+
+
+def _section_and_slug(url: str) -> tuple[str, str]:
+    """The URL's section and slug; a page outside any section (``csto extract`` of
+    https://example.org/story.html) has an empty section."""
+    try:
+        return section_and_slug(url)
+    except ValueError:
+        return "", url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _anchored_dates(found: AnchoredArticle) -> list[DateCandidate]:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 
-from ..dates import DateParseError, parse_site_date
+from ..dates import DateParseError, find_date_in_text, parse_site_date
 from ..htmltext import norm_ws
 from ..urls import FILE_SEGMENT_RE, NON_CONTENT_PREFIXES
 from . import common_ancestor
@@ -30,6 +30,8 @@ READ_MORE_LABELS = frozenset({"read more", "more", "more...", "подробне�
 # A list needs at least this many items: one linked block is not a list.
 MIN_LIST_ITEMS = 2
 PAGEN_KEY = "PAGEN_1"
+# A date with a short label around it is still the item's date; a lead that mentions a date is longer.
+LABELLED_DATE_MAX_CHARS = 60
 INTEGER_RE = re.compile(r"^\d{1,6}$")
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
 
@@ -178,6 +180,14 @@ def read_item(element: etree._Element, url: str, base_url: str) -> NewsItem:
     return NewsItem(element, url, title, date_raw, lead)
 
 
+def _labelled_date(element: etree._Element) -> str | None:
+    """A date with a short label, not linked: "Published: 14.09.2022", "14.09.2022 | Press service"."""
+    for text, _, linked in _texts(element):
+        if not linked and len(norm_ws(text)) <= LABELLED_DATE_MAX_CHARS and (found := find_date_in_text(text)):
+            return found
+    return None
+
+
 def _item_date(element: etree._Element) -> str | None:
     for time in element.iter("time"):
         text = norm_ws(" ".join(time.itertext()))
@@ -189,6 +199,9 @@ def _item_date(element: etree._Element) -> str | None:
     for text, _, _ in _texts(element):
         if is_date_text(text):
             return norm_ws(text)
+    labelled = _labelled_date(element)
+    if labelled:
+        return labelled
     # Items whose date stands just before or after them, outside their element
     # (<dt>date</dt><dd><a>title</a></dd>, or a flat list "date <a>title</a><br>").
     for neighbour in (element.getprevious(), element.getnext()):

@@ -64,11 +64,16 @@ class _LineBuilder:
             self.pieces.append(_Piece(text, element, href, heading, emphasised))
 
     def flush(self, block: etree._Element) -> None:
-        pieces, self.pieces = self.pieces, []
+        pieces = self.pieces
+        if not pieces:
+            return
+        self.pieces = []
+        visible = [p for p in pieces if not p.text.isspace()]
+        if not visible:  # three flushes in four: the whitespace between blocks
+            return
         text = norm_ws("".join(p.text for p in pieces))
         if not text:
             return
-        visible = [p for p in pieces if p.text.strip()]
         link_chars = sum(len(norm_ws(p.text)) for p in visible if p.href is not None)
         hrefs: list[str] = []
         for p in visible:
@@ -102,52 +107,52 @@ def is_hidden(element: etree._Element) -> bool:
     return bool(style) and any(marker in style.lower() for marker in HIDDEN_STYLE_MARKERS)
 
 
-def _bold_style(element: etree._Element) -> bool:
+def _bold_style(style: str | None) -> bool:
     """Bold set by an inline style (``font-weight:bold`` or 600-900), as templates without <b> do."""
-    style = element.get("style")
-    return bool(style) and BOLD_STYLE_RE.search(style) is not None
+    return bool(style) and BOLD_STYLE_RE.search(style or "") is not None
 
 
 def page_lines(root: etree._Element) -> list[Line]:
     """The visible lines of ``root``, in document order.
 
     One pass with lxml's ``iterwalk``; scripts, styles, forms and hidden blocks are skipped whole.
-    Each element's context (innermost link, heading level, emphasis, block) is kept on a stack.
+    Each element's context (innermost link, heading level, emphasis, block, skipped) is kept on a
+    stack, so that an element's attributes are read once.
     """
     builder = _LineBuilder()
-    # (element, href, heading, emphasised, block) of every open element
-    stack: list[tuple[etree._Element, str | None, int, bool, etree._Element]] = []
+    # (element, href, heading, emphasised, block, skipped) of every open element
+    stack: list[tuple[etree._Element, str | None, int, bool, etree._Element, bool]] = []
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:
         if event in ("comment", "pi"):
             if stack:
-                _, href, heading, emphasised, block = stack[-1]
+                _, href, heading, emphasised, block, _ = stack[-1]
                 builder.add(element.tail, (stack[-1][0], href, heading, emphasised))
             continue
         tag = _tag(element)
         if event == "start":
             if tag in SKIP_TAGS or is_hidden(element):
                 walker.skip_subtree()
-                stack.append((element, None, 0, False, stack[-1][4] if stack else element))
+                stack.append((element, None, 0, False, stack[-1][4] if stack else element, True))
                 continue
-            parent = stack[-1] if stack else (element, None, 0, True, element)
+            parent = stack[-1] if stack else (element, None, 0, True, element, False)
             block_here = tag in BLOCK_TAGS or not stack
             if block_here:
                 builder.flush(parent[4])
-            href = element.get("href") if tag == "a" and element.get("href") is not None else parent[1]
+            href = element.get("href") if tag == "a" else None
+            href = parent[1] if href is None else href
             heading = HEADING_LEVELS.get(tag, parent[2])
             emphasised = parent[3] if stack else False
-            emphasised = emphasised or tag in EMPHASIS_TAGS or _bold_style(element)
+            emphasised = emphasised or tag in EMPHASIS_TAGS or _bold_style(element.get("style"))
             block = element if block_here else parent[4]
-            stack.append((element, href, heading, emphasised, block))
+            stack.append((element, href, heading, emphasised, block, False))
             builder.add(element.text, (element, href, heading, emphasised))
             continue
         # end
-        own, _, _, _, block = stack.pop()
-        skipped = tag in SKIP_TAGS or is_hidden(own)
+        _, _, _, _, block, skipped = stack.pop()
         if not skipped and (tag in BLOCK_TAGS or not stack):
             builder.flush(block)
         if stack:
-            _, href, heading, emphasised, _parent_block = stack[-1]
+            _, href, heading, emphasised, _parent_block, _ = stack[-1]
             builder.add(element.tail, (element, href, heading, emphasised))
     return builder.lines

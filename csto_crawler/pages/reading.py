@@ -13,7 +13,8 @@ class ReadingMethod(StrEnum):
 
     NAMED = "named"  # the site template's named selectors (pages.named)
     ANCHORED = "anchored"  # the markup-independent reading from text anchors (pages.anchored)
-    NONE = "none"  # neither could read the page
+    GENERIC = "generic"  # the generic reader for any news page (pages.generic), the last resort
+    NONE = "none"  # no reader could read the page
 
 
 @dataclass
@@ -33,3 +34,4 @@ class ArticleReading:
     link_hrefs: list[str] = field(default_factory=list)  # links that may be attachments, in page order
     image_srcs: list[str] = field(default_factory=list)  # the detail picture and pictures in the body
     element_id: str | None = None
+    author: str | None = None
