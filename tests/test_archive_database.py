@@ -20,7 +20,8 @@ from csto_crawler.archive.database import (
     open_database,
 )
 from csto_crawler.archive.queries import ArchiveReader
-from csto_crawler.archive.schema import SCHEMA_V1, SCHEMA_VERSION
+from csto_crawler.archive.schema import SCHEMA_VERSION
+from csto_crawler.archive.schema_history import SCHEMA_V1
 from csto_crawler.archive.search import SearchFilter, search
 
 V1_ARTICLE = {

@@ -25,7 +25,7 @@ import dataset
 import snowballstemmer
 
 from ..htmltext import norm_ws
-from .database import dbapi_connection
+from .connection import dbapi_connection
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A quoted phrase: "...", “...” or «...»; an unpaired quote is plain text.
