@@ -25,7 +25,7 @@ def second_run(path: Path, shown: list[str], walked: bool = True) -> dict[tuple[
             batch.append(section_walked("en"))
         writer.write_batch(batch, run)
         marked = writer.mark_absent_from_walks(run, max_share=0.5)
-        writer.finish_run(run, "finished", {})
+        writer.finish_run(run, "finished")
         return marked
     finally:
         writer.close()

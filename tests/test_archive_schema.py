@@ -12,7 +12,7 @@ from archive_items import rows
 
 from csto_crawler.archive.database import APPLICATION_ID, open_database
 from csto_crawler.archive.schema import SCHEMA_VERSION, TABLES
-from csto_crawler.archive.schema_history import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5
+from csto_crawler.archive.migrations import historic_statements
 
 T = "2026-01-0{}T00:00:00+00:00"
 
@@ -31,8 +31,8 @@ def shape(path: Path) -> tuple[dict[str, list[tuple[Any, ...]]], list[str]]:
 def v5_archive(path: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
     """An archive as schema 5 left it, with ``statements`` run on it (rows of a test's choosing)."""
     with closing(sqlite3.connect(path)) as db:
-        for step in (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5):
-            for statement in step:
+        for version in range(1, 6):
+            for statement in historic_statements()[version]:
                 db.execute(statement)
         for sql, params in statements:
             db.execute(sql, params)

@@ -20,10 +20,30 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from .. import __version__
 from .connection import dbapi_connection, row_dicts
+from .errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveNotFoundError,
+    ArchiveUnwritableError,
+    EmptyArchiveError,
+    NewerSchemaError,
+    NotAnArchiveError,
+)
 from .migrations import MIGRATIONS, add_registered
 from .schema import SCHEMA_VERSION, TABLES, create_schema
 
-__all__ = ["dbapi_connection", "row_dicts"]  # re-exported: most of the archive reads through them
+# Re-exported: the archive's callers open files, catch these errors and read rows through this module.
+__all__ = [
+    "ArchiveCorruptError",
+    "ArchiveError",
+    "ArchiveNotFoundError",
+    "ArchiveUnwritableError",
+    "EmptyArchiveError",
+    "NewerSchemaError",
+    "NotAnArchiveError",
+    "dbapi_connection",
+    "row_dicts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,34 +57,6 @@ CONNECTION_PRAGMAS = [
     # WAL + NORMAL: a crash can lose the last commits but never corrupts the file.
     "PRAGMA synchronous=NORMAL",
 ]
-
-
-class ArchiveError(Exception):
-    """Base of every archive problem reported to the user."""
-
-
-class ArchiveNotFoundError(ArchiveError):
-    pass
-
-
-class NotAnArchiveError(ArchiveError):
-    pass
-
-
-class EmptyArchiveError(ArchiveNotFoundError):
-    """A 0-byte file: no archive in it yet (a crawl makes it one), but no "no archive at" either."""
-
-
-class NewerSchemaError(ArchiveError):
-    pass
-
-
-class ArchiveUnwritableError(ArchiveError):
-    pass
-
-
-class ArchiveCorruptError(ArchiveError):
-    pass
 
 
 def check_path(path: Path, create: bool) -> None:

@@ -3,13 +3,17 @@
 ``@migration(N)`` registers the work that takes an archive from schema N-1 to N. After it runs, any
 column or table the registry says was added in version N and the file still lacks is added from
 its registry declaration, so a new column is one line in the registry (with ``added=N``) and needs
-no function of its own. Schemas 1 to 5 replay their frozen DDL (schema_history.py).
+no function of its own. Schemas 1 to 5 replay their frozen DDL (schema_history.sql, shipped with the
+package).
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from importlib.resources import files
 
 import dataset
 
@@ -18,11 +22,11 @@ from .connection import dbapi_connection
 from .content import refingerprint_all
 from .registry import Table
 from .renumbering import renumber_shifted
-from .schema_history import SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5
 from .search import reindex_all
 from .tables import ARTICLES
 
 Migration = Callable[[dataset.Database], None]
+SCHEMA_HEADING_RE = re.compile(r"^-- schema (\d+):")  # "-- schema 3: incremental runs ..."
 MIGRATIONS: dict[int, Migration] = {}
 
 
@@ -38,6 +42,24 @@ def migration(version: int) -> Callable[[Migration], Migration]:
     return register
 
 
+@functools.cache
+def historic_statements() -> dict[int, list[str]]:
+    """The frozen DDL of schemas 1 to 5 (schema_history.sql): schema number -> its statements."""
+    steps: dict[int, list[str]] = {}
+    current: list[str] = []
+    pending: list[str] = []
+    for line in files(__package__).joinpath("schema_history.sql").read_text(encoding="utf-8").splitlines():
+        heading = SCHEMA_HEADING_RE.match(line)
+        if heading:
+            current = steps.setdefault(int(heading.group(1)), [])
+        elif line.strip() and not line.startswith("--"):
+            pending.append(line)
+            if line.rstrip().endswith(";"):
+                current.append("\n".join(pending).rstrip().rstrip(";"))
+                pending = []
+    return steps
+
+
 def _run(db: dataset.Database, statements: Iterable[str]) -> None:
     connection = dbapi_connection(db)
     for statement in statements:
@@ -47,33 +69,33 @@ def _run(db: dataset.Database, statements: Iterable[str]) -> None:
 @migration(1)
 def foundation(db: dataset.Database) -> None:
     """Articles with versions, raw snapshots, fetch provenance, the listing ledger."""
-    _run(db, SCHEMA_V1)
+    _run(db, historic_statements()[1])
 
 
 @migration(2)
 def archive_of_record(db: dataset.Database) -> None:
     """URL aliases, gone/revived events, date flags, full-text search (every article indexed)."""
-    _run(db, SCHEMA_V2)
+    _run(db, historic_statements()[2])
     reindex_all(db)
 
 
 @migration(3)
 def sitemap_files(db: dataset.Database) -> None:
     """Incremental runs that do not grow with the archive: sitemap files read once per change."""
-    _run(db, SCHEMA_V3)
+    _run(db, historic_statements()[3])
 
 
 @migration(4)
 def extraction_health(db: dataset.Database) -> None:
     """Held pages, version change and extractor, run health; fingerprints independent of the origin."""
-    _run(db, SCHEMA_V4)
+    _run(db, historic_statements()[4])
     refingerprint_all(db)
 
 
 @migration(5)
 def attachments_and_warc(db: dataset.Database) -> None:
     """Attachments' text and its search index, WARC provenance, sitemap index lastmods."""
-    _run(db, SCHEMA_V5)
+    _run(db, historic_statements()[5])
 
 
 @migration(6)

@@ -51,6 +51,7 @@ class Column:
     fill: Fill = Fill.WRITER
     export: bool = False  # one of the research columns (csto export, the release's Parquet, PostgreSQL)
     site_url: bool = False  # holds the site's URLs (or text with them): moved when the site moves (origins.py)
+    keep: bool = False  # the page may not show it: a fetch without it keeps the archived value
     added: int = 1  # the schema version that added it (older archives gain it when upgraded)
     expr: str | None = None  # for a derived column: its SQL over the table alias ``{t}``
 

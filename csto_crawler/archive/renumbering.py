@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-RENUMBERED_EVENT = "versions_renumbered"
+from .events import Event
 
 VERSION_ROWS = (
     "SELECT v.id, v.article_id, v.version, v.content_sha256, f.warc_record_id IS NOT NULL AS imported"
@@ -90,5 +90,5 @@ def _renumber(connection: sqlite3.Connection, aid: str, rows: list[Row], now: st
     detail = ", ".join(f"v{old} -> v{new}" for old, new in sorted(moves.values()))
     connection.execute(
         "INSERT INTO article_events (article_id, event, at, run_id, detail) VALUES (?, ?, ?, NULL, ?)",
-        (aid, RENUMBERED_EVENT, now, detail),
+        (aid, Event.VERSIONS_RENUMBERED.value, now, detail),
     )

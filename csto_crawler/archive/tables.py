@@ -6,6 +6,8 @@ Each column is declared here once (registry.py says what the fields mean); the r
 
 from __future__ import annotations
 
+import dataclasses
+
 from .registry import Column, Export, Fill, Kind, Table, exported
 
 # The clean fields an article and each of its versions hold (the item's attributes of these names).
@@ -57,10 +59,11 @@ ARTICLES = Table(
         Column("section", "TEXT NOT NULL", "URL path without the slug (`news/news_odkb`)", fill=Fill.ITEM,
                export=True),
         Column("slug", "TEXT NOT NULL", "last path segment (Bitrix code)", fill=Fill.ITEM),
-        Column("element_id", "TEXT", "Bitrix element ID shown by the page (`bx_..._8573`)", fill=Fill.ITEM),
+        Column("element_id", "TEXT", "Bitrix element ID shown by the page (`bx_..._8573`)", fill=Fill.ITEM,
+               keep=True),
         *_CONTENT,
         Column("counterpart_url", "TEXT", "the same article on the other language site (from the language switch)",
-               fill=Fill.ITEM, export=True, site_url=True),
+               fill=Fill.ITEM, export=True, site_url=True, keep=True),
         Column("counterpart_id", None, "ID of that article when it is archived", export=True,
                expr="(SELECT c.id FROM articles c WHERE c.url = {t}.counterpart_url AND c.vacated_by IS NULL)"),
         Column("content_sha256", "TEXT NOT NULL", "content fingerprint of the current version"),
@@ -94,6 +97,9 @@ ARTICLES = Table(
     ),
 )  # fmt: skip
 
+# The column naming the same article on the other language site, for the queries that pair them.
+PAIRED_WITH = ARTICLES["counterpart_url"]
+
 VERSIONS = Table(
     "versions",
     "Every content of every article the archive saw. A version, once written, keeps its number and its content"
@@ -109,7 +115,8 @@ VERSIONS = Table(
         Column("content_sha256", "TEXT NOT NULL", "content fingerprint of this version", export=True),
         Column("url", "TEXT NOT NULL", "canonical URL under which this version was fetched", fill=Fill.ITEM,
                export=True),
-        *_CONTENT,
+        # A version is what was seen: its URLs never move with the site (origins.py moves articles' only).
+        *(dataclasses.replace(c, site_url=False) for c in _CONTENT),
         Column("first_seen_at", "TEXT NOT NULL", "first fetch showing this content (UTC): its place in time",
                kind=Kind.INSTANT, export=True),
         Column("last_seen_at", "TEXT NOT NULL", "last fetch showing this content (UTC)", kind=Kind.INSTANT,

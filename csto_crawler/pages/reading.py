@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from ..items import DateCandidate
+from ..outcomes import ReadingMethod
 
-
-class ReadingMethod(StrEnum):
-    """How an article page was read: the drift alarm counts pages per method."""
-
-    NAMED = "named"  # the site template's named selectors (pages.named)
-    ANCHORED = "anchored"  # the markup-independent reading from text anchors (pages.anchored)
-    NONE = "none"  # neither could read the page
+__all__ = ["ArticleReading", "ReadingMethod"]  # the Enum lives with the others (outcomes.py)
 
 
 @dataclass

@@ -1,19 +1,14 @@
-"""The archive's schemas 1 to 5 as they were released: frozen DDL, applied in order to upgrade an older archive.
+-- The archive's schemas 1 to 5 as they were released: frozen DDL, never edited.
+-- migrations.py runs the statements of each schema an older archive lacks (and the work SQL
+-- cannot do); a new archive is created from the registry instead (schema.py), and
+-- tests/test_archive_schema.py checks that both give the same tables. One statement per ';'.
 
-These statements describe the past and never change; migrations.py runs them (and the work SQL
-cannot do: stemming the search index in step 2, fingerprints in step 4). A new archive is made from
-the registry (schema.py) instead; tests/test_archive_schema.py checks both give the same tables.
-"""
-
-from __future__ import annotations
-
-# Step 1: the foundation (articles with versions, raw snapshots, fetch provenance, listing ledger).
-SCHEMA_V1 = [
-    """CREATE TABLE meta (
+-- schema 1: Step 1: the foundation (articles with versions, raw snapshots, fetch provenance, listing ledger).
+CREATE TABLE meta (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
-    )""",
-    """CREATE TABLE crawl_runs (
+    );
+CREATE TABLE crawl_runs (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
         finished_at TEXT,
@@ -24,15 +19,15 @@ SCHEMA_V1 = [
         host TEXT,
         pid INTEGER,
         counts TEXT
-    )""",
-    """CREATE TABLE blobs (
+    );
+CREATE TABLE blobs (
         sha256 TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
         codec TEXT NOT NULL,
         data BLOB NOT NULL,
         created_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE fetches (
+    );
+CREATE TABLE fetches (
         id INTEGER PRIMARY KEY,
         run_id INTEGER REFERENCES crawl_runs(id),
         url TEXT NOT NULL,
@@ -45,10 +40,10 @@ SCHEMA_V1 = [
         sha256 TEXT REFERENCES blobs(sha256),
         size INTEGER NOT NULL,
         crawler_version TEXT NOT NULL
-    )""",
-    "CREATE INDEX ix_fetches_url ON fetches(url)",
-    "CREATE INDEX ix_fetches_run ON fetches(run_id)",
-    """CREATE TABLE articles (
+    );
+CREATE INDEX ix_fetches_url ON fetches(url);
+CREATE INDEX ix_fetches_run ON fetches(run_id);
+CREATE TABLE articles (
         id TEXT PRIMARY KEY,
         url TEXT NOT NULL UNIQUE,
         lang TEXT NOT NULL,
@@ -79,10 +74,10 @@ SCHEMA_V1 = [
         sitemap_lastmod TEXT,
         etag TEXT,
         last_modified TEXT
-    )""",
-    "CREATE UNIQUE INDEX ux_articles_element ON articles(lang, element_id) WHERE element_id IS NOT NULL",
-    "CREATE INDEX ix_articles_published ON articles(lang, published)",
-    """CREATE TABLE versions (
+    );
+CREATE UNIQUE INDEX ux_articles_element ON articles(lang, element_id) WHERE element_id IS NOT NULL;
+CREATE INDEX ix_articles_published ON articles(lang, published);
+CREATE TABLE versions (
         id INTEGER PRIMARY KEY,
         article_id TEXT NOT NULL REFERENCES articles(id),
         version INTEGER NOT NULL,
@@ -106,8 +101,8 @@ SCHEMA_V1 = [
         fetch_id INTEGER REFERENCES fetches(id),
         snapshot_sha256 TEXT REFERENCES blobs(sha256),
         UNIQUE (article_id, version)
-    )""",
-    """CREATE TABLE listing_sightings (
+    );
+CREATE TABLE listing_sightings (
         id INTEGER PRIMARY KEY,
         article_url TEXT NOT NULL,
         linked_url TEXT NOT NULL,
@@ -123,9 +118,9 @@ SCHEMA_V1 = [
         first_run_id INTEGER,
         last_run_id INTEGER,
         UNIQUE (article_url, listing_url, page, position, listed_date_raw, listed_title)
-    )""",
-    "CREATE INDEX ix_sightings_article ON listing_sightings(article_url)",
-    """CREATE TABLE failures (
+    );
+CREATE INDEX ix_sightings_article ON listing_sightings(article_url);
+CREATE TABLE failures (
         url TEXT PRIMARY KEY,
         lang TEXT,
         kind TEXT NOT NULL,
@@ -135,8 +130,8 @@ SCHEMA_V1 = [
         first_failed_at TEXT NOT NULL,
         last_failed_at TEXT NOT NULL,
         last_run_id INTEGER
-    )""",
-    """CREATE TABLE attachments (
+    );
+CREATE TABLE attachments (
         url TEXT PRIMARY KEY,
         article_url TEXT NOT NULL,
         filename TEXT NOT NULL,
@@ -145,60 +140,53 @@ SCHEMA_V1 = [
         content_type TEXT,
         first_seen_at TEXT NOT NULL,
         last_fetched_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE sitemap_entries (
+    );
+CREATE TABLE sitemap_entries (
         url TEXT PRIMARY KEY,
         lang TEXT NOT NULL,
         lastmod TEXT,
         first_seen_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL,
         last_run_id INTEGER
-    )""",
-    """CREATE TABLE section_walks (
+    );
+CREATE TABLE section_walks (
         lang TEXT NOT NULL,
         section TEXT NOT NULL,
         last_page INTEGER NOT NULL,
         completed_at TEXT NOT NULL,
         run_id INTEGER,
         PRIMARY KEY (lang, section)
-    )""",
-]
+    );
 
-# Step 2: archive of record (URL aliases, gone/revived events, date flags, full-text search).
-SCHEMA_V2 = [
-    """CREATE TABLE url_aliases (
+-- schema 2: Step 2: archive of record (URL aliases, gone/revived events, date flags, full-text search).
+CREATE TABLE url_aliases (
         url TEXT PRIMARY KEY,
         article_id TEXT NOT NULL REFERENCES articles(id),
         first_seen_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX ix_aliases_article ON url_aliases(article_id)",
-    """CREATE TABLE article_events (
+    );
+CREATE INDEX ix_aliases_article ON url_aliases(article_id);
+CREATE TABLE article_events (
         id INTEGER PRIMARY KEY,
         article_id TEXT NOT NULL REFERENCES articles(id),
         event TEXT NOT NULL,
         at TEXT NOT NULL,
         run_id INTEGER,
         detail TEXT
-    )""",
-    "CREATE INDEX ix_events_article ON article_events(article_id)",
-    "ALTER TABLE articles ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
-    "ALTER TABLE versions ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
-    "CREATE INDEX ix_articles_last_run ON articles(last_run_id)",
-    # Stemmed shadow text (FTS5 has no Russian stemmer): the index matches stems, snippets come
-    # from the original text in ``articles``.
-    """CREATE VIRTUAL TABLE search_index USING fts5(
+    );
+CREATE INDEX ix_events_article ON article_events(article_id);
+ALTER TABLE articles ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE versions ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX ix_articles_last_run ON articles(last_run_id);
+CREATE VIRTUAL TABLE search_index USING fts5(
         article_id UNINDEXED,
         title,
         body,
         tokenize = 'unicode61 remove_diacritics 2'
-    )""",
-]
+    );
 
-# Step 3: incremental runs that do not grow with the archive. A sitemap file whose bytes have not
-# changed since a run that finished is not parsed again; its entries still count as listed.
-SCHEMA_V3 = [
-    """CREATE TABLE sitemap_files (
+-- schema 3: Step 3: incremental runs that do not grow with the archive. A sitemap file whose bytes have not changed since a run that finished is not parsed again; its entries still count as listed.
+CREATE TABLE sitemap_files (
         url TEXT PRIMARY KEY,
         lang TEXT NOT NULL,
         sha256 TEXT NOT NULL,
@@ -206,17 +194,12 @@ SCHEMA_V3 = [
         parsed_at TEXT NOT NULL,
         parsed_run_id INTEGER,
         confirmed_run_id INTEGER
-    )""",
-    "ALTER TABLE sitemap_entries ADD COLUMN sitemap_url TEXT",
-    # Entries that dropped out of a file (last_run_id older than the file's last parse) by range scan.
-    "CREATE INDEX ix_sitemap_entries_file ON sitemap_entries(sitemap_url, last_run_id)",
-]
+    );
+ALTER TABLE sitemap_entries ADD COLUMN sitemap_url TEXT;
+CREATE INDEX ix_sitemap_entries_file ON sitemap_entries(sitemap_url, last_run_id);
 
-# Step 4: extraction that survives markup changes. Pages whose extraction is doubtful are held
-# (snapshot kept, no version); versions say whether the site or our extractor changed; each run
-# keeps its extraction health; the archive remembers the site bases its URLs were stored under.
-SCHEMA_V4 = [
-    """CREATE TABLE held_pages (
+-- schema 4: Step 4: extraction that survives markup changes. Pages whose extraction is doubtful are held (snapshot kept, no version); versions say whether the site or our extractor changed; each run keeps its extraction health; the archive remembers the site bases its URLs were stored under.
+CREATE TABLE held_pages (
         url TEXT PRIMARY KEY,
         lang TEXT NOT NULL,
         section TEXT NOT NULL,
@@ -228,20 +211,14 @@ SCHEMA_V4 = [
         first_held_at TEXT NOT NULL,
         last_held_at TEXT NOT NULL,
         run_id INTEGER
-    )""",
-    "ALTER TABLE versions ADD COLUMN change TEXT NOT NULL DEFAULT 'site'",
-    "ALTER TABLE versions ADD COLUMN extractor_version TEXT",
-    "ALTER TABLE crawl_runs ADD COLUMN health TEXT",
-    # The lead a listing showed beside the article (a quality check: the body must not be shorter).
-    "ALTER TABLE listing_sightings ADD COLUMN listed_lead TEXT",
-]
+    );
+ALTER TABLE versions ADD COLUMN change TEXT NOT NULL DEFAULT 'site';
+ALTER TABLE versions ADD COLUMN extractor_version TEXT;
+ALTER TABLE crawl_runs ADD COLUMN health TEXT;
+ALTER TABLE listing_sightings ADD COLUMN listed_lead TEXT;
 
-# Version 5 (unreleased; each feature adds its statements in its own block below).
-SCHEMA_V5: list[str] = [
-    # --- attachments' text (issue 15) ---
-    # Text of each downloaded file, content-addressed like its bytes (one row per blob, whichever
-    # attachment URLs hold it); filled at the end of a crawl and by `csto attachment-text`.
-    """CREATE TABLE attachment_texts (
+-- schema 5: Version 5 (unreleased; each feature adds its statements in its own block below).
+CREATE TABLE attachment_texts (
         sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
         status TEXT NOT NULL,
         reason TEXT,
@@ -250,23 +227,14 @@ SCHEMA_V5: list[str] = [
         chars INTEGER NOT NULL,
         extractor TEXT NOT NULL,
         extracted_at TEXT NOT NULL
-    )""",
-    # Stemmed shadow text of the files read (as search_index for articles); snippets come from
-    # attachment_texts.text.
-    """CREATE VIRTUAL TABLE attachment_search USING fts5(
+    );
+CREATE VIRTUAL TABLE attachment_search USING fts5(
         sha256 UNINDEXED,
         body,
         tokenize = 'unicode61 remove_diacritics 2'
-    )""",
-    "CREATE INDEX ix_attachments_sha256 ON attachments(sha256)",
-    # --- WARC provenance (issue 14) ---
-    # A fetch imported from a WARC or ARC file (`csto warc import`) names the file and the record
-    # it came from (NULL for the crawl's own fetches); a record already imported is skipped.
-    "ALTER TABLE fetches ADD COLUMN source TEXT",
-    "ALTER TABLE fetches ADD COLUMN warc_record_id TEXT",
-    "CREATE INDEX ix_fetches_warc_record ON fetches(warc_record_id) WHERE warc_record_id IS NOT NULL",
-    # --- sitemap files skipped by the index's <lastmod> (issue 17) ---
-    # The <lastmod> the sitemap index gave for a file when it was last parsed: while the index
-    # shows the same value, an incremental run does not fetch the file again.
-    "ALTER TABLE sitemap_files ADD COLUMN index_lastmod TEXT",
-]
+    );
+CREATE INDEX ix_attachments_sha256 ON attachments(sha256);
+ALTER TABLE fetches ADD COLUMN source TEXT;
+ALTER TABLE fetches ADD COLUMN warc_record_id TEXT;
+CREATE INDEX ix_fetches_warc_record ON fetches(warc_record_id) WHERE warc_record_id IS NOT NULL;
+ALTER TABLE sitemap_files ADD COLUMN index_lastmod TEXT;
