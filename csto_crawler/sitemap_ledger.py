@@ -3,7 +3,7 @@ whether every sitemap file was read, which alone lets absence from them mean rem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 
@@ -15,12 +15,18 @@ class SitemapLedger:
     waiting: list[str] = field(default_factory=list)  # articles only a sitemap showed, fetched at idle
     read: set[str] = field(default_factory=set)  # languages with at least one article sitemap read
     failed: set[str] = field(default_factory=set)  # languages with a sitemap file that could not be read
+    # Told whenever a file was read or failed (the spider publishes ``complete`` for the pipelines).
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def file_read(self, lang: str) -> None:
         self.read.add(lang)
+        if self.on_change is not None:
+            self.on_change()
 
     def file_failed(self, lang: str) -> None:
         self.failed.add(lang)
+        if self.on_change is not None:
+            self.on_change()
 
     def saw(self, entries: dict[str, str | None]) -> None:
         self.lastmods.update(entries)

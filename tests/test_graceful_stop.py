@@ -1,6 +1,7 @@
 """Ctrl-C, or SIGTERM from ``timeout``/systemd to the whole process group: the crawl stops
-gracefully. What was fetched is written, the run row is closed with its reason, the exit code says
-"stopped early" (3), and no traceback is printed. The next crawl completes the archive."""
+gracefully. What was fetched is written, the run row is closed with its reason and the exit code
+130 ("interrupted"), which the command exits with, and no traceback is printed. The next crawl
+completes the archive."""
 
 from __future__ import annotations
 
@@ -35,11 +36,12 @@ def test_a_signal_to_the_process_group_stops_the_crawl_gracefully(tmp_path: Path
         finally:
             if process.poll() is None:
                 process.kill()
-        assert process.returncode == ExitCode.CANNOT_RUN, stderr[-2000:]
+        assert process.returncode == ExitCode.INTERRUPTED, stderr[-2000:]
         assert "Traceback" not in stderr
-        assert stderr.strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
-        [(finished_at, reason)] = query(archive, "SELECT finished_at, finish_reason FROM crawl_runs")
-        assert finished_at is not None and reason == "shutdown"
+        last = stderr.strip().splitlines()[-1]
+        assert last == "csto: error: the crawl was interrupted (Ctrl-C or SIGTERM); run it again to go on"
+        [(finished_at, reason, code)] = query(archive, "SELECT finished_at, finish_reason, exit_code FROM crawl_runs")
+        assert finished_at is not None and reason == "shutdown" and code == ExitCode.INTERRUPTED
         assert count_rows(archive, "fetches") >= 10  # the fetched pages were written on the way out
         final = crawl(site, archive)
         assert final.returncode == 0, final.stderr[-2000:]

@@ -5,8 +5,8 @@ The text belongs to the bytes, so it is stored like them, content-addressed: one
 it, with its stemmed shadow text in the ``attachment_search`` FTS5 table (the same Snowball stems
 as ``search_index``). ``fill_texts`` reads every stored file that has no text yet; a crawl calls it
 at its end, ``csto attachment-text`` on an existing archive, with no network. Reading is CPU-bound,
-so big batches go to a process pool (spawned, not forked: a crawl's process has threads); this
-process alone writes, one short transaction per batch, so a killed run keeps what it wrote and the
+so big batches go to the run's process pool (work_pool.py); this process alone writes, one short
+transaction per batch, so a killed run keeps what it wrote and the
 next one carries on. A file that cannot be read is recorded with its status and reason, and is
 not read again unless asked (``again=True``, e.g. after a reader improves).
 """
@@ -14,10 +14,8 @@ not read again unless asked (``again=True``, e.g. after a reader improves).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +24,7 @@ import dataset
 
 from ..attachment_text import ExtractedText, TextStatus, extract_text
 from ..dates import to_utc_iso, utc_now
+from ..work_pool import WorkPool
 from . import blobs
 from .database import dbapi_connection, row_dicts
 from .search import stem_text
@@ -87,7 +86,7 @@ def _load(db: dataset.Database, rows: list[dict[str, Any]]) -> list[_File]:
 
 def fill_texts(
     db: dataset.Database,
-    workers: int = 1,
+    pool: WorkPool | None = None,
     again: bool = False,
     progress: Progress | None = None,
     clock: Callable[[], Any] = utc_now,
@@ -102,21 +101,16 @@ def fill_texts(
     counts: Counter[str] = Counter()
     if not rows:
         return counts
-    pool = None
-    if workers > 1 and len(rows) >= POOL_MIN_FILES:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        for batch in _batches(rows):
-            results, broken = _read_all(pool, _load(db, batch))
-            _store(db, results, again, to_utc_iso(clock()), counts)
-            if pool is not None and broken:
-                pool.shutdown(cancel_futures=True)
-                pool = None
-            if progress:
-                progress(counts)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    if pool is not None and (not pool.parallel or len(rows) < POOL_MIN_FILES):
+        pool = None
+    for batch in _batches(rows):
+        results, broken = _read_all(pool, _load(db, batch))
+        _store(db, results, again, to_utc_iso(clock()), counts)
+        if pool is not None and broken:
+            pool.restart()
+            pool = None
+        if progress:
+            progress(counts)
     return counts
 
 
@@ -134,9 +128,7 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def _read_all(
-    pool: ProcessPoolExecutor | None, files: list[_File]
-) -> tuple[list[tuple[str, ExtractedText, str]], bool]:
+def _read_all(pool: WorkPool | None, files: list[_File]) -> tuple[list[tuple[str, ExtractedText, str]], bool]:
     """(a batch's readings, whether the pool broke). In this process when there is no pool, or when
     a worker died (a file that exhausts memory kills its worker, and the pool with it)."""
     if pool is not None:

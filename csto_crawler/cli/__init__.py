@@ -16,8 +16,9 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import __version__
 from ..archive.failures import storage_failure
+from ..outcomes import ExitCode
 from .care import coverage, failures, verify
-from .common import CstoError, DamagedError, ExitCode
+from .common import CstoError, DamagedError
 from .crawl import crawl, demo
 from .export import export, stats
 from .extractor import health, reextract

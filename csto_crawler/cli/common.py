@@ -6,7 +6,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,24 +16,12 @@ from ..archive.lock import ArchiveLockedError, RunLock
 from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
+from ..outcomes import ExitCode
 from ..progress import Throttle
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-
-class ExitCode(IntEnum):
-    """Exit codes a scheduler can act on (documented in docs/cli.md)."""
-
-    OK = 0
-    USAGE = 2  # bad arguments (click's own code)
-    CANNOT_RUN = 3  # the archive or the configuration prevents the command from running
-    FAILURES = 4  # the crawl finished, but more URLs failed than CSTO_MAX_FAILURE_RATIO allows
-    LOCKED = 5  # another crawl holds the archive's run lock
-    DAMAGED = 6  # `csto verify` found the archive damaged
-    GAPS = 7  # `csto coverage` found articles listed but not archived (or the reverse)
-    DRIFT = 8  # the crawl read too many pages doubtfully (CSTO_MAX_DOUBTFUL_SHARE): the site's markup changed
 
 
 class CstoError(click.ClickException):
@@ -68,6 +55,18 @@ class GapsError(CstoError):
 
 class DriftError(CstoError):
     exit_code = ExitCode.DRIFT
+
+
+class InterruptedRunError(CstoError):
+    exit_code = ExitCode.INTERRUPTED
+
+
+def exit_error(code: ExitCode) -> type[CstoError]:
+    """The error class that exits with ``code``."""
+    for error in (CstoError, LockedError, FailuresError, BadUsageError, DamagedError, GapsError, DriftError):
+        if error.exit_code == code:
+            return error
+    return InterruptedRunError if code is ExitCode.INTERRUPTED else CstoError
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from ..archive.blobs import BlobError
 from ..archive.database import open_database
 from ..archive.queries import ArchiveReader
 from ..filenames import UnsafePathError, path_inside, safe_filename, with_hash_suffix
+from ..work_pool import WorkPool
 from .common import CstoError, DamagedError, archive_errors, archive_option, open_reader
 
 # Characters never printed raw in a listing: controls (ESC, NUL, CR, LF, TAB, DEL, C1), invisible
@@ -139,7 +140,8 @@ def attachment_text(archive_path: Path, again: bool, workers: int) -> None:
         db = open_database(archive_path, create=False)
     progress = _progress if sys.stderr.isatty() else None
     try:
-        counts = fill_texts(db, workers=workers, again=again, progress=progress)
+        with WorkPool(workers) as pool:
+            counts = fill_texts(db, pool=pool, again=again, progress=progress)
     finally:
         db.close()
     click.echo(f"attachment-text: {_summary(counts)}", err=True)
