@@ -11,9 +11,11 @@ from typing import Any
 
 import click
 
-from ..archive.attachment_texts import with_texts
-from ..archive.export import FORMATS, with_attachment_hashes, write_csv, write_jsonl, write_parquet
-from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
+from ..archive.export import FORMATS, write_csv, write_jsonl, write_parquet
+from ..archive.filters import RowFilter
+from ..archive.registry import Export
+from ..archive.tables import ARTICLE_EXPORT, VERSION_EXPORT
+from ..archive.typed_tables import arrow_schema, research_rows, text_row, typed_row
 from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
 from .postgres import export_to_url
 
@@ -49,19 +51,19 @@ def export(
       csto export --to postgresql://postgres@127.0.0.1/csto    # articles, versions, attachments
     """
     if to_url is not None:
-        return export_to_url(archive_path, to_url, ExportFilter(lang, iso_day(since), iso_day(until)))
+        return export_to_url(archive_path, to_url, RowFilter(lang, iso_day(since), iso_day(until)))
     if fmt == "parquet" and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
     if output is not None:
         check_output_folder(Path(output))
-    flt = ExportFilter(lang, iso_day(since), iso_day(until))
+    flt = RowFilter(lang, iso_day(since), iso_day(until))
+    table = VERSION_EXPORT if versions else ARTICLE_EXPORT
+    render = typed_row if fmt == "parquet" else text_row
     with open_reader(archive_path) as reader:
-        rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
-        rows = with_texts(reader.db, with_attachment_hashes(rows, reader.attachment_hashes()))
-        rows = TerminalProgress("csto export", "row(s)").counted(rows)
-        columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
+        rendered = (render(row, table) for row in research_rows(reader, table, flt))
+        rows = TerminalProgress("csto export", "row(s)").counted(rendered)
         try:
-            count = _write_rows(rows, columns, fmt, output)
+            count = _write_rows(rows, table, fmt, output)
         except OSError as exc:
             if output is None:
                 raise
@@ -78,13 +80,14 @@ def check_output_folder(output: Path) -> None:
     raise CstoError(f"cannot write {output}: {problem}")
 
 
-def _write_rows(rows: Any, columns: tuple[str, ...], fmt: str, output: str | None) -> int:
+def _write_rows(rows: Any, table: Export, fmt: str, output: str | None) -> int:
     writer = write_jsonl if fmt == "jsonl" else write_csv
+    columns = table.names
     if output is None:
         return writer(rows, columns, sys.stdout)
     with atomic_output(Path(output)) as partial:
         if fmt == "parquet":
-            return write_parquet(rows, columns, str(partial))
+            return write_parquet(rows, columns, str(partial), arrow_schema(table))
         with partial.open("w", encoding="utf-8", newline="") as out:
             return writer(rows, columns, out)
 

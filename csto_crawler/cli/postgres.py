@@ -8,15 +8,15 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from ..archive.filters import RowFilter
 from ..archive.postgres import PostgresError, export_to_postgres, safe_url
-from ..archive.queries import ExportFilter
 from .common import BadUsageError, CstoError, open_reader
 
 # Options of ``csto export`` that write files; ``--to`` loads every table instead.
 FILE_OPTIONS = {"fmt": "--format", "output": "-o/--output", "versions": "--versions"}
 
 
-def export_to_url(archive_path: Path, url: str, flt: ExportFilter) -> None:
+def export_to_url(archive_path: Path, url: str, flt: RowFilter) -> None:
     """Run the PostgreSQL export for ``csto export --to URL`` (called by the export command)."""
     context = click.get_current_context()
     given = [
