@@ -122,3 +122,27 @@ def test_the_archive_column_of_the_counterpart_is_named_only_by_the_registry() -
         if name.startswith("csto_crawler.archive") and "counterpart_url" in path.read_text(encoding="utf-8")
     }
     assert spelled == {"csto_crawler.archive.tables"}
+
+
+def test_every_data_file_of_the_package_ships_with_it() -> None:
+    """The release's templates and the frozen schemas are read with importlib.resources: an installed
+    package (not only a source tree) must hold them, so pyproject's package-data must name them."""
+    import fnmatch
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["csto_crawler"]
+    data = [
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path in data
+        if not any(fnmatch.fnmatch(str(path.relative_to(PACKAGE)), pattern.replace("**/", "*")) for pattern in patterns)
+    ]
+    assert missing == []
+    assert {"templates/release_readme.md", "templates/release_queries.toml", "archive/schema_history.sql"} <= {
+        str(path.relative_to(PACKAGE)) for path in data
+    }

@@ -19,9 +19,9 @@ from csto_crawler.archive.database import (
     dbapi_connection,
     open_database,
 )
+from csto_crawler.archive.migrations import historic_statements
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.schema import SCHEMA_VERSION
-from csto_crawler.archive.migrations import historic_statements
 from csto_crawler.archive.search import SearchFilter, search
 
 V1_ARTICLE = {

@@ -21,9 +21,7 @@ from archive_items import (
     article_url,
     count,
     gone_notice,
-    listing_item,
     rows,
-    sitemap_item,
     write_run,
 )
 
@@ -197,31 +195,6 @@ def test_an_old_404_of_an_unknown_url_records_no_failure(tmp_path: Path) -> None
     _, results = write_run(archive, [gone_notice(URL, at=T0)])
     assert results[0].outcome == "failed"
     assert count(archive, "failures") == 1
-
-
-def test_an_older_listing_capture_moves_first_seen_back_only(tmp_path: Path) -> None:
-    archive = tmp_path / "a.sqlite"
-    write_run(archive, [listing_item("en", [(URL, TITLE, "10.02.2026")], at=T0)])
-    write_run(archive, [imported(listing_item("en", [(URL, TITLE, "10.02.2026")], at=T0 - 5 * DAY))])
-    (sighting,) = rows(archive, "SELECT * FROM listing_sightings")
-    assert sighting["first_seen_at"] == iso(T0 - 5 * DAY)
-    assert sighting["last_seen_at"] == iso(T0)
-    assert sighting["last_run_id"] == 1
-
-
-def test_an_older_sitemap_capture_leaves_the_file_as_last_read(tmp_path: Path) -> None:
-    archive = tmp_path / "a.sqlite"
-    dropped = article_url("en", "dropped-since")
-    write_run(archive, [sitemap_item("en", {URL: "2026-02-10"}, at=T0)])
-    old = imported(sitemap_item("en", {URL: "2026-01-01", dropped: "2025-12-01"}, at=T0 - 30 * DAY))
-    write_run(archive, [old])
-    (file,) = rows(archive, "SELECT * FROM sitemap_files")
-    assert file["parsed_run_id"] == 1
-    entries = {r["url"]: r for r in rows(archive, "SELECT * FROM sitemap_entries")}
-    assert entries[URL]["lastmod"] == "2026-02-10"
-    assert entries[URL]["first_seen_at"] == iso(T0 - 30 * DAY)
-    assert entries[URL]["sitemap_url"] == file["url"]
-    assert entries[dropped]["sitemap_url"] is None  # the file as last read does not list it
 
 
 def test_imported_fetches_name_their_file_and_record(tmp_path: Path) -> None:

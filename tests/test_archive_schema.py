@@ -11,8 +11,8 @@ from typing import Any
 from archive_items import rows
 
 from csto_crawler.archive.database import APPLICATION_ID, open_database
-from csto_crawler.archive.schema import SCHEMA_VERSION, TABLES
 from csto_crawler.archive.migrations import historic_statements
+from csto_crawler.archive.schema import SCHEMA_VERSION, TABLES
 
 T = "2026-01-0{}T00:00:00+00:00"
 
