@@ -59,6 +59,16 @@ def read_all(path: Path, max_bytes: int = LIMIT) -> list[Capture | Passed]:
     return list(WarcRecords(path, max_bytes).read(lambda _url: "body"))
 
 
+def read_traced(path: Path) -> tuple[list[Capture | Passed], int]:
+    """Every record of the file, and the peak of Python's allocations while reading them."""
+    tracemalloc.start()
+    try:
+        found = read_all(path)
+        return found, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_record_with_a_bad_date_or_status_is_passed_over_and_the_rest_read(tmp_path: Path) -> None:
     path = warc_file(
         tmp_path / "bad.warc.gz",
@@ -91,12 +101,7 @@ def test_a_gzip_bombed_payload_is_passed_over_in_bounded_memory(tmp_path: Path) 
         ("/news/bomb/", bomb, {"headers": headers}),
         ("/news/after/", page("After"), {}),
     )
-    tracemalloc.start()
-    try:
-        found = read_all(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    found, peak = read_traced(path)
     assert isinstance(found[0], Passed) and found[0].reason == "payload over DOWNLOAD_MAXSIZE"
     assert isinstance(found[1], Capture) and found[1].body == page("After")
     assert peak < PEAK_BOUND, peak
@@ -110,12 +115,7 @@ def test_a_record_that_inflates_past_the_limit_is_skipped_in_bounded_memory(tmp_
         ("/news/after/", page("After"), {}),
     )
     assert path.stat().st_size < BOMB_BYTES // 500
-    tracemalloc.start()
-    try:
-        found = read_all(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    found, peak = read_traced(path)
     assert [type(e).__name__ for e in found] == ["Passed", "Capture"]
     assert peak < PEAK_BOUND, peak
 

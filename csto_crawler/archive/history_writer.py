@@ -29,7 +29,7 @@ from .results import ItemKind, LedgerOutcome, SaveOutcome, WriteResult
 from .search import index_article
 from .statements import Statements, moment
 from .tables import ARTICLES
-from .version_rows import VersionRows
+from .version_rows import ARTICLE_SEEN, VersionRows
 
 # Logged under the writer's name (store.py), as crawl logs showed it before the history moved here.
 logger = logging.getLogger("csto_crawler.archive.store")
@@ -263,13 +263,7 @@ class History:
         if precedes(row, now):
             self.placement.seen_then(row, fetch_id, run_id, now)
             return WriteResult(ItemKind.ARTICLE, item.lang, row["section"], SaveOutcome.UNCHANGED)
-        self.sql.execute(
-            "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :id",
-            now=now,
-            run=run_id,
-            fetch=fetch_id,
-            id=row["id"],
-        )
+        self.sql.execute(ARTICLE_SEEN, now=now, run=run_id, fetch=fetch_id, aid=row["id"])
         self.versions.seen_again(row["id"], row["current_version"], run_id, now)
         self.ledger.clear_failure(item.url, now)
         return WriteResult(ItemKind.ARTICLE, item.lang, row["section"], SaveOutcome.UNCHANGED)

@@ -19,7 +19,7 @@ from .results import SaveOutcome
 from .search import index_article
 from .statements import Statements, moment
 from .tables import ARTICLES
-from .version_rows import VersionRows
+from .version_rows import ARTICLE_SEEN, VersionRows
 
 # The article's fetches that showed its content (its URLs: canonical, former and aliases).
 ARTICLE_FETCHES = (
@@ -27,6 +27,9 @@ ARTICLE_FETCHES = (
     " WHERE url IN (SELECT :url UNION SELECT url FROM versions WHERE article_id = :aid"
     " UNION SELECT url FROM url_aliases WHERE article_id = :aid) AND status IN (200, 304)"
 )
+# Within a version's range, the last fetch of the article before a capture and the first after it.
+LAST_FETCH_BEFORE = ARTICLE_FETCHES + " AND fetched_at >= :first AND fetched_at < :now ORDER BY fetched_at DESC LIMIT 1"
+FIRST_FETCH_AFTER = ARTICLE_FETCHES + " AND fetched_at > :now AND fetched_at <= :last ORDER BY fetched_at LIMIT 1"
 # The article row takes a version's content as its current one.
 CURRENT_CONTENT = (
     f"UPDATE articles SET {ARTICLES.assignments(ARTICLES.filled_by(Fill.CONTENT))}, content_sha256 = :content_sha256,"  # noqa: S608
@@ -110,33 +113,22 @@ class Placement:
             return
         self.versions.set_last_seen(version["id"], now, run_id)
         if latest and moment(now) > moment(article["last_seen_at"]):
-            self.sql.execute(
-                "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :aid",
-                now=now,
-                run=run_id,
-                fetch=fetch_id,
-                aid=article["id"],
-            )
+            self.sql.execute(ARTICLE_SEEN, now=now, run=run_id, fetch=fetch_id, aid=article["id"])
 
     def _split(self, article: dict[str, Any], version: dict[str, Any], number: int, now: str) -> None:
         """A capture inside ``version``'s seen range showed other content: the version ends at the last
         fetch before the capture, and its content comes back, as version ``number``, from the first
         fetch after it (the current version then, when it was)."""
         aid, url = article["id"], article["url"]
-        earlier = self.sql.one(
-            ARTICLE_FETCHES + " AND fetched_at >= :first AND fetched_at < :now ORDER BY fetched_at DESC LIMIT 1",
-            aid=aid,
-            url=url,
-            first=version["first_seen_at"],
-            now=now,
-        )
-        later = self.sql.one(
-            ARTICLE_FETCHES + " AND fetched_at > :now AND fetched_at <= :last ORDER BY fetched_at LIMIT 1",
-            aid=aid,
-            url=url,
-            last=version["last_seen_at"],
-            now=now,
-        )
+        around = {
+            "aid": aid,
+            "url": url,
+            "first": version["first_seen_at"],
+            "last": version["last_seen_at"],
+            "now": now,
+        }
+        earlier = self.sql.one(LAST_FETCH_BEFORE, **around)
+        later = self.sql.one(FIRST_FETCH_AFTER, **around)
         first = later or {
             "id": version["fetch_id"],
             "run_id": version["last_run_id"],

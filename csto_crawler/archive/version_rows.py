@@ -34,6 +34,8 @@ COPY_VERSION = (
     f"INSERT INTO versions ({', '.join(_WRITTEN)}) SELECT"  # noqa: S608  registry names
     f" {', '.join(_COPIED.get(name, name) for name in _WRITTEN)} FROM versions WHERE id = :id"
 )
+# The article was last seen at :now, by run :run and fetch :fetch (a 304, or a capture of its current content).
+ARTICLE_SEEN = "UPDATE articles SET last_seen_at = :now, last_run_id = :run, last_fetch_id = :fetch WHERE id = :aid"
 RANGE_COLUMNS = (
     "id, version, content_sha256, first_seen_at, last_seen_at, first_run_id, last_run_id, fetch_id, snapshot_sha256"
 )
