@@ -68,7 +68,7 @@ def stage_write(items: list[ArticleItem], folder: Path) -> None:
     size = project_settings.CSTO_WRITE_BATCH_SIZE
     for start in range(0, len(items), size):
         writer.write_batch(items[start : start + size], run_id)
-    writer.finish_run(run_id, "finished", {})
+    writer.finish_run(run_id, "finished")
     writer.close()
 
 

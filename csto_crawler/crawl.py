@@ -20,8 +20,11 @@ from . import stopping
 from .archive.database import check_integrity, open_database
 from .archive.lock import ArchiveLockedError, RunLock
 from .archive.origins import move_sites
+from .crawl_stats import ARCHIVE_ERROR, DRIFT, EXIT_CODE, RUN_COUNTS, RUN_ID
+from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
 from .preflight import check_before_crawl
+from .runs import RunLimits, Verdict, judge
 from .spiders.news import NewsSpider
 from .urls import Sites
 
@@ -40,6 +43,8 @@ class CrawlOptions:
 
 @dataclass
 class CrawlOutcome:
+    """What a crawl did, from its stats; ``verdict`` is the exit code the run driver recorded (runs.judge)."""
+
     run_id: int
     finish_reason: str
     counts: dict[str, Any]
@@ -56,14 +61,34 @@ class CrawlOutcome:
         return sum(int(v) for k, v in self.stats.items() if k.startswith("csto/archive/failure/"))
 
     @property
-    def failures_above_threshold(self) -> bool:
-        return self.failures > self.max_failure_ratio * max(1, self.pages_fetched)
-
-    @property
     def callback_errors(self) -> int:
         """Exceptions raised while handling a response (Scrapy counts and logs them, then goes on):
         a page the crawl could not process, so the run must not pass for a clean one."""
         return int(self.stats.get("spider_exceptions/count", 0))
+
+    @property
+    def drift(self) -> list[str]:
+        """Where too many pages read doubtfully (quality.Drift descriptions), from the quality pipeline."""
+        found = self.stats.get(DRIFT) or []
+        return [str(line) for line in found]
+
+    def verdict(self, what: str = "crawl") -> Verdict:
+        """The run's exit code (as recorded in crawl_runs) and the line that says why."""
+        judged = judge(
+            self.finish_reason,
+            self.drift,
+            self.failures,
+            self.pages_fetched,
+            RunLimits(max_failure_ratio=self.max_failure_ratio),
+            self.callback_errors,
+            str(self.stats.get(ARCHIVE_ERROR, "")),
+            what,
+            stopping.stop_signal(),
+        )
+        recorded = self.stats.get(EXIT_CODE)
+        if recorded is not None and int(recorded) != judged.exit_code:  # the two must agree: one rule
+            return Verdict(ExitCode(int(recorded)), judged.message)
+        return judged
 
     def callback_error_message(self) -> str:
         kinds = sorted(
@@ -74,25 +99,6 @@ class CrawlOutcome:
         return (
             f"{self.callback_errors} page(s) could not be processed ({', '.join(kinds) or 'errors'}); "
             "see the log for the URLs"
-        )
-
-    @property
-    def drift(self) -> list[str]:
-        """Where too many pages read doubtfully (quality.Drift descriptions), from the quality pipeline."""
-        found = self.stats.get("csto/health/drift") or []
-        return [str(line) for line in found]
-
-    def drift_message(self) -> str:
-        return (
-            f"extraction drift, more than CSTO_MAX_DOUBTFUL_SHARE read doubtfully: {'; '.join(self.drift)}. "
-            "Doubtful pages were held, not archived; see `csto health`, then `csto reextract` once the "
-            "extractor reads them"
-        )
-
-    def failure_message(self) -> str:
-        return (
-            f"{self.failures} URL(s) failed, more than CSTO_MAX_FAILURE_RATIO={self.max_failure_ratio} of "
-            f"{self.pages_fetched} pages; see `csto failures`"
         )
 
     def summary(self) -> str:
@@ -186,7 +192,7 @@ class StoppableCrawlerProcess(CrawlerProcess):
     end of the run. Scrapy's own handler then closes the run; a second signal forces it."""
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
-        stopping.request()
+        stopping.request(signum)
         super()._signal_shutdown(signum, frame)
 
 
@@ -199,9 +205,9 @@ def _run_process(settings: Settings) -> CrawlOutcome:
     process.crawl(crawler)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    pipeline_counts = stats.get("csto/run_counts", {})
+    pipeline_counts = stats.get(RUN_COUNTS, {})
     return CrawlOutcome(
-        run_id=int(stats.get("csto/run_id", 0)),
+        run_id=int(stats.get(RUN_ID, 0)),
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=pipeline_counts if isinstance(pipeline_counts, dict) else {},
         stats=stats,

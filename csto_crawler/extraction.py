@@ -24,11 +24,11 @@ from .cleaning import normalize_dates, strip_item_boilerplate
 from .dates import SITE_TIMEZONE, site_timezone, utc_now
 from .encoding import choose_encoding
 from .items import ArticleItem, FetchRecord
+from .outcomes import Doubt, ReadingMethod
 from .pages.anchored import Hints
 from .pages.article import ArticlePage
 from .pages.health import missing_content_reason, page_problem
 from .pages.listing import ListedItem, ListingPage
-from .pages.reading import ReadingMethod
 from .quality import article_doubts
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class ListingReading:
     items: list[ListedItem]
     page_number: int = 1
     last_page: int = 1
-    method: str = "named"
+    method: ReadingMethod = ReadingMethod.NAMED
     problem: str | None = None
 
 
@@ -75,8 +75,8 @@ def extract_listing(body: bytes, page_url: str, encoding: str) -> ListingReading
     response = HtmlResponse(url=page_url, body=body, encoding=encoding)
     page = ListingPage(response)
     if not page.is_listing():
-        return ListingReading([], problem=missing_content_reason(response.text, "listing"), method="none")
-    return ListingReading(page.items(), page.page_number(), page.last_page(), page.method.value)
+        return ListingReading([], problem=missing_content_reason(response.text, "listing"), method=ReadingMethod.NONE)
+    return ListingReading(page.items(), page.page_number(), page.last_page(), page.method)
 
 
 def stored_response(fetch: FetchRecord) -> HtmlResponse:
@@ -93,8 +93,8 @@ class StoredReading:
     ``Extraction``: an HTML page that simply did not read as an article)."""
 
     item: ArticleItem | None
-    doubts: list[str] = field(default_factory=list)
-    method: str = ReadingMethod.NONE.value
+    doubts: list[Doubt] = field(default_factory=list)
+    method: ReadingMethod = ReadingMethod.NONE
     problem: str | None = None
     readable: bool = True
 
@@ -114,7 +114,7 @@ def read_stored_article(
     item.fetch = fetch
     normalize_dates(item, site_timezone(timezone), timezone)
     strip_item_boilerplate(item)
-    item.doubts = [d.value for d in article_doubts(item, archived_body_chars)]
+    item.doubts = article_doubts(item, archived_body_chars)
     return StoredReading(item, item.doubts, item.reading_method)
 
 

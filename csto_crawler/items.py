@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from scrapy.http import Response
 
+from .outcomes import Doubt, ReadingMethod, VersionChange
+
 
 @dataclass
 class FetchRecord:
@@ -43,11 +45,6 @@ class FetchRecord:
         return cls(url, response.url, response.status, headers, response.body, fetched_at, kind, lang)
 
     @property
-    def imported(self) -> bool:
-        """A capture from a WARC file: it may be older than what the archive holds."""
-        return self.warc_record_id is not None
-
-    @property
     def sha256(self) -> str:
         """sha256 of ``body``, computed once (again only if ``body`` is replaced)."""
         if self._digest is None or self._digest[0] is not self.body:
@@ -81,7 +78,7 @@ class ArticleItem:
     fetch: FetchRecord
     element_id: str | None = None  # Bitrix element ID (bx_<hash>_<ID>), stable across slug edits
     subtitle: str | None = None
-    author: str | None = None  # the byline, where the page shows one (the generic reader reads it)
+    author: str | None = None  # the byline, where the page names one (the generic reader reads it)
     date_candidates: list[DateCandidate] = field(default_factory=list)
     body_paragraphs: list[str] = field(default_factory=list)
     body_html: str = ""
@@ -99,15 +96,18 @@ class ArticleItem:
     date_flags: list[str] = field(default_factory=list)  # rejected candidates, with the reason
     body_text: str = ""
     signature: str | None = None
-    # How the page was read (pages.reading.ReadingMethod) and what the listing said of it, for the
-    # quality checks (quality.article_doubts); doubts found there hold the page back from the archive.
-    reading_method: str = "named"
+    # How the page was read and what the listing said of it, for the quality checks
+    # (quality.article_doubts); doubts found there hold the page back from the archive.
+    reading_method: ReadingMethod = ReadingMethod.NAMED
     title_repeated: bool = False  # the page shows its title again in its head line
     listed_title: str | None = None
     listed_lead: str | None = None
-    doubts: list[str] = field(default_factory=list)
+    # The length of the body the archive held for this article when the spider met it (0 when new):
+    # a new body far shorter is a broken page (quality.article_doubts), not an edit.
+    archived_body_chars: int = 0
+    doubts: list[Doubt] = field(default_factory=list)
     # A new version is a change on the site, or (csto reextract) a change in what our extractor reads.
-    version_change: str = "site"
+    version_change: VersionChange = VersionChange.SITE
 
 
 @dataclass
@@ -120,8 +120,8 @@ class HeldPage:
     url: str  # canonical
     lang: str
     section: str
-    doubts: list[str]
-    method: str  # how the page was read (pages.reading.ReadingMethod)
+    doubts: list[Doubt]
+    method: ReadingMethod  # how the page was read
     fetch: FetchRecord
     title: str | None = None
 
@@ -149,7 +149,7 @@ class ListingPageItem:
     last_page: int
     entries: list[ListingEntry]
     fetch: FetchRecord
-    method: str = "named"  # how the page was read (pages.reading.ReadingMethod)
+    method: ReadingMethod = ReadingMethod.NAMED  # how the page was read
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Item pipelines: thin adapters from items to the pure transforms (dates, boilerplate, quality
-checks) and to the archive."""
+checks) and to the archive (through the run driver, runs.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,20 +14,32 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 
 from . import stopping
-from .archive.attachment_texts import fill_texts
 from .archive.database import ArchiveError
 from .archive.failures import storage_failure
 from .archive.lock import RunLock
-from .archive.store import ArchiveWriter, WriteResult
+from .archive.store import ArchiveWriter
 from .attachment_text import ReadingLimits
 from .cleaning import normalize_dates, strip_item_boilerplate
+from .crawl_stats import (
+    ARCHIVE_ERROR,
+    DRIFT,
+    EXIT_CODE,
+    HEALTH,
+    RUN_COUNTS,
+    RUN_COUNTS_LIVE,
+    RUN_ID,
+    SITEMAPS_COMPLETE,
+)
 from .dates import site_timezone, utc_now
 from .items import ArticleItem, HeldPage, ListingPageItem
+from .outcomes import Doubt, ReadingMethod, RunMode
 from .preflight import CrawlRefusedError, check_before_crawl
-from .quality import Doubt, HealthReport, article_doubts
+from .quality import HealthReport, article_doubts
+from .runs import RunDriver, RunLimits
 
 logger = logging.getLogger(__name__)
 
@@ -88,43 +99,35 @@ class CheckQualityPipeline:
         self.min_pages = min_pages
         self.health = HealthReport()
         self.stats: Any = None
-        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CheckQualityPipeline:
         settings = crawler.settings
         pipeline = cls(settings.getfloat("CSTO_MAX_DOUBTFUL_SHARE"), settings.getint("CSTO_DRIFT_MIN_PAGES"))
         pipeline.stats = crawler.stats
-        pipeline.crawler = crawler
         return pipeline
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
             return self.check_article(item)
         if isinstance(item, HeldPage):
-            self.record(item.lang, item.section, "article", item.method, [Doubt(d) for d in item.doubts])
+            self.record(item.lang, item.section, "article", item.method, item.doubts)
         elif isinstance(item, ListingPageItem):
-            doubts = [] if item.method != "none" else [Doubt.NO_ITEMS]
+            doubts = [] if item.method is not ReadingMethod.NONE else [Doubt.NO_ITEMS]
             self.record(item.lang, item.section, "listing", item.method, doubts)
         return item
 
     def check_article(self, item: ArticleItem) -> ArticleItem | HeldPage:
-        doubts = article_doubts(item, self.archived_body_chars(item.url))
-        item.doubts = [d.value for d in doubts]
-        self.record(item.lang, item.section, "article", item.reading_method, doubts)
-        if not doubts:
+        """The item, or a HeldPage when it reads doubtfully (its body judged against the archived one,
+        whose length the spider put on the item)."""
+        item.doubts = article_doubts(item)
+        self.record(item.lang, item.section, "article", item.reading_method, item.doubts)
+        if not item.doubts:
             return item
         logger.warning("Holding back %s: %s (read: %s)", item.url, ", ".join(item.doubts), item.reading_method)
         return HeldPage(item.url, item.lang, item.section, item.doubts, item.reading_method, item.fetch, item.title)
 
-    def archived_body_chars(self, url: str) -> int:
-        """The length of the body the archive holds for this article (0 when new), from the
-        spider's view of the archive: a far shorter new body is a broken page, not an edit."""
-        state = getattr(getattr(self.crawler, "spider", None), "state", None)
-        known = state.known(url) if state is not None else None
-        return known.body_chars if known is not None else 0
-
-    def record(self, lang: str, section: str, kind: str, method: str, doubts: list[Doubt]) -> None:
+    def record(self, lang: str, section: str, kind: str, method: ReadingMethod, doubts: list[Doubt]) -> None:
         self.health.record(lang, section, kind, method, doubts)
         if self.stats is not None:
             self.stats.inc_value(f"csto/quality/{kind}/{method}")
@@ -136,12 +139,25 @@ class CheckQualityPipeline:
         for found in drift:
             logger.error("Extraction drift: %s", found.describe())
         if self.stats is not None:
-            self.stats.set_value("csto/health", self.health.as_dict())
-            self.stats.set_value("csto/health/drift", [found.describe() for found in drift])
+            self.stats.set_value(HEALTH, self.health.as_dict())
+            self.stats.set_value(DRIFT, [found.describe() for found in drift])
+
+
+def run_limits(settings: BaseSettings) -> RunLimits:
+    """The limits that make a finished run a failing one, from the crawl's settings."""
+    return RunLimits(
+        settings.getfloat("CSTO_MAX_DOUBTFUL_SHARE"),
+        settings.getint("CSTO_DRIFT_MIN_PAGES"),
+        settings.getfloat("CSTO_MAX_FAILURE_RATIO"),
+    )
 
 
 class ArchivePipeline:
-    """Writes every item into the SQLite archive in batches (one transaction per batch)."""
+    """Hands every item to the run driver, in batches (one transaction per batch): the crawl's run.
+
+    Which languages' sitemaps were all read comes from the spider through the crawl's stats; the
+    run's end is judged and recorded by the driver (runs.py).
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -151,19 +167,24 @@ class ArchivePipeline:
         self.batch_seconds = settings.getfloat("CSTO_WRITE_BATCH_SECONDS")
         self.arguments = settings.getdict("CSTO_RUN_ARGUMENTS")
         self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
+        self.limits = run_limits(settings)
+        self.full = settings.getbool("CSTO_FULL")
         self.archive: ArchiveWriter | None = None
+        self.driver: RunDriver | None = None
         self.lock = RunLock(Path(self.path))
-        self.run_id = 0
         self.buffer: list[Any] = []
         self.failed = False
         self.last_flush = time.monotonic()
-        self.counts: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
+
+    @property
+    def run_id(self) -> int:
+        return self.driver.run_id if self.driver is not None else 0
 
     def open_spider(self) -> None:
         try:  # `scrapy crawl news` (Scrapyd) gets the checks `csto crawl` makes (which ran them already)
@@ -178,9 +199,10 @@ class ArchivePipeline:
             self.lock.release()
             logger.error("Cannot open the archive: %s", exc)
             raise
-        mode = getattr(self.crawler.spider, "run_mode", "full")
-        self.run_id = self.archive.begin_run(mode, self.arguments, os.getpid())
-        self.crawler.stats.set_value("csto/run_id", self.run_id)
+        mode = RunMode.of_crawl(self.full, self.archive.walked_before())  # as the spider decided it
+        self.driver = RunDriver(self.archive, mode, self.arguments, self.limits)
+        self.driver.begin(os.getpid())
+        self.crawler.stats.set_value(RUN_ID, self.run_id)
         logger.info("Archiving into %s (run %d)", self.path, self.run_id)
 
     def process_item(self, item: Any) -> Any:
@@ -190,20 +212,18 @@ class ArchivePipeline:
         return item
 
     def flush(self) -> None:
-        """Write the buffered items in one transaction; log progress now and then."""
-        if self.buffer and self.archive is not None and not self.failed:
+        """Write the buffered items in one transaction."""
+        if self.buffer and self.driver is not None and not self.failed:
             batch, self.buffer = self.buffer, []
             self.last_flush = time.monotonic()
             try:
-                results = self.archive.write_batch(batch, self.run_id)
+                results = self.driver.write(batch)
             except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
                 self.stop_on_error(exc)
                 return
             for result in results:
-                self.count(result)
-            report = self.report()
-            self.archive.save_counts(self.run_id, report)
-            self.crawler.stats.set_value("csto/run_counts_live", report)  # for the progress line
+                self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
+            self.crawler.stats.set_value(RUN_COUNTS_LIVE, self.driver.counts())  # for the progress line
 
     def stop_on_error(self, exc: BaseException) -> None:
         """The archive cannot take more: stop crawling (what is written stays consistent)."""
@@ -213,20 +233,9 @@ class ArchivePipeline:
         self.failed = True
         logger.error("Writing to the archive failed, stopping the crawl: %r", exc)
         failure = storage_failure(exc)
-        self.crawler.stats.set_value("csto/archive/error", failure.message if failure else repr(exc))
+        self.crawler.stats.set_value(ARCHIVE_ERROR, failure.message if failure else repr(exc))
         if self.crawler.engine is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
-
-    def count(self, result: WriteResult) -> None:
-        self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
-        lang = result.lang or "-"
-        section = result.section or "-"
-        if result.counts_for_section:
-            self.counts[lang][section][result.outcome] += 1
-
-    def report(self) -> dict[str, Any]:
-        """Run counts per language and section (new/changed/unchanged/revived/gone/held/failed)."""
-        return {lang: {sec: dict(c) for sec, c in sorted(by.items())} for lang, by in sorted(self.counts.items())}
 
     def close_spider(self) -> None:
         self.flush()
@@ -237,32 +246,31 @@ class ArchivePipeline:
     def mark_absent_from_walks(self) -> None:
         """Articles a complete listing walk of this run no longer shows are gone, whatever the
         sitemaps' state (a sitemap that is down must not keep deletions unseen)."""
-        if self.archive is None:
+        if self.archive is None or self.driver is None:
             return
         marked = self.archive.mark_absent_from_walks(self.run_id, self.max_absent_share)
         for (lang, section), count in marked.items():
-            self.counts[lang][section]["gone"] += count
+            self.driver.sections[lang][section]["gone"] += count
             self.crawler.stats.inc_value("csto/archive/gone/absent_from_walk", count)
 
     def mark_absent_from_sitemaps(self) -> None:
-        """Articles a complete sitemap no longer lists are gone (the spider says which are complete)."""
-        spider = self.crawler.spider
-        if self.archive is None or spider is None or not hasattr(spider, "sitemaps_complete"):
+        """Articles a complete sitemap no longer lists are gone (the spider publishes which are complete)."""
+        if self.archive is None or self.driver is None:
             return
-        for lang in spider.sitemaps_complete():
+        for lang in self.crawler.stats.get_value(SITEMAPS_COMPLETE) or []:
             marked = self.archive.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share)
             for section, count in marked.items():
-                self.counts[lang][section]["gone"] += count
+                self.driver.sections[lang][section]["gone"] += count
                 self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)
 
     def extract_attachment_texts(self, reason: str) -> None:
         """The text of the files downloaded (and of any stored before without it); a problem here
         is logged and never fails the crawl: ``csto attachment-text`` can do it later."""
-        if self.archive is None or self.failed or reason == "shutdown":
+        if self.driver is None or self.failed or reason == "shutdown":
             return
         try:
             limits = ReadingLimits.from_settings(self.crawler.settings)
-            counts = fill_texts(self.archive.db, os.cpu_count() or 1, limits=limits, stop=stopping.requested)
+            counts = self.driver.fill_attachment_texts(os.cpu_count() or 1, limits, stopping.requested)
         except Exception as exc:  # noqa: BLE001  the run's data is written; text is a later step
             self.crawler.stats.inc_value("csto/attachments/text_errors")
             logger.error("Extracting attachments' text failed (run `csto attachment-text` later): %r", exc)
@@ -273,18 +281,22 @@ class ArchivePipeline:
             logger.info("Attachments' text: %s", ", ".join(f"{s} {n}" for s, n in sorted(counts.items())))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.archive is None:
+        if self.driver is None or self.archive is None:
             return
         self.flush()
         self.extract_attachment_texts(reason)
-        report = self.report()
-        self.crawler.stats.set_value("csto/run_counts", report)
-        health = {
-            "pages": self.crawler.stats.get_value("csto/health", {}),
-            "drift": self.crawler.stats.get_value("csto/health/drift", []),
-        }
+        stats = self.crawler.stats
+        stats.set_value(RUN_COUNTS, self.driver.counts())  # for the run report, even if the row cannot be closed
         try:
-            self.archive.finish_run(self.run_id, reason, report, health)
+            end = self.driver.finish(
+                reason,
+                int(stats.get_value("response_received_count", 0)),
+                health=stats.get_value(HEALTH, {}),
+                drift=list(stats.get_value(DRIFT, [])),
+                callback_errors=int(stats.get_value("spider_exceptions/count", 0)),
+                cause=str(stats.get_value(ARCHIVE_ERROR, "")),
+                stop_signal=stopping.stop_signal(),
+            )
         except Exception as exc:  # a full disk even for the run row: one line; the next run closes it
             failure = storage_failure(exc)
             if failure is None:
@@ -295,4 +307,5 @@ class ArchivePipeline:
             self.archive.close()
             self.archive = None
             self.lock.release()
-        logger.info("Run %d finished (%s): %s", self.run_id, reason, json.dumps(report, ensure_ascii=False))
+        stats.set_value(EXIT_CODE, int(end.verdict.exit_code))
+        logger.info("Run %d finished (%s): %s", end.run_id, reason, json.dumps(end.counts, ensure_ascii=False))

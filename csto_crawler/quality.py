@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from .htmltext import norm_ws
 from .items import ArticleItem
+from .outcomes import Doubt
 from .pages.health import MAINTENANCE_RE
 
 # A body shorter than this share of the listing's lead is not the article's body: the lead is
@@ -28,40 +28,11 @@ MIN_ARCHIVED_CHARS = 400
 MAX_NOTICE_CHARS = 600
 
 
-class Doubt(StrEnum):
-    """Why an extracted article page is not trusted; the value names the field that drifted."""
-
-    UNREADABLE = "unreadable"  # no reading found an article on an article URL
-    NO_TITLE = "no_title"
-    TITLE_MISMATCH = "title_mismatch"  # not the title the listing shows for this URL
-    NO_BODY = "no_body"
-    SHORT_BODY = "short_body"  # shorter than the listing's lead
-    NO_DATE = "no_date"
-    NO_ITEMS = "no_items"  # a listing page with neither items nor pager
-    BODY_SHRANK = "body_shrank"  # far shorter than the archived version: a broken page, not an edit
-    MAINTENANCE = "maintenance"  # the body is a maintenance or outage notice in the normal layout
-
-    @property
-    def field(self) -> str:
-        return FIELDS[self]
-
-
-FIELDS = {
-    Doubt.UNREADABLE: "title+date+body (no article found)",
-    Doubt.NO_TITLE: "title",
-    Doubt.TITLE_MISMATCH: "title",
-    Doubt.NO_BODY: "body",
-    Doubt.SHORT_BODY: "body",
-    Doubt.NO_DATE: "date",
-    Doubt.NO_ITEMS: "listing items",
-    Doubt.BODY_SHRANK: "body",
-    Doubt.MAINTENANCE: "body",
-}
-
-
-def article_doubts(item: ArticleItem, archived_body_chars: int = 0) -> list[Doubt]:
+def article_doubts(item: ArticleItem, archived_body_chars: int | None = None) -> list[Doubt]:
     """What is wrong with a cleaned article item (empty when nothing is); ``archived_body_chars``:
-    the length of the body the archive holds for it (0 when new)."""
+    the length of the body the archive holds for it (0 when new; by default the item's own)."""
+    if archived_body_chars is None:
+        archived_body_chars = item.archived_body_chars
     doubts: list[Doubt] = []
     title = norm_ws(item.title)
     if not title:

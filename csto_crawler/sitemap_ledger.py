@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -25,12 +25,18 @@ class SitemapLedger:
     max_files: int = DEFAULT_MAX_FILES  # child sitemaps fetched per language and run
     fetched: Counter[str] = field(default_factory=Counter)  # child sitemaps asked for, per language
     skipped: Counter[str] = field(default_factory=Counter)  # child sitemaps left for later runs
+    # Told whenever a file was read or failed (the spider publishes ``complete`` for the pipelines).
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def file_read(self, lang: str) -> None:
         self.read.add(lang)
+        if self.on_change is not None:
+            self.on_change()
 
     def file_failed(self, lang: str) -> None:
         self.failed.add(lang)
+        if self.on_change is not None:
+            self.on_change()
 
     def may_fetch(self, lang: str, url: str) -> bool:
         """Whether this run may still fetch a child sitemap of ``lang``. Past the cap the language's
@@ -46,8 +52,8 @@ class SitemapLedger:
                 self.max_files,
                 url,
             )
+            self.file_failed(lang)  # not all read: absence from them means nothing this run
         self.skipped[lang] += 1
-        self.failed.add(lang)
         return False
 
     def saw(self, entries: dict[str, str | None]) -> None:

@@ -167,7 +167,7 @@ def write_run(
         run_id = writer.begin_run("incremental", {})
         results = [result for batch in batches for result in writer.write_batch(batch, run_id)]
         if finish:
-            writer.finish_run(run_id, "finished", {})
+            writer.finish_run(run_id, "finished")
         return run_id, results
     finally:
         writer.close()

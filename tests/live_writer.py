@@ -10,6 +10,8 @@ from pathlib import Path
 
 from archive_items import Clock, article_item, open_writer
 
+from csto_crawler.outcomes import RunMode
+
 BATCH = 5  # articles per committed batch: a consistent copy holds a whole number of batches
 
 
@@ -25,7 +27,7 @@ class LiveWriter:
     def run(self) -> None:
         writer = open_writer(self.archive, Clock())
         try:
-            run = writer.begin_run("incremental", {})
+            run = writer.begin_run(RunMode.INCREMENTAL, {})
             while not self.stop.is_set():
                 n = self.batches + 1
                 items = [
@@ -34,7 +36,7 @@ class LiveWriter:
                 ]
                 writer.write_batch(items, run)
                 self.batches = n
-            writer.finish_run(run, "finished", {})
+            writer.finish_run(run, "finished")
         finally:
             writer.close()
 

@@ -21,6 +21,7 @@ from archive_items import (
     open_writer,
 )
 
+from csto_crawler.archive.store import RunRecord
 from csto_crawler.archive.words import stem_text
 from csto_crawler.items import AttachmentItem, AttachmentLink
 
@@ -160,21 +161,21 @@ def build(path: Path) -> Path:
         )
         writer.write_batch([*batch, attachment], run)
         clock.advance(seconds=RUN_SECONDS[0])
-        writer.finish_run(run, "finished", RUN_COUNTS[0])
+        writer.finish_run(run, "finished", RunRecord(RUN_COUNTS[0]))
 
         clock.advance(days=7)
         run = writer.begin_run("incremental", {})
         edited = [i for i in _items(clock, edited=True) if (i.lang, i.slug) == EDITED]  # type: ignore[attr-defined]
         writer.write_batch(edited, run)
         clock.advance(seconds=RUN_SECONDS[1])
-        writer.finish_run(run, "finished", RUN_COUNTS[1])
+        writer.finish_run(run, "finished", RunRecord(RUN_COUNTS[1]))
 
         clock.advance(days=7)
         run = writer.begin_run("incremental", {})
         lang, slug = GONE
         writer.write_batch([gone_notice(article_url(lang, slug), lang=lang, at=clock.now)], run)
         clock.advance(seconds=RUN_SECONDS[2])
-        writer.finish_run(run, "finished", RUN_COUNTS[2])
+        writer.finish_run(run, "finished", RunRecord(RUN_COUNTS[2]))
     finally:
         writer.close()
     return path

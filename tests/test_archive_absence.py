@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import Path
 
-from archive_items import article_item, listing_item, open_writer, rows, section_walked, write_run
+from archive_items import T0, article_item, listing_item, open_writer, rows, section_walked, sitemap_item, write_run
+
+from csto_crawler.outcomes import RunMode
 
 SLUGS = [f"article-{n}" for n in range(12)]
 
@@ -25,7 +29,7 @@ def second_run(path: Path, shown: list[str], walked: bool = True) -> dict[tuple[
             batch.append(section_walked("en"))
         writer.write_batch(batch, run)
         marked = writer.mark_absent_from_walks(run, max_share=0.5)
-        writer.finish_run(run, "finished", {})
+        writer.finish_run(run, "finished")
         return marked
     finally:
         writer.close()
@@ -61,3 +65,29 @@ def test_a_listing_that_lost_most_of_its_articles_is_broken_not_a_purge(tmp_path
     urls = first_run(path)
     assert second_run(path, urls[:2]) == {}
     assert gone(path) == {}
+
+
+def test_an_article_only_old_captures_show_and_the_sitemaps_dropped_is_gone(tmp_path: Path) -> None:
+    """The crawl read every sitemap file of the language after the import's captures: absent, so gone then."""
+    path = tmp_path / "a.sqlite"
+    kept, dropped = article_item("kept", element_id="1"), article_item("dropped", element_id="2")
+    earlier = T0 - dt.timedelta(days=30)
+    writer = open_writer(path)
+    try:
+        run = writer.begin_run(RunMode.WARC_IMPORT, {})
+        writer.write_batch([dataclasses.replace(i, fetch=dataclasses.replace(i.fetch, fetched_at=earlier))
+                            for i in (kept, dropped)], run)  # fmt: skip
+        writer.finish_run(run, "finished")
+    finally:
+        writer.close()
+    write_run(path, [kept, sitemap_item("en", {kept.url: None})])  # a crawl: only "kept" is listed
+    writer = open_writer(path)
+    try:
+        run = writer.begin_run(RunMode.WARC_IMPORT, {})
+        marked = writer.mark_dropped("en", run, max_share=0.9)
+    finally:
+        writer.close()
+    assert marked == {"news/news_odkb": 1}
+    assert gone(path) == {dropped.url: "absent from sitemap"}
+    (event,) = rows(path, "SELECT detail FROM article_events WHERE event = 'gone'")
+    assert event["detail"].startswith("absent from sitemap (read by run 2)")

@@ -96,7 +96,7 @@ def test_archive_writer_batches_complete_while_a_reader_holds_a_snapshot(archive
             edited = article_item("first", element_id="1", body_text=f"Edit number {n}.")
             listing = listing_item("en", [(edited.url, edited.title, "10.02.2026")], page=n + 1, last_page=5)
             writer.write_batch([article_item(f"new-{n}", element_id=str(10 + n)), edited, listing], run)
-        writer.finish_run(run, "finished", {})
+        writer.finish_run(run, "finished")
     finally:
         writer.close()
     assert time.monotonic() - started < WRITES_TIMEOUT

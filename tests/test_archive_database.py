@@ -19,8 +19,9 @@ from csto_crawler.archive.database import (
     dbapi_connection,
     open_database,
 )
+from csto_crawler.archive.migrations import historic_statements
 from csto_crawler.archive.queries import ArchiveReader
-from csto_crawler.archive.schema import SCHEMA_V1, SCHEMA_VERSION
+from csto_crawler.archive.schema import SCHEMA_VERSION
 from csto_crawler.archive.search import SearchFilter, search
 
 V1_ARTICLE = {
@@ -61,7 +62,7 @@ def make_v1_archive(path: Path) -> None:
     columns = ", ".join(V1_ARTICLE)
     marks = ", ".join("?" for _ in V1_ARTICLE)
     with closing(sqlite3.connect(path)) as db:
-        for statement in SCHEMA_V1:
+        for statement in historic_statements()[1]:
             db.execute(statement)
         db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", tuple(V1_ARTICLE.values()))  # noqa: S608
         db.execute(f"PRAGMA application_id={APPLICATION_ID}")

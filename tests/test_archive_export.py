@@ -1,4 +1,5 @@
-"""Exports: JSONL, CSV and Parquet carry the same columns in the same order and the same values."""
+"""Exports: JSONL, CSV and Parquet carry the registry's columns in the same order and the same values,
+Parquet typed as a release's (dates, UTC timestamps, lists)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from archive_items import BODY, T0, article_item, article_url, fetch_record, gone_notice, write_run
 from click.testing import CliRunner
 
-from csto_crawler.archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS
+from csto_crawler.archive.tables import ARTICLE_EXPORT, VERSION_EXPORT
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.items import AttachmentItem, AttachmentLink
 
@@ -85,15 +87,22 @@ def exported(archive: Path, tmp_path: Path, fmt: str, *args: str) -> tuple[list[
 
 
 def plain(value: Any, column: str) -> Any:
-    """One value as every format can say it: lists decoded from JSON text, numbers and null as text."""
+    """One value as every format can say it: lists decoded from JSON text, dates and instants as the
+    day or the UTC instant they name, numbers and null as text."""
     if isinstance(value, str) and column in ("attachments", "images"):
         value = json.loads(value)
+    if isinstance(value, str) and column == "published":
+        value = value[:10]  # the site's calendar date
+    elif isinstance(value, str) and column.endswith("_at") and value:
+        value = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = value.isoformat()
     if value is None:
         return ""
     return str(value) if isinstance(value, int) else value
 
 
-@pytest.mark.parametrize(("flags", "columns"), [((), ARTICLE_COLUMNS), (("--versions",), VERSION_COLUMNS)])
+@pytest.mark.parametrize(("flags", "columns"), [((), ARTICLE_EXPORT.names), (("--versions",), VERSION_EXPORT.names)])
 def test_cli_export_formats_share_columns_and_values(
     archive: Path, tmp_path: Path, flags: tuple[str, ...], columns: tuple[str, ...]
 ) -> None:
@@ -104,6 +113,21 @@ def test_cli_export_formats_share_columns_and_values(
     assert values["csv"] == values["jsonl"]
     assert values["parquet"] == values["jsonl"]
     assert len(values["jsonl"]) == (3 if not flags else 6)
+
+
+def test_cli_export_parquet_has_the_release_types(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.parquet"
+    export(archive, "--format", "parquet", "-o", str(out))
+    schema = pq.read_schema(out)
+    assert schema.field("published").type == pa.date32()
+    assert schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("first_seen_at").type == pa.timestamp("us", tz="UTC")
+    assert pa.types.is_list(schema.field("attachments").type)
+    assert schema.field("version_count").type == pa.int64()
+    rows = {r["id"]: r for r in pq.read_table(out).to_pylist()}
+    # 10:00 in Moscow (+03:00) is 07:00 UTC; the calendar date stays the site's.
+    assert rows["en-2"]["published"] == dt.date(2025, 6, 1)
+    assert rows["en-2"]["published_at"] == dt.datetime(2025, 6, 1, 7, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
@@ -122,7 +146,7 @@ def test_cli_export_lists_round_trip_with_attachment_hashes(archive: Path, tmp_p
 
 def test_cli_export_versions_are_in_order_within_each_article(archive: Path, tmp_path: Path) -> None:
     _, records = exported(archive, tmp_path, "jsonl", "--versions")
-    assert [(r["id"], r["version"]) for r in records] == [
+    assert [(r["article_id"], r["version"]) for r in records] == [
         ("en-1", 1),
         ("en-1", 2),
         ("en-1", 3),
@@ -130,7 +154,7 @@ def test_cli_export_versions_are_in_order_within_each_article(archive: Path, tmp
         ("en-2", 2),
         ("ru-11", 1),
     ]
-    assert [r["body_text"].rsplit("\n\n", 1)[-1] for r in records if r["id"] == "en-1"] == [
+    assert [r["body_text"].rsplit("\n\n", 1)[-1] for r in records if r["article_id"] == "en-1"] == [
         "Revision v1.",
         "Revision v2.",
         "Revision v3.",

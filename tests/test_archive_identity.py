@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archive_items import article_item, article_url, fetch_record, rows, write_run
 
+from csto_crawler.archive.state import load_crawl_state
 from csto_crawler.items import ArticleItem
 
 
@@ -39,8 +40,31 @@ def test_a_url_taken_by_a_new_element_is_a_new_article(tmp_path: Path) -> None:
     newcomer = article_item("meeting", element_id="3", title="Another meeting", body_text="Different text.")
     _, results = write_run(path, [newcomer])
     assert [r.outcome for r in results] == ["new"]
-    found = articles(path)
-    assert found["en-3"] == article_url("en", "meeting")
-    assert found["en-1"] == article_url("en", "meeting") + "#vacated-by-en-3"
+    found = {r["id"]: (r["url"], r["vacated_by"]) for r in rows(path, "SELECT id, url, vacated_by FROM articles")}
+    assert found == {"en-3": (article_url("en", "meeting"), None), "en-1": (article_url("en", "meeting"), "en-3")}
+    assert not rows(path, "SELECT url FROM articles WHERE url LIKE '%#%'")  # no state in URL fragments
     events = rows(path, "SELECT article_id, event FROM article_events")
     assert events == [{"article_id": "en-1", "event": "url_changed"}]
+
+
+def test_a_vacated_article_met_at_a_new_url_holds_it(tmp_path: Path) -> None:
+    path = tmp_path / "csto.sqlite"
+    first = article_item("meeting", element_id="1", title="Meeting")
+    write_run(path, [first])
+    write_run(path, [article_item("meeting", element_id="3", title="Another meeting", body_text="Different.")])
+    write_run(path, [moved(first, "meeting2")])
+    found = {r["id"]: (r["url"], r["vacated_by"]) for r in rows(path, "SELECT id, url, vacated_by FROM articles")}
+    assert found["en-1"] == (article_url("en", "meeting2"), None)
+    assert found["en-3"] == (article_url("en", "meeting"), None)
+
+
+def test_the_crawl_state_knows_the_article_that_holds_a_url_now(tmp_path: Path) -> None:
+    path = tmp_path / "csto.sqlite"
+    write_run(path, [article_item("meeting", element_id="1", title="Meeting")])
+    write_run(path, [article_item("meeting", element_id="3", title="Another meeting", body_text="Different.")])
+    state = load_crawl_state(path)
+    try:
+        known = state.known(article_url("en", "meeting"))
+    finally:
+        state.close()
+    assert known is not None and known.id == "en-3"

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.search import SearchFilter, count_matches, search
 from csto_crawler.archive.search_query import MAX_QUERY_WORDS, SearchQueryError
+from csto_crawler.archive.stored_pages import StoredPage
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.pages.anchored import Hints
-from csto_crawler.reextract import Snapshot, read_snapshot
+from csto_crawler.reextract import read_snapshot
 
 # (slug, lang, element ID, section, published, title, body)
 CORPUS = [
@@ -331,7 +332,7 @@ SHY_PAGE = """<html><head><title>Meeting of the Coun\u00adcil</title></head><bod
 def test_search_finds_a_word_written_with_a_soft_hyphen_in_the_page(tmp_path: Path) -> None:
     url = "https://en.odkb-csto.org/news/news_odkb/meeting-of-the-council/"
     fetch = fetch_record(url, SHY_PAGE.encode("utf-8"), headers={"content-type": "text/html; charset=utf-8"})
-    snapshot = Snapshot(url, "en", "news/news_odkb", None, None, fetch, Hints())
+    snapshot = StoredPage(url, "en", "news/news_odkb", None, None, fetch, Hints())
     reading = read_snapshot(snapshot, "Europe/Moscow")
     assert reading.item is not None and reading.doubts == []
     path = tmp_path / "csto.sqlite"

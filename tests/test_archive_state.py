@@ -191,7 +191,7 @@ def test_sitemap_files_parsed_by_an_import_are_read_again_by_the_next_crawl(tmp_
     try:
         run = writer.begin_run("warc-import", {})
         writer.write_batch([item], run)
-        writer.finish_run(run, "finished", {})
+        writer.finish_run(run, "finished")
     finally:
         writer.close()
     state = load_crawl_state(path)

@@ -31,9 +31,11 @@ from archive_items import (
 )
 
 from csto_crawler.archive import database
-from csto_crawler.archive.queries import ArchiveReader, ExportFilter
+from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.search import SearchFilter, search
 from csto_crawler.archive.store import ArchiveWriter, SaveOutcome, WriteResult
+from csto_crawler.archive.tables import ARTICLE_EXPORT
+from csto_crawler.archive.typed_tables import research_rows
 from csto_crawler.items import AttachmentLink, NotModified, SitemapItem
 
 LOCK_HELD_SECONDS = 0.3  # shorter than the first retry's wait (0.5 s plus jitter)
@@ -164,7 +166,7 @@ def test_archive_writer_gone_notice_marks_gone_and_keeps_the_article(path: Path)
     assert count(path, "versions") == 1
     reader = ArchiveReader.open(path)
     try:
-        exported = list(reader.iter_articles(ExportFilter()))
+        exported = list(research_rows(reader, ARTICLE_EXPORT))
     finally:
         reader.close()
     assert [(r["id"], r["gone_at"], r["title"]) for r in exported] == [("en-8573", gone_at.isoformat(), TITLE)]

@@ -109,3 +109,23 @@ def test_cli_verify_damaged_archive_exits_6(archive: Path) -> None:
     assert f"problem: snapshot {sha}: sha256 mismatch" in result.stdout
     assert "archive is sound" not in result.stdout
     assert "is damaged (1 problem(s))" in result.stderr
+
+
+def test_verify_archive_reports_an_article_not_showing_its_current_version(archive: Path) -> None:
+    execute(archive, "UPDATE articles SET current_version = 9 WHERE slug = 'short'")
+    problems = run_verify(archive).problems
+    assert {p.split(":")[0] for p in problems} == {
+        "article whose content differs from its current version",
+        "article whose current version is not its latest in time",
+    }
+
+
+def test_verify_archive_reports_a_current_version_that_is_not_the_latest_in_time(archive: Path) -> None:
+    """Version 1 of 'short' said to be first seen after version 2, the article showing version 2."""
+    execute(
+        archive,
+        "UPDATE versions SET first_seen_at = '2999-01-01T00:00:00+00:00', last_seen_at = '2999-01-01T00:00:00+00:00'"
+        " WHERE version = 1 AND article_id = (SELECT id FROM articles WHERE slug = 'short')",
+    )
+    problems = run_verify(archive).problems
+    assert [p.split(":")[0] for p in problems] == ["article whose current version is not its latest in time"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from archive_items import Clock, article_item, rows, write_run
+from old_archives import article, v5_archive
 
 from csto_crawler.archive.database import open_database
 from csto_crawler.archive.word_indexes import WORD_INDEXES
@@ -65,18 +66,17 @@ def test_an_edit_is_reindexed_and_an_unchanged_page_leaves_the_index_alone(archi
     intact(archive)
 
 
-def test_an_archive_made_before_the_word_indexes_gets_them_filled(archive: Path) -> None:
-    with closing(sqlite3.connect(archive)) as con:  # as schema 5 left it
-        for index in WORD_INDEXES:
-            con.execute(f"DROP TABLE {index.name}")
-            for trigger in index.triggers:
-                con.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        con.execute("PRAGMA user_version=5")
-        con.commit()
-    open_database(archive).close()
-    assert matching(archive, "meeting") == ["en-1"]
-    assert matching(archive, "безопасности") == ["ru-2"]
-    intact(archive)
+def test_an_archive_made_before_the_word_indexes_gets_them_filled(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    v5_archive(  # as schema 5 (308cedb) left it: no word indexes
+        path,
+        article("en-1", "https://x.org/news/a/", 1, "Secretaries General met", "Two meetings in Minsk."),
+        article("ru-2", "https://x.org/news/b/", 1, "Совет", "Вопросы безопасности."),
+    )
+    open_database(path).close()
+    assert matching(path, "meeting") == ["en-1"]
+    assert matching(path, "безопасности") == ["ru-2"]
+    intact(path)
 
 
 def test_sqlite_utils_search_finds_the_archive_index(archive: Path) -> None:

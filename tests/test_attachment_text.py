@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from log_lines import unstamped
 from scrapy.utils.test import get_crawler
 
-from csto_crawler import pipelines
+from csto_crawler import pipelines, runs
 from csto_crawler.archive import attachment_texts
 from csto_crawler.archive.attachment_texts import fill_texts
 from csto_crawler.archive.database import open_database
@@ -38,6 +38,8 @@ from csto_crawler.archive.words import stem
 from csto_crawler.attachment_text import ReadingLimits, TextStatus, extract_text
 from csto_crawler.cli import main
 from csto_crawler.items import AttachmentItem, AttachmentLink
+from csto_crawler.outcomes import RunMode
+from csto_crawler.runs import RunDriver
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"
 REPLICA = json.loads((FIXTURES / "replica.json").read_text(encoding="utf-8"))
@@ -384,7 +386,9 @@ def exported(path: Path, tmp_path: Path, fmt: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     else:
         records = pq.read_table(out).to_pylist()
-    return [{**r, "attachments": json.loads(r["attachments"])} for r in records]
+    return [
+        {**r, "attachments": r["attachments"] if fmt == "parquet" else json.loads(r["attachments"])} for r in records
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
@@ -479,6 +483,7 @@ def archive_pipeline(path: Path) -> pipelines.ArchivePipeline:
     crawler = get_crawler(settings_dict={"CSTO_ARCHIVE_PATH": str(path)})
     pipeline = pipelines.ArchivePipeline(crawler)
     pipeline.archive = ArchiveWriter.open(path)
+    pipeline.driver = RunDriver(pipeline.archive, RunMode.FULL, {})
     return pipeline
 
 
@@ -498,7 +503,7 @@ def test_an_extraction_problem_never_fails_the_crawl(
     def broken(*args: Any, **kwargs: Any) -> Counter[str]:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(pipelines, "fill_texts", broken)
+    monkeypatch.setattr(runs, "fill_texts", broken)
     pipeline = archive_pipeline(archive)
     try:
         with caplog.at_level(logging.ERROR, logger="csto_crawler.pipelines"):

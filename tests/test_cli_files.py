@@ -40,7 +40,7 @@ def build_archive(path: Path, items: list[AttachmentItem]) -> Path:
     try:
         run = writer.begin_run("full", {})
         writer.write_batch(items, run)
-        writer.finish_run(run, "finished", {})
+        writer.finish_run(run, "finished")
     finally:
         writer.close()
     return path

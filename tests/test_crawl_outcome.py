@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from csto_crawler.cli.common import ExitCode
 from csto_crawler.cli.crawl import check_outcome
 from csto_crawler.crawl import CrawlOutcome
+from csto_crawler.outcomes import ExitCode
 
 
 def outcome(reason: str = "finished", **stats: Any) -> CrawlOutcome:
@@ -36,7 +36,8 @@ def test_an_exception_in_a_callback_is_a_failure_not_a_clean_run() -> None:
 @pytest.mark.parametrize(
     ("found", "code"),
     [
-        (outcome("shutdown"), ExitCode.CANNOT_RUN),
+        (outcome("shutdown"), ExitCode.INTERRUPTED),
+        (outcome("archive_error"), ExitCode.CANNOT_RUN),
         (outcome(**{"csto/health/drift": ["en news: 5 of 5 article pages doubtful"]}), ExitCode.DRIFT),
         (outcome(**{"csto/archive/failure/failed": 3}), ExitCode.FAILURES),
     ],

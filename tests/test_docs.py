@@ -104,3 +104,11 @@ def test_schema_doc_describes_every_table_and_column(tmp_path: Path) -> None:
         section = SCHEMA_DOC.split(f"### `{table}`", 1)[1].split("\n### ", 1)[0]
         for (column,) in con.execute(f"SELECT name FROM pragma_table_info('{table}')"):  # noqa: S608  (names from SQLite)
             assert f"`{column}`" in section, f"{table}.{column} undocumented"
+
+
+def test_schema_doc_is_generated_from_the_registry() -> None:
+    """docs/archive-schema.md is written by schema_doc.py; regenerate it when the registry changes:
+    ``python -m csto_crawler.archive.schema_doc > docs/archive-schema.md``."""
+    from csto_crawler.archive.schema_doc import schema_document
+
+    assert schema_document() == SCHEMA_DOC, "docs/archive-schema.md is stale: regenerate it (see the docstring)"

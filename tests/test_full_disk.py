@@ -44,7 +44,7 @@ def test_a_write_past_a_full_disk_fails_and_the_run_still_closes(tmp_path: Path)
         fill_disk(writer)
         with pytest.raises(Exception, match="database or disk is full"):
             writer.write_batch(big_articles(5), run)
-        writer.finish_run(run, "archive_error", {}, {})  # the connection is usable again
+        writer.finish_run(run, "archive_error")  # the connection is usable again
     finally:
         writer.close()
     assert [r["finish_reason"] for r in rows(path, "SELECT finish_reason FROM crawl_runs ORDER BY id")][-1] == (

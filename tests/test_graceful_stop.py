@@ -1,6 +1,7 @@
 """Ctrl-C, or SIGTERM from ``timeout``/systemd to the whole process group: the crawl stops
-gracefully. What was fetched is written, the run row is closed with its reason, the exit code says
-"stopped early" (3), and no traceback is printed. The next crawl completes the archive.
+gracefully. What was fetched is written, the run row is closed with its reason and the exit code
+128 + the signal's number (130 for SIGINT, 143 for SIGTERM), which the command exits with, and no
+traceback is printed. The next crawl completes the archive.
 
 It stops within seconds whatever it waits on: a robots.txt ``Crawl-delay`` (capped at
 CSTO_MAX_CRAWL_DELAY, one warning line), a transfer that trickles, a retry's backoff."""
@@ -42,11 +43,13 @@ def test_a_signal_to_the_process_group_stops_the_crawl_gracefully(tmp_path: Path
         finally:
             if process.poll() is None:
                 process.kill()
-        assert process.returncode == ExitCode.CANNOT_RUN, stderr[-2000:]
+        assert process.returncode == ExitCode.of_signal(signal_number), stderr[-2000:]
         assert "Traceback" not in stderr
-        assert unstamped(stderr).strip().splitlines()[-1] == "csto: error: the crawl stopped early (shutdown)"
-        [(finished_at, reason)] = query(archive, "SELECT finished_at, finish_reason FROM crawl_runs")
-        assert finished_at is not None and reason == "shutdown"
+        last = unstamped(stderr).strip().splitlines()[-1]
+        by = "SIGTERM" if signal_number == signal.SIGTERM else "Ctrl-C (SIGINT)"
+        assert last == f"csto: error: the crawl was stopped by {by}; what it read is archived, run it again to go on"
+        [(finished_at, reason, code)] = query(archive, "SELECT finished_at, finish_reason, exit_code FROM crawl_runs")
+        assert finished_at is not None and reason == "shutdown" and code == process.returncode
         assert count_rows(archive, "fetches") >= 10  # the fetched pages were written on the way out
         final = crawl(site, archive)
         assert final.returncode == 0, final.stderr[-2000:]
@@ -71,10 +74,10 @@ def stop_while_waiting(tmp_path: Path, site: DemoSite, settings: dict[str, str],
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == ExitCode.CANNOT_RUN, stderr[-2000:]
+    assert process.returncode == ExitCode.TERMINATED == 143, stderr[-2000:]
     assert "Traceback" not in stderr
-    [(finished_at, reason)] = query(archive, "SELECT finished_at, finish_reason FROM crawl_runs")
-    assert finished_at is not None and reason == "shutdown"
+    [(finished_at, reason, code)] = query(archive, "SELECT finished_at, finish_reason, exit_code FROM crawl_runs")
+    assert finished_at is not None and reason == "shutdown" and code == ExitCode.TERMINATED
     return stopped, stderr
 
 

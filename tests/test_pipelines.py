@@ -9,6 +9,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from csto_crawler.items import ArticleItem, DateCandidate, FetchRecord, HeldPage, ListingPageItem
+from csto_crawler.outcomes import Doubt, ReadingMethod
 from csto_crawler.pipelines import CheckQualityPipeline, NormalizeDatesPipeline, StripBoilerplatePipeline
 
 FETCHED_AT = dt.datetime(2026, 2, 13, 12, 0, tzinfo=dt.UTC)
@@ -205,8 +206,8 @@ def test_quality_pipeline_sees_no_drift_below_the_share_or_the_page_count() -> N
 def test_quality_pipeline_counts_unreadable_pages_and_listing_pages() -> None:
     pipeline = quality_pipeline(min_pages=1)
     fetch = FetchRecord(URL, URL, 200, {}, b"<html></html>", FETCHED_AT, "article", "en")
-    pipeline.process_item(HeldPage(URL, "en", "news/news_odkb", ["unreadable"], "none", fetch))
-    pipeline.process_item(ListingPageItem("en", "news/news_odkb", 1, 1, [], fetch, method="none"))
+    pipeline.process_item(HeldPage(URL, "en", "news/news_odkb", [Doubt.UNREADABLE], ReadingMethod.NONE, fetch))
+    pipeline.process_item(ListingPageItem("en", "news/news_odkb", 1, 1, [], fetch, method=ReadingMethod.NONE))
     pipeline.close_spider()
     assert pipeline.stats.get_value("csto/health/drift") == [
         "en (all sections): 1 of 1 article pages doubtful (title+date+body (no article found) 1)",
@@ -216,17 +217,10 @@ def test_quality_pipeline_counts_unreadable_pages_and_listing_pages() -> None:
     ]
 
 
-class _KnownState:
-    """The spider's view of the archive: the article is archived with a 2,000-character body."""
-
-    def known(self, url: str) -> Any:
-        return type("Known", (), {"body_chars": 2000})()
-
-
 def test_quality_pipeline_holds_a_body_far_shorter_than_the_archived_one() -> None:
+    """The spider found the article archived with a 2,000-character body and said so on the item."""
     pipeline = quality_pipeline()
-    pipeline.crawler.spider = type("Spider", (), {"state": _KnownState()})()  # type: ignore[union-attr]
-    held = pipeline.process_item(cleaned(**GOOD))
+    held = pipeline.process_item(cleaned(**GOOD, archived_body_chars=2000))
     assert isinstance(held, HeldPage) and held.doubts == ["body_shrank"]
 
 

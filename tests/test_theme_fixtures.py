@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
+from csto_crawler.archive.stored_pages import StoredPage
 from csto_crawler.extraction import extract_listing
 from csto_crawler.items import FetchRecord
 from csto_crawler.pages.anchored import Hints
 from csto_crawler.quality import article_doubts
-from csto_crawler.reextract import Snapshot, read_snapshot
+from csto_crawler.reextract import read_snapshot
 
 THEMES = Path(__file__).parent / "fixtures" / "themes"
 CASES = sorted(p for p in THEMES.glob("*/*") if (p / "expected.json").exists())
@@ -87,7 +88,7 @@ def test_there_are_theme_fixtures_for_several_templates() -> None:
 def test_article_on_another_template_reads_like_the_gold(case: Path) -> None:
     meta, fetch, expected = load(case)
     hints = Hints(expected["title"], listed_date(expected), expected["lead"])
-    snapshot = Snapshot(meta["url"], expected["lang"], expected["section"], None, None, fetch, hints)
+    snapshot = StoredPage(meta["url"], expected["lang"], expected["section"], None, None, fetch, hints)
     item = read_snapshot(snapshot, "Europe/Moscow").item
     assert item is not None
     assert article_doubts(item) == []
@@ -105,7 +106,7 @@ def test_article_on_another_template_reads_like_the_gold(case: Path) -> None:
 def test_article_without_listing_hints_still_finds_title_and_body(case: Path) -> None:
     """Reached through the sitemap only: no listing said anything about the URL."""
     meta, fetch, expected = load(case)
-    snapshot = Snapshot(meta["url"], expected["lang"], expected["section"], None, None, fetch, Hints())
+    snapshot = StoredPage(meta["url"], expected["lang"], expected["section"], None, None, fetch, Hints())
     item = read_snapshot(snapshot, "Europe/Moscow").item
     assert item is not None
     assert item.title == expected["title"]

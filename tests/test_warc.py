@@ -38,10 +38,12 @@ from csto_crawler.archive.database import open_database
 from csto_crawler.archive.store import ArchiveWriter
 from csto_crawler.cli import ExitCode, main
 from csto_crawler.demo import DemoSite
+from csto_crawler.runs import RunLimits
 from csto_crawler.urls import Sites
 from csto_crawler.warc import importer
 from csto_crawler.warc.importer import WarcImporter
 
+LIMITS = RunLimits(0.2, 5)
 # What must survive a round trip, per article and per version (not run IDs: a new archive numbers its own).
 ARTICLES = (
     "SELECT id, url, lang, section, title, published, content_sha256, version_count, first_seen_at, last_seen_at,"
@@ -236,7 +238,7 @@ def test_an_import_that_stopped_half_way_is_finished_by_the_next(
     writer = ArchiveWriter(open_database(crashed))
     sites = Sites({**settings.CSTO_SITES, **demo.bases})
     with pytest.raises(KeyboardInterrupt):
-        WarcImporter(writer, sites, settings.CSTO_SECTIONS, settings.CSTO_SITE_TIMEZONE).run([demo.warc], {}, (0.2, 5))
+        WarcImporter(writer, sites, settings.CSTO_SECTIONS, settings.CSTO_SITE_TIMEZONE).run([demo.warc], {}, LIMITS)
     writer.close()
     partial = read(crashed, "SELECT count(*) AS n FROM fetches")[0]["n"]
     assert 0 < partial < read(clean, "SELECT count(*) AS n FROM fetches")[0]["n"]
@@ -267,7 +269,9 @@ def older_capture(page: bytes, url: str, when: dt.datetime, title: str, new_titl
     return out.getvalue()
 
 
-def test_an_older_capture_becomes_the_first_version(demo: DemoArchive, tmp_path: Path) -> None:
+def test_an_older_capture_comes_first_in_time_and_cited_versions_keep_their_numbers(
+    demo: DemoArchive, tmp_path: Path
+) -> None:
     archive = tmp_path / "crawled.sqlite"
     shutil.copy(demo.archive, archive)
     (article,) = read(
@@ -283,16 +287,17 @@ def test_an_older_capture_becomes_the_first_version(demo: DemoArchive, tmp_path:
     imported_into(demo, archive, old)
     history = read(
         archive,
-        "SELECT version, title, first_seen_at, content_sha256 FROM versions WHERE article_id = ?",
+        "SELECT version, title, first_seen_at, content_sha256 FROM versions WHERE article_id = ?"
+        " ORDER BY first_seen_at, version",
         article["id"],
     )
-    assert [v["version"] for v in history] == [1, 2]
+    assert [v["version"] for v in history] == [2, 1]  # in time order; version 1 is still what it was
     assert history[0]["title"] == article["title"] + " (draft)"
     assert dt.datetime.fromisoformat(history[0]["first_seen_at"]) == when
     assert history[1]["content_sha256"] == article["content_sha256"]
-    (now,) = read(archive, "SELECT title, version_count, first_seen_at FROM articles WHERE id = ?", article["id"])
-    assert now["title"] == article["title"]
-    assert now["version_count"] == 2
+    query = "SELECT title, version_count, current_version, first_seen_at FROM articles WHERE id = ?"
+    (now,) = read(archive, query, article["id"])
+    assert (now["title"], now["version_count"], now["current_version"]) == (article["title"], 2, 1)
     assert dt.datetime.fromisoformat(now["first_seen_at"]) == when
     assert invoke("verify", "--archive", str(archive)).exit_code == 0
 

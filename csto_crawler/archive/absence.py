@@ -3,8 +3,10 @@
 A 404 of the article itself is the plain witness (``history_writer.save_gone``). Two others need no
 request per article: a sitemap file that no longer lists it, and a listing walked from page 1 to its
 last page without a failed page that no longer shows it; the second does not depend on the sitemaps
-being up. Each guards against a broken source: when it would remove too large a share, nothing is
-marked and a warning says why.
+being up. A third applies the sitemap rule to what a crawl could not know: articles only imported
+captures show, absent from the sitemaps as the latest crawl read them (``mark_dropped``). Each
+guards against a broken source: when it would remove too large a share, nothing is marked and a
+warning says why.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .history_writer import History
+from ..outcomes import RunMode
+from .events import mark_gone
 from .statements import Statements
 
 # Logged under the writer's name (store.py), as crawl logs showed it before.
@@ -24,7 +27,7 @@ FEW_DELETIONS = 3
 ABSENT_FROM_SITEMAP = (
     "SELECT a.id, a.section FROM sitemap_files f"
     " JOIN sitemap_entries s ON s.sitemap_url = f.url AND s.last_run_id < f.parsed_run_id"
-    " JOIN articles a ON a.url = s.url"
+    " JOIN articles a ON a.url = s.url AND a.vacated_by IS NULL"
     " WHERE f.lang = :lang AND f.confirmed_run_id = :run AND a.gone_at IS NULL"
     " AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
 )
@@ -33,7 +36,7 @@ ABSENT_FROM_WALKS = """
 SELECT DISTINCT a.id, a.lang, a.section, w.section AS walk
 FROM section_walks w
 JOIN listing_sightings s ON s.lang = w.lang AND s.section = w.section AND s.last_run_id < :run
-JOIN articles a ON a.url = s.article_url
+JOIN articles a ON a.url = s.article_url AND a.vacated_by IS NULL
 WHERE w.run_id = :run AND a.gone_at IS NULL AND (a.last_run_id IS NULL OR a.last_run_id != :run)
   AND NOT EXISTS (SELECT 1 FROM listing_sightings t WHERE t.article_url = a.url AND t.last_run_id = :run)
 """
@@ -42,9 +45,8 @@ WHERE w.run_id = :run AND a.gone_at IS NULL AND (a.last_run_id IS NULL OR a.last
 class Absence:
     """Marks articles gone for their absence, inside the writer's transaction."""
 
-    def __init__(self, sql: Statements, history: History) -> None:
+    def __init__(self, sql: Statements) -> None:
         self.sql = sql
-        self.history = history
 
     def mark_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
         """Live articles of ``lang`` whose sitemap file, read in this run, dropped them (spared if
@@ -67,7 +69,7 @@ class Absence:
         now = self.sql.now()
         marked: dict[str, int] = {}
         for row in absent:
-            self.history.mark_gone(row["id"], now, "absent from sitemap", run_id)
+            mark_gone(self.sql, row["id"], now, "absent from sitemap", run_id)
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 
@@ -94,10 +96,48 @@ class Absence:
             for row in rows:
                 if row["id"] not in done:
                     done.add(row["id"])
-                    self.history.mark_gone(row["id"], now, f"absent from a complete walk of {walk}", run_id)
+                    mark_gone(self.sql, row["id"], now, f"absent from a complete walk of {walk}", run_id)
                     key = (lang, row["section"])
                     marked[key] = marked.get(key, 0) + 1
         return marked
+
+    def mark_dropped(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+        """Articles that only imported captures show, and that the latest crawl's complete reading
+        of the language's sitemaps no longer lists: gone since that reading (the crawl's sitemap
+        rule, applied to what the crawl could not know). Nothing is marked when more than
+        ``max_share`` of the language's live articles would be. Returns the number marked per section.
+        """
+        reading = self.sql.one(LATEST_SITEMAP_READING, lang=lang, imports=RunMode.WARC_IMPORT.value)
+        if reading is None or self.sql.one(
+            "SELECT 1 AS unread FROM sitemap_files WHERE lang = :lang AND confirmed_run_id IS NOT :run LIMIT 1",
+            lang=lang,
+            run=reading["id"],
+        ):
+            return {}  # no crawl read every sitemap file of the language
+        dropped = self.sql.all(DROPPED, lang=lang, at=reading["finished_at"], imports=RunMode.WARC_IMPORT.value)
+        alive = self.sql.one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
+        if not dropped or len(dropped) > max_share * int(alive["n"] if alive else 0):
+            return {}
+        marked: dict[str, int] = {}
+        reason = f"absent from sitemap (read by run {reading['id']})"
+        for row in dropped:
+            mark_gone(self.sql, row["id"], reading["finished_at"], "absent from sitemap", run_id, reason)
+            marked[row["section"]] = marked.get(row["section"], 0) + 1
+        return marked
+
+
+# The latest finished crawl that read a language's sitemap files.
+LATEST_SITEMAP_READING = (
+    "SELECT r.id, r.finished_at FROM crawl_runs r WHERE r.mode != :imports AND r.finished_at IS NOT NULL"
+    " AND r.id IN (SELECT confirmed_run_id FROM sitemap_files WHERE lang = :lang) ORDER BY r.id DESC LIMIT 1"
+)
+# Live articles last seen by an import before that reading, that no sitemap file lists as last read.
+DROPPED = (
+    "SELECT a.id, a.section FROM articles a WHERE a.lang = :lang AND a.gone_at IS NULL AND a.last_seen_at < :at"
+    " AND a.vacated_by IS NULL AND a.last_run_id IN (SELECT id FROM crawl_runs WHERE mode = :imports)"
+    " AND NOT EXISTS (SELECT 1 FROM sitemap_entries s JOIN sitemap_files f ON f.url = s.sitemap_url"
+    " WHERE s.url = a.url AND s.last_run_id >= f.parsed_run_id)"
+)
 
 
 def absent_from_walks(sql: Statements, run_id: int) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from ..attachment_text import DEFAULT_LIMITS, ExtractedText, Readers, ReadingLim
 from ..attachment_text.worker import preload
 from ..dates import to_utc_iso, utc_now
 from . import blobs
-from .database import dbapi_connection, row_dicts
+from .connection import dbapi_connection, row_dicts
 from .words import stem_text
 
 logger = logging.getLogger(__name__)

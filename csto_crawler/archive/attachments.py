@@ -14,7 +14,7 @@ SELECT_ATTACHMENTS = (
     "SELECT t.url, t.filename, t.sha256, t.size,"
     " coalesce(a.lang, (SELECT f.lang FROM fetches f WHERE f.url = t.url AND f.lang IS NOT NULL LIMIT 1)) AS lang,"
     " x.status AS text_status, x.chars AS text_chars"
-    " FROM attachments t LEFT JOIN articles a ON a.url = t.article_url"
+    " FROM attachments t LEFT JOIN articles a ON a.url = t.article_url AND a.vacated_by IS NULL"
     " LEFT JOIN attachment_texts x ON x.sha256 = t.sha256"
     " WHERE t.sha256 IS NOT NULL ORDER BY lang, t.url"
 )
@@ -23,7 +23,7 @@ SELECT_ATTACHMENTS = (
 LINKS_SQL = (
     "SELECT a.id AS article_id, t.url FROM articles a JOIN json_each(a.attachments) j"
     " JOIN attachments t ON t.url = json_extract(j.value, '$.url') WHERE a.attachments <> '[]'"
-    " UNION SELECT a.id, t.url FROM attachments t JOIN articles a ON a.url = t.article_url"
+    " UNION SELECT a.id, t.url FROM attachments t JOIN articles a ON a.url = t.article_url AND a.vacated_by IS NULL"
 )
 
 

@@ -8,6 +8,7 @@ https, to ``www.`` or to another port keeps every fingerprint.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -16,11 +17,34 @@ from urllib.parse import urlsplit
 import dataset
 
 from ..htmltext import norm_ws
+from ..items import ArticleItem
+from .registry import JSON_KINDS, Fill
+from .tables import ARTICLES
+
+# The clean content columns an article and its versions share (the registry's CONTENT columns).
+CONTENT_COLUMNS = tuple(ARTICLES[name] for name in ARTICLES.filled_by(Fill.CONTENT))
 
 # Field order is part of the fingerprint: never reorder, only append (and bump the prefix).
 FINGERPRINT_FIELDS = ("title", "subtitle", "published", "body_text", "signature", "attachment_paths")
 # v1 counted attachments by their absolute URL (host and port included); v2 by their path.
 FINGERPRINT_PREFIX = "csto-content-v2"
+
+
+def content_values(item: ArticleItem) -> dict[str, Any]:
+    """The content columns of ``item`` as the archive stores them (lists and links as JSON text)."""
+    values: dict[str, Any] = {}
+    for column in CONTENT_COLUMNS:
+        value = getattr(item, column.name)
+        if column.kind in JSON_KINDS:
+            plain = [_plain(v) for v in value]
+            value = json.dumps(plain, ensure_ascii=False)
+        values[column.name] = value
+    return values
+
+
+def _plain(value: Any) -> Any:
+    """A list element as JSON can hold it (an attachment link as its fields)."""
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
 
 
 def attachment_paths(attachments_json: str) -> list[str]:

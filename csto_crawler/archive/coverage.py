@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .queries import ArchiveReader
+from .tables import PAIRED_WITH
 
 LONGEST_STRETCHES = 5
 EXAMPLES = 20
@@ -54,10 +55,11 @@ def coverage_report(reader: ArchiveReader) -> CoverageReport:
         "SELECT a.id, a.url, a.lang, max(s.last_run_id) AS last_listed_run, w.run_id AS last_walk_run"
         " FROM articles a JOIN listing_sightings s ON s.article_url = a.url"
         " JOIN section_walks w ON w.lang = s.lang AND w.section = s.section"
-        " WHERE a.gone_at IS NULL GROUP BY a.id HAVING max(s.last_run_id) < max(w.run_id) ORDER BY a.url"
+        " WHERE a.gone_at IS NULL AND a.vacated_by IS NULL GROUP BY a.id HAVING max(s.last_run_id) < max(w.run_id)"
+        " ORDER BY a.url"
     )
     rows = reader.query(
-        "SELECT a.lang, count(*) AS n FROM articles a WHERE a.gone_at IS NULL AND a.counterpart_url IS NULL"
+        f"SELECT a.lang, count(*) AS n FROM articles a WHERE a.gone_at IS NULL AND {PAIRED_WITH.ref('a')} IS NULL"  # noqa: S608
         " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.lang != a.lang AND b.section = a.section"
         " AND b.slug = a.slug) GROUP BY a.lang"
     )

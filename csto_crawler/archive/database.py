@@ -8,14 +8,10 @@ researcher can act on; nothing is written to a file that fails these checks.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import os
 import sqlite3
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import dataset
@@ -23,7 +19,32 @@ from sqlalchemy import Connection, event
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from .. import __version__
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from .connection import abandon_transaction, dbapi_connection, row_dicts
+from .errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveNotFoundError,
+    ArchiveUnwritableError,
+    EmptyArchiveError,
+    NewerSchemaError,
+    NotAnArchiveError,
+)
+from .migrations import MIGRATIONS, add_registered
+from .schema import SCHEMA_VERSION, TABLES, create_schema
+
+# Re-exported: the archive's callers open files, catch these errors and read rows through this module.
+__all__ = [
+    "ArchiveCorruptError",
+    "ArchiveError",
+    "ArchiveNotFoundError",
+    "ArchiveUnwritableError",
+    "EmptyArchiveError",
+    "NewerSchemaError",
+    "NotAnArchiveError",
+    "abandon_transaction",
+    "dbapi_connection",
+    "row_dicts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,34 +58,6 @@ CONNECTION_PRAGMAS = [
     # WAL + NORMAL: a crash can lose the last commits but never corrupts the file.
     "PRAGMA synchronous=NORMAL",
 ]
-
-
-class ArchiveError(Exception):
-    """Base of every archive problem reported to the user."""
-
-
-class ArchiveNotFoundError(ArchiveError):
-    pass
-
-
-class NotAnArchiveError(ArchiveError):
-    pass
-
-
-class EmptyArchiveError(ArchiveNotFoundError):
-    """A 0-byte file: no archive in it yet (a crawl makes it one), but no "no archive at" either."""
-
-
-class NewerSchemaError(ArchiveError):
-    pass
-
-
-class ArchiveUnwritableError(ArchiveError):
-    pass
-
-
-class ArchiveCorruptError(ArchiveError):
-    pass
 
 
 def check_path(path: Path, create: bool) -> None:
@@ -212,63 +205,27 @@ def _record_upgrade(db: dataset.Database, previous: int) -> None:
         )
 
 
-def _python_step(spec: str) -> Callable[[dataset.Database], None]:
-    """``python:package.module:function`` -> the function (only csto_crawler's own modules)."""
-    _, module_name, function_name = spec.split(":")
-    if not module_name.startswith("csto_crawler."):
-        raise ValueError(f"migration step outside csto_crawler: {spec}")
-    function: Callable[[dataset.Database], None] = getattr(importlib.import_module(module_name), function_name)
-    return function
-
-
 def schema_version(db: dataset.Database) -> int:
     with db:
         return int(next(iter(db.query("PRAGMA user_version")))["user_version"])
 
 
 def migrate(db: dataset.Database, path: Path) -> None:
-    """Apply the schema steps the file lacks, all in one transaction."""
+    """Create a new archive from the registry, or apply the upgrades the file lacks, all in one transaction."""
     current = schema_version(db)
     if current == SCHEMA_VERSION:
         return
     logger.info("Upgrading archive %s from schema %d to %d", path, current, SCHEMA_VERSION)
     with db:
-        for step in MIGRATIONS[current:]:
-            for statement in step:
-                if statement.startswith("python:"):
-                    _python_step(statement)(db)
-                else:
-                    db.query(statement)
+        connection = dbapi_connection(db)
+        if current == 0:
+            create_schema(connection)
+        for version in range(current + 1, SCHEMA_VERSION + 1) if current else ():
+            step = MIGRATIONS.get(version)
+            if step is not None:
+                step(db)
+            add_registered(connection, TABLES, version)
         _record_upgrade(db, current)
         db.query(f"PRAGMA application_id={APPLICATION_ID}")
         # user_version cannot take a bound parameter; SCHEMA_VERSION is a code constant.
         db.query(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-
-def dbapi_connection(db: dataset.Database) -> sqlite3.Connection:
-    """The sqlite3 connection under ``db`` (this thread's), for the archive's hot write paths.
-
-    Statements run on it belong to the transaction ``with db:`` began, like SQLAlchemy's own; they
-    skip SQLAlchemy's per-statement compile, parameter and result handling, which cost more than
-    SQLite's work when writing a page (benchmarks/README.md).
-    """
-    connection = db.executable.connection.driver_connection
-    if not isinstance(connection, sqlite3.Connection):
-        raise TypeError(f"archive connection is {type(connection).__name__}, not sqlite3")
-    return connection
-
-
-def abandon_transaction(db: dataset.Database) -> None:
-    """Roll back what a failed COMMIT left open. dataset forgets a transaction whose COMMIT raised
-    (a full disk: "database or disk is full") while SQLAlchemy's connection still holds it, so every
-    later ``with db:`` (closing the run row) would fail; this frees the connection for them."""
-    connection = db.connections.get(threading.get_ident())  # dataset's connection of this thread
-    if connection is not None:
-        connection.rollback()  # also a transaction the failed COMMIT left inactive but not closed
-    db.local.tx = []
-
-
-def row_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
-    """The rows of a sqlite3 cursor as column -> value dicts (what dataset would have returned)."""
-    names = [column[0] for column in cursor.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor]

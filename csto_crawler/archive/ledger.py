@@ -1,16 +1,21 @@
 """The run ledger: what each run fetched, listed, failed on and walked, whatever it did to articles.
 
-Runs, fetches and their snapshot blobs, listing sightings, sitemap files and entries, failures,
-attachments, finished section walks and skipped pages. The article history (history_writer.py)
-records its fetches and clears its failures here. Nothing here begins a transaction: the writer
-(store.py) owns them.
+Runs, fetches and their snapshot blobs, listing sightings, sitemap files and entries (sitemaps.py),
+failures, attachments, finished section walks and skipped pages. Like the history, the ledger
+places what it records by its date: a sighting, a sitemap reading or a download older than what it
+holds widens what was seen instead of replacing it, and clears no failure recorded after it (an
+old capture says nothing of the URL today). The article history (history_writer.py) records its
+fetches and clears its failures here. Nothing here begins a transaction: the writer (store.py) owns
+them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import to_utc_iso
@@ -24,11 +29,13 @@ from ..items import (
     SitemapItem,
     SkippedPage,
 )
-from . import backfill, blobs
+from ..outcomes import RunMode
+from . import blobs
 from .article_ids import section_of
-from .results import ItemKind, WriteResult
-from .sightings import KEEP_LATEST, put_sightings
-from .statements import Statements
+from .results import ItemKind, LedgerOutcome, WriteResult
+from .sightings import put_sightings
+from .sitemaps import put_entries
+from .statements import Statements, moment
 
 # Response headers kept with every fetch: what a reader needs to judge the snapshot.
 SNAPSHOT_HEADERS = (
@@ -42,6 +49,37 @@ SNAPSHOT_HEADERS = (
     "retry-after",
     "x-powered-cms",
 )
+
+
+# The newest download of a file keeps its bytes (">=": a crawl's download replaces the one it repeats);
+# an older one only moves the first sighting back.
+UPSERT_ATTACHMENT = (
+    "INSERT INTO attachments (url, article_url, filename, sha256, size, content_type, first_seen_at,"
+    " last_fetched_at) VALUES (:url, :article, :filename, :sha, :size, :ctype, :now, :now)"
+    " ON CONFLICT (url) DO UPDATE SET"
+    " sha256 = CASE WHEN excluded.last_fetched_at >= attachments.last_fetched_at"
+    " THEN excluded.sha256 ELSE attachments.sha256 END,"
+    " size = CASE WHEN excluded.last_fetched_at >= attachments.last_fetched_at"
+    " THEN excluded.size ELSE attachments.size END,"
+    " content_type = CASE WHEN excluded.last_fetched_at >= attachments.last_fetched_at"
+    " THEN excluded.content_type ELSE attachments.content_type END,"
+    " first_seen_at = min(attachments.first_seen_at, excluded.first_seen_at),"
+    " last_fetched_at = max(attachments.last_fetched_at, excluded.last_fetched_at)"
+)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a run's row records at its end (the run driver, csto_crawler/runs.py, says what each means)."""
+
+    counts: dict[str, Any] = field(default_factory=dict)
+    health: dict[str, Any] | None = None
+    exit_code: int | None = None
+    pages_fetched: int | None = None
+    pages_archived: int | None = None
+    pages_held: int | None = None
+    failures: int | None = None
+    duration_s: float | None = None
 
 
 def header(fetch: FetchRecord, name: str) -> str | None:
@@ -62,31 +100,46 @@ class Ledger:
     def __init__(self, sql: Statements, crawler_version: str) -> None:
         self.sql = sql
         self.crawler_version = crawler_version
+        self._started: dict[int, str] = {}  # run id -> when it started
 
     # --- runs ---------------------------------------------------------------------------------
 
-    def begin_run(self, mode: str, arguments: dict[str, Any], pid: int | None) -> int:
-        return self.sql.insert(
+    def begin_run(self, mode: RunMode, arguments: dict[str, Any], pid: int | None) -> int:
+        started = self.sql.now()
+        run_id = self.sql.insert(
             "INSERT INTO crawl_runs (started_at, mode, arguments, crawler_version, host, pid)"
             " VALUES (:at, :mode, :args, :version, :host, :pid)",
-            at=self.sql.now(),
-            mode=mode,
+            at=started,
+            mode=str(mode),
             args=_json(arguments),
             version=self.crawler_version,
             host=socket.gethostname(),
             pid=pid or os.getpid(),
         )
+        self._started[run_id] = started
+        return run_id
 
-    def finish_run(self, run_id: int, reason: str, counts: dict[str, Any], health: dict[str, Any] | None) -> None:
+    def finish_run(self, run_id: int, reason: str, record: RunRecord) -> None:
+        """The run's end: its reason and what the run driver (csto_crawler/runs.py) made of it."""
+        values = dataclasses.asdict(record)
         self.sql.execute(
             "UPDATE crawl_runs SET finished_at = :at, finish_reason = :reason, counts = :counts,"
-            " health = :health WHERE id = :id",
+            " health = :health, exit_code = :exit_code, pages_fetched = :pages_fetched,"
+            " pages_archived = :pages_archived, pages_held = :pages_held, failures = :failures,"
+            " duration_s = :duration_s WHERE id = :id",
             at=self.sql.now(),
             reason=reason,
-            counts=_json(counts),
-            health=_json(health) if health is not None else None,
             id=run_id,
+            **{**values, "counts": _json(record.counts), "health": _json(record.health) if record.health else None},
         )
+
+    def made_in_run(self, at: str, run_id: int) -> bool:
+        """Whether a fetch dated ``at`` was made while run ``run_id`` ran (else: an older capture)."""
+        started = self._started.get(run_id)
+        if started is None:
+            row = self.sql.one("SELECT started_at FROM crawl_runs WHERE id = :id", id=run_id)
+            started = self._started[run_id] = row["started_at"] if row else at
+        return moment(at) >= moment(started)
 
     def save_counts(self, run_id: int, counts: dict[str, Any]) -> None:
         self.sql.execute("UPDATE crawl_runs SET counts = :counts WHERE id = :id", counts=_json(counts), id=run_id)
@@ -161,35 +214,31 @@ class Ledger:
             run=run_id,
         )
 
-    def clear_failure(self, url: str) -> None:
-        """A URL that answered is no longer a failure to retry."""
-        self.sql.execute("DELETE FROM failures WHERE url = :url", url=url)
+    def clear_failure(self, url: str, at: str) -> None:
+        """A URL that answered at ``at`` is no longer a failure to retry, unless it failed after that."""
+        self.sql.execute("DELETE FROM failures WHERE url = :url AND first_failed_at <= :at", url=url, at=at)
 
     def save_failure(self, item: FetchFailure, run_id: int) -> WriteResult:
         if item.fetch is not None:
             self.put_fetch(item.fetch, run_id)
         self.record_failure(item.url, item.lang, item.kind, item.error, item.attempts, item.status, run_id)
-        return WriteResult(
-            ItemKind.FAILURE, item.lang, section_of(item.url) if item.kind == "article" else None, "failed"
-        )
+        section = section_of(item.url) if item.kind == "article" else None
+        return WriteResult(ItemKind.FAILURE, item.lang, section, LedgerOutcome.FAILED)
 
     # --- listings, sitemaps, attachments, walks, skipped pages ----------------------------------
 
     def save_listing(self, item: ListingPageItem, run_id: int) -> WriteResult:
         self.put_fetch(item.fetch, run_id)
-        if item.fetch.imported:  # a capture from a WARC file, maybe older than the ledger's sightings
-            backfill.merge_listing(self.sql, item, run_id)
-            return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
-        put_sightings(self.sql, item, run_id, KEEP_LATEST)
-        self.clear_failure(item.fetch.url)
-        return WriteResult(ItemKind.LISTING, item.lang, item.section, "fetched")
+        put_sightings(self.sql, item, run_id)
+        self.clear_failure(item.fetch.url, to_utc_iso(item.fetch.fetched_at))
+        return WriteResult(ItemKind.LISTING, item.lang, item.section, LedgerOutcome.FETCHED)
 
     def save_sitemap(self, item: SitemapItem, run_id: int) -> WriteResult:
         self.put_fetch(item.fetch, run_id)
-        if not item.fetch.imported:  # an imported capture says nothing of the URL today
-            self.clear_failure(item.fetch.url)
+        now = to_utc_iso(item.fetch.fetched_at)
+        self.clear_failure(item.fetch.url, now)
         if item.is_index:
-            return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
+            return WriteResult(ItemKind.SITEMAP, item.lang, None, LedgerOutcome.FETCHED)
         if item.unchanged:
             self.sql.execute(
                 "UPDATE sitemap_files SET confirmed_run_id = :run, index_lastmod = :lastmod WHERE url = :url",
@@ -197,63 +246,21 @@ class Ledger:
                 lastmod=item.index_lastmod,
                 url=item.fetch.url,
             )
-            return WriteResult(ItemKind.SITEMAP, item.lang, None, "unchanged")
-        self._put_sitemap_entries(item, run_id, to_utc_iso(item.fetch.fetched_at))
-        return WriteResult(ItemKind.SITEMAP, item.lang, None, "fetched")
+            return WriteResult(ItemKind.SITEMAP, item.lang, None, LedgerOutcome.UNCHANGED)
+        put_entries(self.sql, item, run_id, now)
+        return WriteResult(ItemKind.SITEMAP, item.lang, None, LedgerOutcome.FETCHED)
 
     def save_sitemap_confirmed(self, item: SitemapConfirmed, run_id: int) -> WriteResult:
         """A file the index shows unchanged: not fetched, its entries confirmed for this run."""
         self.sql.execute("UPDATE sitemap_files SET confirmed_run_id = :run WHERE url = :url", run=run_id, url=item.url)
-        return WriteResult(ItemKind.SITEMAP, item.lang, None, "unchanged")
-
-    def _put_sitemap_entries(self, item: SitemapItem, run_id: int, now: str) -> None:
-        """A parsed sitemap file: the file's row, then every entry it lists."""
-        if item.fetch.imported and not backfill.newer_than_parsed(self.sql, item):
-            backfill.merge_sitemap_entries(self.sql, item, run_id, now)
-            return
-        self.sql.execute(
-            "INSERT INTO sitemap_files (url, lang, sha256, entry_count, parsed_at, parsed_run_id, confirmed_run_id,"
-            " index_lastmod) VALUES (:url, :lang, :sha, :count, :now, :run, :run, :lastmod) ON CONFLICT (url) DO UPDATE"
-            " SET lang = excluded.lang, sha256 = excluded.sha256, entry_count = excluded.entry_count,"
-            " parsed_at = excluded.parsed_at, parsed_run_id = excluded.parsed_run_id,"
-            " confirmed_run_id = excluded.confirmed_run_id, index_lastmod = excluded.index_lastmod",
-            url=item.fetch.url,
-            lang=item.lang,
-            sha=item.fetch.sha256,
-            count=len(item.entries),
-            lastmod=item.index_lastmod,
-            now=now,
-            run=run_id,
-        )
-        rows = [
-            {"url": url, "lastmod": lastmod, "lang": item.lang, "now": now, "run": run_id, "file": item.fetch.url}
-            for url, lastmod in item.entries.items()
-        ]
-        # Only for articles fetched in this run: sitemap_lastmod is the value at our last fetch.
-        # Recording it for an article not (yet) fetched would hide an edit from the next run
-        # when this one is stopped before refetching it (plan.lastmod_moved would see no change).
-        self.sql.execute_many(
-            "UPDATE articles SET sitemap_lastmod = :lastmod WHERE url = :url AND last_run_id = :run", rows
-        )
-        self.sql.execute_many(
-            "INSERT INTO sitemap_entries (url, lang, lastmod, first_seen_at, last_seen_at, last_run_id, sitemap_url)"
-            " VALUES (:url, :lang, :lastmod, :now, :now, :run, :file)"
-            " ON CONFLICT (url) DO UPDATE SET lastmod = excluded.lastmod, last_seen_at = excluded.last_seen_at,"
-            " last_run_id = excluded.last_run_id, sitemap_url = excluded.sitemap_url",
-            rows,
-        )
+        return WriteResult(ItemKind.SITEMAP, item.lang, None, LedgerOutcome.UNCHANGED)
 
     def save_attachment(self, item: AttachmentItem, run_id: int) -> WriteResult:
+        """A downloaded file: the newest download keeps its bytes; an older one is only seen earlier."""
         self.put_fetch(item.fetch, run_id)
-        if item.fetch.imported:
-            backfill.merge_attachment(self.sql, item, header(item.fetch, "content-type"))
-            return WriteResult(ItemKind.ATTACHMENT, item.fetch.lang, None, "fetched")
         now = to_utc_iso(item.fetch.fetched_at)
         self.sql.execute(
-            "INSERT INTO attachments (url, article_url, filename, sha256, size, content_type, first_seen_at,"
-            " last_fetched_at) VALUES (:url, :article, :filename, :sha, :size, :ctype, :now, :now)"
-            " ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,"
-            " content_type = excluded.content_type, last_fetched_at = excluded.last_fetched_at",
+            UPSERT_ATTACHMENT,
             url=item.url,
             article=item.article_url,
             filename=item.filename,
@@ -262,8 +269,8 @@ class Ledger:
             ctype=header(item.fetch, "content-type"),
             now=now,
         )
-        self.clear_failure(item.url)
-        return WriteResult(ItemKind.ATTACHMENT, item.fetch.lang, None, "fetched")
+        self.clear_failure(item.url, now)
+        return WriteResult(ItemKind.ATTACHMENT, item.fetch.lang, None, LedgerOutcome.FETCHED)
 
     def save_section_walk(self, item: SectionWalked, run_id: int) -> WriteResult:
         self.sql.execute(
@@ -276,9 +283,9 @@ class Ledger:
             now=self.sql.now(),
             run=run_id,
         )
-        return WriteResult(ItemKind.SECTION, item.lang, item.section, "walked")
+        return WriteResult(ItemKind.SECTION, item.lang, item.section, LedgerOutcome.WALKED)
 
     def save_skipped(self, item: SkippedPage, run_id: int) -> WriteResult:
         """A page fetched but not archived (not an article): only its fetch is kept."""
         self.put_fetch(item.fetch, run_id)
-        return WriteResult(ItemKind.SKIPPED, item.lang, None, "skipped")
+        return WriteResult(ItemKind.SKIPPED, item.lang, None, LedgerOutcome.SKIPPED)

@@ -17,29 +17,14 @@ from urllib.parse import urlsplit
 import dataset
 
 from .database import dbapi_connection
+from .schema import TABLES
 
 logger = logging.getLogger(__name__)
 
 META_KEY = "site_base.{lang}"
-# (table, column) holding a current URL of the site, or text with such URLs (JSON, HTML).
-URL_COLUMNS = (
-    ("articles", "url"),
-    ("articles", "counterpart_url"),
-    ("articles", "attachments"),
-    ("articles", "images"),
-    ("articles", "body_html"),
-    ("url_aliases", "url"),
-    ("listing_sightings", "article_url"),
-    ("listing_sightings", "linked_url"),
-    ("listing_sightings", "listing_url"),
-    ("sitemap_entries", "url"),
-    ("sitemap_entries", "sitemap_url"),
-    ("sitemap_files", "url"),
-    ("failures", "url"),
-    ("attachments", "url"),
-    ("attachments", "article_url"),
-    ("held_pages", "url"),
-)
+# (table, column) holding a current URL of the site, or text with such URLs (JSON, HTML): the
+# registry's ``site_url`` columns.
+URL_COLUMNS = tuple((table.name, column.name) for table in TABLES for column in table.stored if column.site_url)
 
 
 def stored_base(db: dataset.Database, lang: str) -> str | None:

@@ -1,7 +1,8 @@
 """The archive in PostgreSQL, for teams: ``csto export --to postgresql://USER@HOST/DB``.
 
-The articles, versions and attachments tables, with the columns and types of the release's
-Parquet files (archive/typed_tables.py: dates, UTC timestamps, integers, JSONB lists), are loaded
+The articles, versions and attachments tables, with the columns and types of every export and of
+the release's Parquet files (the registry's exports, typed by typed_tables.py: dates, UTC
+timestamps, integers, JSONB lists), are loaded
 through ``dataset``, which creates each table and any column it lacks. Rows are then upserted by
 key (``articles.id``, ``versions (article_id, version)``, ``attachments.url``) in batches of
 ``BATCH`` rows: ``INSERT ... ON CONFLICT DO UPDATE`` only where a value differs, so a second run
@@ -34,23 +35,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..redaction import redact_url
-from .queries import ArchiveReader, ExportFilter
-from .typed_tables import (
-    ARTICLES,
-    ATTACHMENT_LIST,
-    DATE,
-    EVERYTHING,
-    INSTANT,
-    INTEGER,
-    REAL,
-    STRING_LIST,
-    VERSIONS,
-    TypedTable,
-    attachments_table,
-    iter_articles,
-    iter_attachments,
-    iter_versions,
-)
+from .filters import RowFilter
+from .queries import ArchiveReader
+from .registry import Export, Kind
+from .typed_tables import EVERYTHING, EXPORTS, typed_rows
 
 BATCH = 1_000
 SCHEMES = ("postgresql", "postgres")
@@ -88,31 +76,26 @@ def engine_url(url: str) -> str:
     return "postgresql" + url[len(scheme.split("+", 1)[0]) :]
 
 
-def sa_type(kind: str) -> Any:
+def sa_type(kind: Kind) -> Any:
     return {
-        INTEGER: sa.BigInteger(),
-        REAL: sa.Float(),
-        DATE: sa.Date(),
-        INSTANT: sa.DateTime(timezone=True),
-        ATTACHMENT_LIST: JSONB(),
-        STRING_LIST: JSONB(),
+        Kind.INTEGER: sa.BigInteger(),
+        Kind.REAL: sa.Float(),
+        Kind.DATE: sa.Date(),
+        Kind.INSTANT: sa.DateTime(timezone=True),
+        Kind.ATTACHMENT_LIST: JSONB(),
+        Kind.STRING_LIST: JSONB(),
     }.get(kind, sa.UnicodeText())
 
 
 def export_to_postgres(
     reader: ArchiveReader,
     url: str,
-    flt: ExportFilter = EVERYTHING,
+    flt: RowFilter = EVERYTHING,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, TableCounts]:
     """Load (or bring up to date) the three tables in the database at ``url``; counts per table."""
     say = progress or (lambda _message: None)
-    attachments = attachments_table(reader)
-    tables: list[tuple[TypedTable, Iterable[dict[str, Any]]]] = [
-        (ARTICLES, iter_articles(reader, flt)),
-        (VERSIONS, iter_versions(reader, flt)),
-        (attachments, iter_attachments(reader, flt)),
-    ]
+    tables = [(export, typed_rows(reader, export, flt)) for export in EXPORTS]
     try:
         db = dataset.connect(engine_url(url), ensure_schema=False)
     except (SQLAlchemyError, ImportError, ValueError, TypeError) as exc:  # ValueError: a port that is not a number
@@ -133,12 +116,12 @@ def export_to_postgres(
     return counts
 
 
-def ensure_table(db: dataset.Database, table: TypedTable) -> None:
+def ensure_table(db: dataset.Database, table: Export) -> None:
     """Create the table, any column it lacks, its key, its ``search`` column and GIN index."""
     single = len(table.key) == 1
-    primary_type = sa_type(next(c.kind for c in table.columns if c.name == table.key[0]))
+    primary_type = sa_type(next(c.kind for c in table.fields if c.name == table.key[0]))
     target = db.create_table(table.name, primary_id=table.key[0] if single else False, primary_type=primary_type)
-    for column in table.columns:
+    for column in table.fields:
         if not (single and column.name == table.key[0]):
             target.create_column(column.name, sa_type(column.kind))
     if not single:
@@ -149,12 +132,12 @@ def ensure_table(db: dataset.Database, table: TypedTable) -> None:
     vector = f"setweight(to_tsvector({CONFIG}, coalesce({body}, '')), 'B')"
     if title is not None:
         vector = f"setweight(to_tsvector({CONFIG}, coalesce({title}, '')), 'A') || {vector}"
-    # Names are the module's constants and typed_tables' column names.
+    # Names are the module's constants and the registry's column names.
     db.query(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS ({vector}) STORED")
     db.query(f"CREATE INDEX IF NOT EXISTS ix_{table.name}_search ON {table.name} USING GIN (search)")
 
 
-def upsert(db: dataset.Database, table: TypedTable, rows: Iterable[dict[str, Any]]) -> TableCounts:
+def upsert(db: dataset.Database, table: Export, rows: Iterable[dict[str, Any]]) -> TableCounts:
     """Insert new rows, update rows whose values changed, leave the others untouched."""
     target = db.load_table(table.name).table
     insert = pg_insert(target)

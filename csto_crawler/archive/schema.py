@@ -1,288 +1,73 @@
-"""Archive schema and migrations: each schema version is a list of DDL statements applied in order.
+"""The archive's schema: every table of the registry in order, a new archive made from it, its version.
 
-The version lives in ``PRAGMA user_version``. A step written ``python:module:function`` calls that
-function with the open database, for work SQL cannot do (stemming text for the search index).
-Opening an older archive applies the missing steps
-in one transaction; a newer archive is refused, because this code would misread it.
-Every table and column is described in docs/archive-schema.md (a test keeps the two in step).
+The version lives in ``PRAGMA user_version``. A new archive is created from the registry
+(tables.py, ledger_tables.py); an older one is upgraded by the registered migrations
+(migrations.py) in one transaction; a newer one is refused, because this code would misread it.
+docs/archive-schema.md is generated from the same registry (schema_doc.py).
 """
 
 from __future__ import annotations
 
-from .word_indexes import ARTICLE_WORDS, ATTACHMENT_WORDS
+import sqlite3
 
-# Step 1: the foundation (articles with versions, raw snapshots, fetch provenance, listing ledger).
-SCHEMA_V1 = [
-    """CREATE TABLE meta (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    )""",
-    """CREATE TABLE crawl_runs (
-        id INTEGER PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        finish_reason TEXT,
-        mode TEXT,
-        arguments TEXT,
-        crawler_version TEXT NOT NULL,
-        host TEXT,
-        pid INTEGER,
-        counts TEXT
-    )""",
-    """CREATE TABLE blobs (
-        sha256 TEXT PRIMARY KEY,
-        size INTEGER NOT NULL,
-        codec TEXT NOT NULL,
-        data BLOB NOT NULL,
-        created_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE fetches (
-        id INTEGER PRIMARY KEY,
-        run_id INTEGER REFERENCES crawl_runs(id),
-        url TEXT NOT NULL,
-        final_url TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lang TEXT,
-        status INTEGER NOT NULL,
-        fetched_at TEXT NOT NULL,
-        headers TEXT,
-        sha256 TEXT REFERENCES blobs(sha256),
-        size INTEGER NOT NULL,
-        crawler_version TEXT NOT NULL
-    )""",
-    "CREATE INDEX ix_fetches_url ON fetches(url)",
-    "CREATE INDEX ix_fetches_run ON fetches(run_id)",
-    """CREATE TABLE articles (
-        id TEXT PRIMARY KEY,
-        url TEXT NOT NULL UNIQUE,
-        lang TEXT NOT NULL,
-        section TEXT NOT NULL,
-        slug TEXT NOT NULL,
-        element_id TEXT,
-        title TEXT NOT NULL,
-        subtitle TEXT,
-        published TEXT,
-        published_raw TEXT,
-        published_source TEXT,
-        published_tz TEXT,
-        body_text TEXT NOT NULL,
-        body_html TEXT NOT NULL,
-        signature TEXT,
-        attachments TEXT NOT NULL,
-        images TEXT NOT NULL,
-        counterpart_url TEXT,
-        content_sha256 TEXT NOT NULL,
-        version_count INTEGER NOT NULL,
-        first_seen_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL,
-        first_run_id INTEGER,
-        last_run_id INTEGER,
-        last_fetch_id INTEGER REFERENCES fetches(id),
-        gone_at TEXT,
-        gone_reason TEXT,
-        sitemap_lastmod TEXT,
-        etag TEXT,
-        last_modified TEXT
-    )""",
-    "CREATE UNIQUE INDEX ux_articles_element ON articles(lang, element_id) WHERE element_id IS NOT NULL",
-    "CREATE INDEX ix_articles_published ON articles(lang, published)",
-    """CREATE TABLE versions (
-        id INTEGER PRIMARY KEY,
-        article_id TEXT NOT NULL REFERENCES articles(id),
-        version INTEGER NOT NULL,
-        content_sha256 TEXT NOT NULL,
-        url TEXT NOT NULL,
-        title TEXT NOT NULL,
-        subtitle TEXT,
-        published TEXT,
-        published_raw TEXT,
-        published_source TEXT,
-        published_tz TEXT,
-        body_text TEXT NOT NULL,
-        body_html TEXT NOT NULL,
-        signature TEXT,
-        attachments TEXT NOT NULL,
-        images TEXT NOT NULL,
-        first_seen_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL,
-        first_run_id INTEGER,
-        last_run_id INTEGER,
-        fetch_id INTEGER REFERENCES fetches(id),
-        snapshot_sha256 TEXT REFERENCES blobs(sha256),
-        UNIQUE (article_id, version)
-    )""",
-    """CREATE TABLE listing_sightings (
-        id INTEGER PRIMARY KEY,
-        article_url TEXT NOT NULL,
-        linked_url TEXT NOT NULL,
-        listing_url TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        section TEXT NOT NULL,
-        page INTEGER NOT NULL,
-        position INTEGER NOT NULL,
-        listed_date_raw TEXT NOT NULL,
-        listed_title TEXT NOT NULL,
-        first_seen_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL,
-        first_run_id INTEGER,
-        last_run_id INTEGER,
-        UNIQUE (article_url, listing_url, page, position, listed_date_raw, listed_title)
-    )""",
-    "CREATE INDEX ix_sightings_article ON listing_sightings(article_url)",
-    """CREATE TABLE failures (
-        url TEXT PRIMARY KEY,
-        lang TEXT,
-        kind TEXT NOT NULL,
-        error TEXT NOT NULL,
-        status INTEGER,
-        attempts INTEGER NOT NULL,
-        first_failed_at TEXT NOT NULL,
-        last_failed_at TEXT NOT NULL,
-        last_run_id INTEGER
-    )""",
-    """CREATE TABLE attachments (
-        url TEXT PRIMARY KEY,
-        article_url TEXT NOT NULL,
-        filename TEXT NOT NULL,
-        sha256 TEXT REFERENCES blobs(sha256),
-        size INTEGER,
-        content_type TEXT,
-        first_seen_at TEXT NOT NULL,
-        last_fetched_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE sitemap_entries (
-        url TEXT PRIMARY KEY,
-        lang TEXT NOT NULL,
-        lastmod TEXT,
-        first_seen_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL,
-        last_run_id INTEGER
-    )""",
-    """CREATE TABLE section_walks (
-        lang TEXT NOT NULL,
-        section TEXT NOT NULL,
-        last_page INTEGER NOT NULL,
-        completed_at TEXT NOT NULL,
-        run_id INTEGER,
-        PRIMARY KEY (lang, section)
-    )""",
-]
+from .ledger_tables import (
+    ATTACHMENT_SEARCH,
+    ATTACHMENT_TEXTS,
+    ATTACHMENT_TEXTS_FTS,
+    ATTACHMENTS,
+    BLOBS,
+    CRAWL_RUNS,
+    FAILURES,
+    FETCHES,
+    LISTING_SIGHTINGS,
+    META,
+    RELEASE_TABLES,
+    SECTION_WALKS,
+    SITEMAP_ENTRIES,
+    SITEMAP_FILES,
+)
+from .migrations import MIGRATIONS
+from .registry import Table
+from .tables import ALIASES, ARTICLES, ARTICLES_FTS, EVENTS, HELD_PAGES, SEARCH_INDEX, VERSIONS
 
-# Step 2: archive of record (URL aliases, gone/revived events, date flags, full-text search).
-SCHEMA_V2 = [
-    """CREATE TABLE url_aliases (
-        url TEXT PRIMARY KEY,
-        article_id TEXT NOT NULL REFERENCES articles(id),
-        first_seen_at TEXT NOT NULL,
-        last_seen_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX ix_aliases_article ON url_aliases(article_id)",
-    """CREATE TABLE article_events (
-        id INTEGER PRIMARY KEY,
-        article_id TEXT NOT NULL REFERENCES articles(id),
-        event TEXT NOT NULL,
-        at TEXT NOT NULL,
-        run_id INTEGER,
-        detail TEXT
-    )""",
-    "CREATE INDEX ix_events_article ON article_events(article_id)",
-    "ALTER TABLE articles ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
-    "ALTER TABLE versions ADD COLUMN date_flags TEXT NOT NULL DEFAULT '[]'",
-    "CREATE INDEX ix_articles_last_run ON articles(last_run_id)",
-    # Stemmed shadow text (FTS5 has no Russian stemmer): the index matches stems, snippets come
-    # from the original text in ``articles``.
-    """CREATE VIRTUAL TABLE search_index USING fts5(
-        article_id UNINDEXED,
-        title,
-        body,
-        tokenize = 'unicode61 remove_diacritics 2'
-    )""",
-    # Backfill: index every article already archived (a Python step, see archive/search.py).
-    "python:csto_crawler.archive.search:reindex_all",
-]
+# In the order the schema document shows them (and a new archive creates them).
+TABLES: tuple[Table, ...] = (
+    META,
+    CRAWL_RUNS,
+    BLOBS,
+    FETCHES,
+    ARTICLES,
+    VERSIONS,
+    EVENTS,
+    ALIASES,
+    LISTING_SIGHTINGS,
+    SITEMAP_ENTRIES,
+    SITEMAP_FILES,
+    SECTION_WALKS,
+    FAILURES,
+    ATTACHMENTS,
+    ATTACHMENT_TEXTS,
+    ATTACHMENT_SEARCH,
+    ARTICLES_FTS,
+    ATTACHMENT_TEXTS_FTS,
+    HELD_PAGES,
+    SEARCH_INDEX,
+)
+BY_NAME = {table.name: table for table in (*TABLES, *RELEASE_TABLES)}
+SCHEMA_VERSION = max(
+    max(MIGRATIONS),
+    *(table.added for table in TABLES),
+    *(column.added for table in TABLES for column in table.columns),
+)
 
-# Step 3: incremental runs that do not grow with the archive. A sitemap file whose bytes have not
-# changed since a run that finished is not parsed again; its entries still count as listed.
-SCHEMA_V3 = [
-    """CREATE TABLE sitemap_files (
-        url TEXT PRIMARY KEY,
-        lang TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        entry_count INTEGER NOT NULL,
-        parsed_at TEXT NOT NULL,
-        parsed_run_id INTEGER,
-        confirmed_run_id INTEGER
-    )""",
-    "ALTER TABLE sitemap_entries ADD COLUMN sitemap_url TEXT",
-    # Entries that dropped out of a file (last_run_id older than the file's last parse) by range scan.
-    "CREATE INDEX ix_sitemap_entries_file ON sitemap_entries(sitemap_url, last_run_id)",
-]
 
-# Step 4: extraction that survives markup changes. Pages whose extraction is doubtful are held
-# (snapshot kept, no version); versions say whether the site or our extractor changed; each run
-# keeps its extraction health; the archive remembers the site bases its URLs were stored under.
-SCHEMA_V4 = [
-    """CREATE TABLE held_pages (
-        url TEXT PRIMARY KEY,
-        lang TEXT NOT NULL,
-        section TEXT NOT NULL,
-        title TEXT,
-        doubts TEXT NOT NULL,
-        method TEXT NOT NULL,
-        fetch_id INTEGER REFERENCES fetches(id),
-        extractor_version TEXT NOT NULL,
-        first_held_at TEXT NOT NULL,
-        last_held_at TEXT NOT NULL,
-        run_id INTEGER
-    )""",
-    "ALTER TABLE versions ADD COLUMN change TEXT NOT NULL DEFAULT 'site'",
-    "ALTER TABLE versions ADD COLUMN extractor_version TEXT",
-    "ALTER TABLE crawl_runs ADD COLUMN health TEXT",
-    # The lead a listing showed beside the article (a quality check: the body must not be shorter).
-    "ALTER TABLE listing_sightings ADD COLUMN listed_lead TEXT",
-    # Content fingerprints that do not depend on the site's origin (attachments by path).
-    "python:csto_crawler.archive.content:refingerprint_all",
-]
+def table(name: str) -> Table:
+    """A table of the archive or of a release, by name."""
+    return BY_NAME[name]
 
-# Version 5 (unreleased; each feature adds its statements in its own block below).
-SCHEMA_V5: list[str] = [
-    # --- attachments' text (issue 15) ---
-    # Text of each downloaded file, content-addressed like its bytes (one row per blob, whichever
-    # attachment URLs hold it); filled at the end of a crawl and by `csto attachment-text`.
-    """CREATE TABLE attachment_texts (
-        sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
-        status TEXT NOT NULL,
-        reason TEXT,
-        format TEXT NOT NULL,
-        text TEXT NOT NULL,
-        chars INTEGER NOT NULL,
-        extractor TEXT NOT NULL,
-        extracted_at TEXT NOT NULL
-    )""",
-    # Stemmed shadow text of the files read (as search_index for articles); snippets come from
-    # attachment_texts.text.
-    """CREATE VIRTUAL TABLE attachment_search USING fts5(
-        sha256 UNINDEXED,
-        body,
-        tokenize = 'unicode61 remove_diacritics 2'
-    )""",
-    "CREATE INDEX ix_attachments_sha256 ON attachments(sha256)",
-    # --- WARC provenance (issue 14) ---
-    # A fetch imported from a WARC or ARC file (`csto warc import`) names the file and the record
-    # it came from (NULL for the crawl's own fetches); a record already imported is skipped.
-    "ALTER TABLE fetches ADD COLUMN source TEXT",
-    "ALTER TABLE fetches ADD COLUMN warc_record_id TEXT",
-    "CREATE INDEX ix_fetches_warc_record ON fetches(warc_record_id) WHERE warc_record_id IS NOT NULL",
-    # --- sitemap files skipped by the index's <lastmod> (issue 17) ---
-    # The <lastmod> the sitemap index gave for a file when it was last parsed: while the index
-    # shows the same value, an incremental run does not fetch the file again.
-    "ALTER TABLE sitemap_files ADD COLUMN index_lastmod TEXT",
-]
 
-# Step 6: full-text search from every tool (issue 25). Datasette's search box, sqlite-utils and a
-# plain MATCH find whole words in the words-as-written indexes (archive/word_indexes.py), kept in
-# step by triggers and filled from what the archive holds; search_index keeps the stems csto search uses.
-SCHEMA_V6: list[str] = [*ARTICLE_WORDS.create(), *ATTACHMENT_WORDS.create()]
-
-MIGRATIONS: list[list[str]] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
-SCHEMA_VERSION = len(MIGRATIONS)
+def create_schema(connection: sqlite3.Connection) -> None:
+    """Every table and index of a new archive, as the registry declares them."""
+    for each in TABLES:
+        for statement in each.ddl():
+            connection.execute(statement)

@@ -18,7 +18,8 @@ from typing import Any
 import dataset
 
 from ..htmltext import norm_ws
-from .database import dbapi_connection
+from .connection import dbapi_connection
+from .filters import RowFilter, clauses
 from .search_query import fts_query
 from .words import WORD_RE, stem, stem_text
 
@@ -75,7 +76,8 @@ HITS_SQL = (
     f" bm25(attachment_search, 0.0, {ATTACHMENT_WEIGHT}) AS score"
     " FROM attachment_search JOIN attachments t ON t.sha256 = attachment_search.sha256"
     " WHERE attachment_search MATCH :match),"
-    " linked AS (SELECT a.id AS article_id, f.score, f.sha256 FROM files f JOIN articles a ON a.url = f.article_url"
+    " linked AS (SELECT a.id AS article_id, f.score, f.sha256 FROM files f"
+    " JOIN articles a ON a.url = f.article_url AND a.vacated_by IS NULL"
     " UNION SELECT a.id, f.score, f.sha256 FROM files f JOIN articles a ON instr(a.attachments, f.url) > 0"
     " JOIN json_each(a.attachments) j ON json_extract(j.value, '$.url') = f.url),"
     " hits AS ("
@@ -154,27 +156,10 @@ def count_matches(db: dataset.Database, query: str, flt: SearchFilter) -> int:
 
 
 def _where(flt: SearchFilter) -> tuple[list[str], dict[str, Any]]:
-    """The WHERE clauses on the article ``a`` (fixed text) and their bound parameters for a filter."""
-    clauses = ["1 = 1"]
-    params: dict[str, Any] = {}
-    if flt.lang:
-        clauses.append("a.lang = :lang")
-        params["lang"] = flt.lang
-    if flt.section:
-        clauses.append("(a.section = :section OR a.section LIKE :section_prefix ESCAPE '\\')")
-        params["section"] = flt.section.strip("/")
-        params["section_prefix"] = _escape_like(flt.section.strip("/")) + "/%"
-    if flt.since:
-        clauses.append("substr(a.published, 1, 10) >= :since")
-        params["since"] = flt.since
-    if flt.until:
-        clauses.append("substr(a.published, 1, 10) <= :until")
-        params["until"] = flt.until
-    return clauses, params
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """The WHERE clauses on the article ``a`` and their bound parameters (the archive's one builder)."""
+    sections = (flt.section,) if flt.section else ()
+    found, params = clauses(RowFilter(flt.lang, flt.since, flt.until, sections=sections))
+    return ["1 = 1", *found], params
 
 
 def snippet(text: str, stems: set[str], width: int = SNIPPET_WORDS) -> str:

@@ -1,7 +1,7 @@
 """Listing sightings: every time a listing page showed an article, written in one place.
 
-A crawl's sighting is the latest (it moves ``last_seen``); an imported capture may be older or
-newer than what the ledger holds, so it widens the seen range instead.
+A sighting with the same values as one the ledger holds widens its seen range by its date: a newer
+one (a crawl's) moves ``last_seen`` and the lead, an older one (an imported capture) ``first_seen``.
 """
 
 from __future__ import annotations
@@ -16,29 +16,23 @@ INSERT = (
     " VALUES (:article, :linked, :listing, :lang, :section, :page, :position, :date, :title, :lead,"
     " :now, :now, :run, :run)"
     " ON CONFLICT (article_url, listing_url, page, position, listed_date_raw, listed_title) DO UPDATE SET"
-)
-KEEP_LATEST = (
-    " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id, listed_lead = excluded.listed_lead"
-)
-WIDEN_RANGE = (
     " first_run_id = CASE WHEN excluded.first_seen_at < listing_sightings.first_seen_at"
     " THEN excluded.first_run_id ELSE listing_sightings.first_run_id END,"
     " first_seen_at = min(listing_sightings.first_seen_at, excluded.first_seen_at),"
-    " last_run_id = CASE WHEN excluded.last_seen_at > listing_sightings.last_seen_at"
+    " last_run_id = CASE WHEN excluded.last_seen_at >= listing_sightings.last_seen_at"
     " THEN excluded.last_run_id ELSE listing_sightings.last_run_id END,"
-    " listed_lead = CASE WHEN excluded.last_seen_at > listing_sightings.last_seen_at"
+    " listed_lead = CASE WHEN excluded.last_seen_at >= listing_sightings.last_seen_at"
     " THEN excluded.listed_lead ELSE listing_sightings.listed_lead END,"
     " last_seen_at = max(listing_sightings.last_seen_at, excluded.last_seen_at)"
 )
 
 
-def put_sightings(sql: Statements, item: ListingPageItem, run_id: int, on_conflict: str) -> None:
-    """One row per article the page showed; ``on_conflict`` (KEEP_LATEST or WIDEN_RANGE) says how a
-    sighting with the same values merges with the one the ledger holds."""
+def put_sightings(sql: Statements, item: ListingPageItem, run_id: int) -> None:
+    """One row per article the page showed, merged by date with a sighting of the same values."""
     now = to_utc_iso(item.fetch.fetched_at)
     for entry in item.entries:
         sql.execute(
-            INSERT + on_conflict,
+            INSERT,
             article=entry.article_url,
             linked=entry.linked_url,
             listing=item.fetch.url,

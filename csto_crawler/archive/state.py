@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..outcomes import RunMode
 from ..pages.anchored import Hints
 from .database import ArchiveNotFoundError, dbapi_connection
 from .queries import ArchiveReader
@@ -31,6 +32,8 @@ KNOWN_COLUMNS = (
 )
 # Articles archived before this run (bound to CrawlState.last_run); this run's own are not "known".
 AS_OF_START = " AND coalesce(a.first_run_id, 0) <= ?"
+# The article that holds a URL (an article whose URL another took keeps it, vacated).
+LIVE = " AND a.vacated_by IS NULL"
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class CrawlState:
         if self.connection is None:
             return None
         row = self.connection.execute(
-            f"SELECT {KNOWN_COLUMNS} FROM articles a WHERE a.url = ?{AS_OF_START}",  # noqa: S608  constants only
+            f"SELECT {KNOWN_COLUMNS} FROM articles a WHERE a.url = ?{LIVE}{AS_OF_START}",  # noqa: S608  constants only
             (url, self.last_run),
         ).fetchone()
         if row is None:
@@ -98,7 +101,7 @@ class CrawlState:
             marks = ",".join("?" * len(chunk))
             for row in self.connection.execute(
                 # Only constants and "?" placeholders are interpolated.
-                f"SELECT {KNOWN_COLUMNS} FROM articles a WHERE a.url IN ({marks}){AS_OF_START}",  # noqa: S608
+                f"SELECT {KNOWN_COLUMNS} FROM articles a WHERE a.url IN ({marks}){LIVE}{AS_OF_START}",  # noqa: S608
                 (*chunk, self.last_run),
             ):
                 found[row[1]] = _known(row)
@@ -161,7 +164,7 @@ class CrawlState:
         for lang in langs:
             rows = self.connection.execute(
                 f"SELECT {KNOWN_COLUMNS} FROM articles a WHERE a.lang = ? AND a.published >= ?"  # noqa: S608
-                f" AND a.gone_at IS NULL{AS_OF_START} ORDER BY a.published DESC",
+                f" AND a.gone_at IS NULL{LIVE}{AS_OF_START} ORDER BY a.published DESC",
                 (lang, day.isoformat(), self.last_run),
             )
             found += [(str(row[1]), _known(row)) for row in rows]
@@ -212,7 +215,8 @@ def _read_state(reader: ArchiveReader) -> CrawlState:
     parsed = reader.query(
         "SELECT f.url, f.sha256, f.index_lastmod FROM sitemap_files f JOIN crawl_runs r ON r.id = f.parsed_run_id"
         # An import records sitemap files without fetching their articles: it acted on no entry.
-        " WHERE r.finish_reason = 'finished' AND r.mode != 'warc-import'"
+        " WHERE r.finish_reason = 'finished' AND r.mode != :imports",
+        imports=RunMode.WARC_IMPORT.value,
     )
     state.sitemap_files = {r["url"]: r["sha256"] for r in parsed}
     state.sitemap_lastmods = {r["url"]: r["index_lastmod"] for r in parsed if r["index_lastmod"]}

@@ -15,9 +15,15 @@ from typing import Any
 import dataset
 
 from ..dates import to_utc_iso
-from .database import ArchiveError, dbapi_connection, row_dicts
+from .connection import dbapi_connection, row_dicts
+from .errors import ArchiveError
 
 Clock = Callable[[], dt.datetime]
+
+
+def moment(value: str) -> dt.datetime:
+    """An archive timestamp (ISO 8601 with offset) as an aware datetime, for comparisons."""
+    return dt.datetime.fromisoformat(value)
 
 
 class Statements:

@@ -36,12 +36,14 @@ from ..items import (
     SitemapItem,
     SkippedPage,
 )
+from ..outcomes import RunMode
 from .absence import Absence
 from .article_ids import article_id, section_of
-from .database import abandon_transaction, open_database
+from .connection import abandon_transaction
+from .database import open_database
 from .history_writer import History, article_fields
-from .ledger import SNAPSHOT_HEADERS, Ledger
-from .results import ItemKind, SaveOutcome, WriteResult
+from .ledger import SNAPSHOT_HEADERS, Ledger, RunRecord
+from .results import ItemKind, LedgerOutcome, SaveOutcome, WriteResult
 from .statements import Clock, Statements
 
 __all__ = [
@@ -49,6 +51,8 @@ __all__ = [
     "ArchiveWriter",
     "Clock",
     "ItemKind",
+    "LedgerOutcome",
+    "RunRecord",
     "SaveOutcome",
     "SqliteLockCode",
     "WriteResult",
@@ -96,7 +100,7 @@ class ArchiveWriter:
         self.sql = Statements(db, clock)
         self.ledger = Ledger(self.sql, crawler_version)
         self.history = History(self.sql, self.ledger, extractor_version)
-        self.absence = Absence(self.sql, self.history)
+        self.absence = Absence(self.sql)
         self._handlers: dict[type, Handler] = {
             ArticleItem: self.history.save_article,
             NotModified: self.history.save_not_modified,
@@ -154,16 +158,20 @@ class ArchiveWriter:
 
     # --- runs ---------------------------------------------------------------------------------
 
-    def begin_run(self, mode: str, arguments: dict[str, Any], pid: int | None = None) -> int:
+    def begin_run(self, mode: RunMode, arguments: dict[str, Any], pid: int | None = None) -> int:
         """Record a new run; ``pid`` is the crawl's process (the writer may run in a worker)."""
         with self.db:
             return self.ledger.begin_run(mode, arguments, pid)
 
-    def finish_run(
-        self, run_id: int, reason: str, counts: dict[str, Any], health: dict[str, Any] | None = None
-    ) -> None:
+    def finish_run(self, run_id: int, reason: str, record: RunRecord = RunRecord()) -> None:  # noqa: B008  frozen
+        """Close the run: its reason, counts, health and outcome (csto_crawler/runs.py says what they are)."""
         with self.db:
-            self.ledger.finish_run(run_id, reason, counts, health)
+            self.ledger.finish_run(run_id, reason, record)
+
+    def walked_before(self) -> bool:
+        """Whether a run ever walked a section's listing to its end (a crawl is then incremental)."""
+        with self.db:
+            return self.sql.one("SELECT 1 AS walked FROM section_walks LIMIT 1") is not None
 
     def save_counts(self, run_id: int, counts: dict[str, Any]) -> None:
         """Progress so far, so a killed run still leaves its counts behind."""
@@ -204,6 +212,12 @@ class ArchiveWriter:
         (``absence.Absence.mark_from_walks``). Returns the number marked per (lang, section)."""
         with self.db:
             return self.absence.mark_from_walks(run_id, max_share)
+
+    def mark_dropped(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+        """Mark gone the articles only imported captures show that the sitemaps no longer list
+        (``absence.Absence.mark_dropped``). Returns the number marked per section."""
+        with self.db:
+            return self.absence.mark_dropped(lang, run_id, max_share)
 
     def mark_absent_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
         """Mark gone the live articles of ``lang`` that a sitemap file read in this run no longer lists.

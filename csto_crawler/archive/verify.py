@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from . import blobs
 from .queries import ArchiveReader
+from .version_rows import LATEST_FIRST
 
 # Rows re-hashed per query, so memory stays flat on a large archive.
 VERIFY_BATCH = 500
@@ -41,14 +42,20 @@ REFERENCE_CHECKS = [
         " WHERE t.sha256 IS NOT NULL AND b.sha256 IS NULL",
     ),
     (
-        "article whose version count disagrees with its versions",
+        "article whose version count disagrees with its versions",  # numbered 1 to the count
         "SELECT a.id, a.version_count, count(v.id) AS n FROM articles a LEFT JOIN versions v ON v.article_id = a.id"
         " GROUP BY a.id HAVING a.version_count != count(v.id) OR max(v.version) != count(v.id)",
     ),
     (
-        "article whose content differs from its latest version",
-        "SELECT a.id FROM articles a JOIN versions v ON v.article_id = a.id AND v.version = a.version_count"
-        " WHERE v.content_sha256 != a.content_sha256",
+        "article whose content differs from its current version",
+        "SELECT a.id, a.current_version FROM articles a LEFT JOIN versions v ON v.article_id = a.id"
+        " AND v.version = a.current_version WHERE v.content_sha256 IS NOT a.content_sha256",
+    ),
+    (
+        "article whose current version is not its latest in time",
+        "SELECT a.id, a.current_version FROM articles a WHERE a.current_version != (SELECT v.version"  # noqa: S608
+        " FROM versions v"
+        f" WHERE v.article_id = a.id ORDER BY {LATEST_FIRST} LIMIT 1)",
     ),
 ]
 

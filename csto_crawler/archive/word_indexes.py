@@ -8,12 +8,15 @@ So Datasette's search box, ``sqlite-utils search`` and a plain ``MATCH`` find wh
 csto code in between. The porter tokenizer gives English word forms (``meetings`` finds
 ``meeting``); SQLite has no Russian stemmer, so Russian matches the word as written; ``csto
 search`` keeps its own index of Snowball stems (search.py) for every form in both languages, and
-a release adds the Russian forms to these indexes (release_search.py).
+a release adds the Russian forms to these indexes (release_search.py). The registry declares them
+(tables.py, ledger_tables.py) from the definitions here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .registry import Column, Table
 
 # Porter stemming for Latin words (Cyrillic passes through it unchanged), Unicode word splitting,
 # diacritics folded (café = cafe; Cyrillic letters such as й and ё are left alone).
@@ -35,8 +38,8 @@ class WordIndex:
     def triggers(self) -> tuple[str, ...]:
         return tuple(f"{self.table}_fts_{suffix}" for suffix in ("ai", "ad", "au"))
 
-    def create(self) -> list[str]:
-        """The table, its three triggers, and a first fill from what the table holds.
+    def trigger_statements(self) -> tuple[str, ...]:
+        """The three triggers that keep the index in step with every insert, delete and update of its table.
 
         Names come from the constants below, never from input (hence the S608 waivers).
         """
@@ -47,15 +50,20 @@ class WordIndex:
         insert = f"INSERT INTO {self.name} (rowid, {cols}) VALUES (new.rowid, {new});"  # noqa: S608
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in self.columns)
         inserted, deleted, updated = self.triggers
-        return [
-            f"CREATE VIRTUAL TABLE {self.name} USING fts5({cols}, content=[{self.table}], tokenize='{TOKENIZE}')",
+        return (
             f"CREATE TRIGGER {inserted} AFTER INSERT ON {self.table} BEGIN {insert} END",
             f"CREATE TRIGGER {deleted} AFTER DELETE ON {self.table} BEGIN {delete} END",
             # Only when the text changed: most updates of an article touch its last-seen marks.
             f"CREATE TRIGGER {updated} AFTER UPDATE OF {cols} ON {self.table} WHEN {changed}"
             f" BEGIN {delete} {insert} END",
-            f"INSERT INTO {self.name} ({self.name}) VALUES ('rebuild')",  # noqa: S608
-        ]
+        )
+
+    def registered(self, meaning: str, column_meanings: tuple[str, ...], added: int) -> Table:
+        """The index as a table of the registry (its DDL, triggers included; its description)."""
+        columns = tuple(Column(c, "", m) for c, m in zip(self.columns, column_meanings, strict=True))
+        fts = f"content=[{self.table}], tokenize='{TOKENIZE}'"
+        notes = f"Tokenizer: `{TOKENIZE}`."
+        return Table(self.name, meaning, columns, notes=notes, fts=fts, triggers=self.trigger_statements(), added=added)
 
 
 ARTICLE_WORDS = WordIndex("articles", ("title", "body_text"))

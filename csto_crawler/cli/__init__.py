@@ -14,11 +14,12 @@ from typing import Any
 import click
 from sqlalchemy.exc import DBAPIError
 
-from .. import __version__
+from .. import __version__, stopping
 from ..archive.failures import storage_failure
+from ..outcomes import ExitCode
 from .backup import backup
 from .care import coverage, failures, verify
-from .common import CstoError, DamagedError, ExitCode, UserInterruptError
+from .common import CstoError, DamagedError, exit_error
 from .crawl import crawl, demo
 from .export import export, stats
 from .extract import extract
@@ -36,12 +37,13 @@ __all__ = ["ExitCode", "main"]
 
 class CstoGroup(click.Group):
     """The ``csto`` group: storage failures in any command (a damaged archive, a full disk, a
-    read-only medium) and Ctrl-C end in one line and a documented exit code, never a traceback;
-    the line carries the time when a scheduled command writes to no terminal (logs.py)."""
+    read-only medium), Ctrl-C and SIGTERM end in one line and a documented exit code, never a
+    traceback; the line carries the time when a scheduled command writes to no terminal (logs.py)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return self._invoke(ctx)
+            with stopping.interrupting():  # a crawl's own handlers stop it gracefully (crawl.py)
+                return self._invoke(ctx)
         except CstoError as exc:
             exc.timestamp = prefix()
             raise
@@ -50,7 +52,9 @@ class CstoGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            raise UserInterruptError("interrupted (Ctrl-C); nothing half-written was kept") from exc
+            code = ExitCode.of_signal(stopping.stop_signal())
+            by = "SIGTERM" if code is ExitCode.TERMINATED else "Ctrl-C"
+            raise exit_error(code)(f"interrupted ({by}); nothing half-written was kept") from exc
         except (sqlite3.Error, DBAPIError, OSError) as exc:
             failure = storage_failure(exc)
             if failure is None:

@@ -6,7 +6,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,26 +17,13 @@ from ..archive.lock import ArchiveLockedError, RunLock
 from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
+from ..outcomes import ExitCode
 from ..progress import Throttle
 from ..settings_check import SettingError, check_overrides
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-
-class ExitCode(IntEnum):
-    """Exit codes a scheduler can act on (documented in docs/cli.md)."""
-
-    OK = 0
-    USAGE = 2  # bad arguments (click's own code)
-    CANNOT_RUN = 3  # the archive or the configuration prevents the command from running
-    FAILURES = 4  # the crawl finished, but more URLs failed than CSTO_MAX_FAILURE_RATIO allows
-    LOCKED = 5  # another crawl holds the archive's run lock
-    DAMAGED = 6  # `csto verify` found the archive damaged
-    GAPS = 7  # `csto coverage` found articles listed but not archived (or the reverse)
-    DRIFT = 8  # the crawl read too many pages doubtfully (CSTO_MAX_DOUBTFUL_SHARE): the site's markup changed
-    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); a crawl stops gracefully instead (3)
 
 
 class CstoError(click.ClickException):
@@ -121,8 +107,30 @@ class ArchiveInt(click.IntRange):
             raise BadUsageError(f"{name}: {exc.message}") from None
 
 
-class UserInterruptError(CstoError):
+class InterruptedRunError(CstoError):
     exit_code = ExitCode.INTERRUPTED
+
+
+class TerminatedRunError(CstoError):
+    exit_code = ExitCode.TERMINATED
+
+
+ERRORS = (
+    CstoError,
+    LockedError,
+    FailuresError,
+    BadUsageError,
+    DamagedError,
+    GapsError,
+    DriftError,
+    InterruptedRunError,
+    TerminatedRunError,
+)
+
+
+def exit_error(code: ExitCode) -> type[CstoError]:
+    """The error class that exits with ``code``."""
+    return next((error for error in ERRORS if error.exit_code == code), CstoError)
 
 
 @contextmanager

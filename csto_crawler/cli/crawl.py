@@ -10,17 +10,17 @@ import click
 from ..archive.database import ArchiveError
 from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
 from ..demo import DEMO_CRAWL_SETTINGS, REAL_BASES, DemoSite, replay_settings
+from ..outcomes import ExitCode
 from ..settings_check import SettingError, check_overrides, check_sites
 from .common import (
     DEFAULT_ARCHIVE,
     ArchiveInt,
     BadUsageError,
     CstoError,
-    DriftError,
-    FailuresError,
     archive_option,
     check_archive_folder,
     crawl_error,
+    exit_error,
     parse_pairs,
     settings_option,
 )
@@ -98,16 +98,15 @@ def report(outcome: CrawlOutcome, log_file: str | None) -> None:
 
 
 def check_outcome(outcome: CrawlOutcome, what: str) -> None:
-    """The exit code a scheduler acts on: stopped early (3), drift (8), too many failures (4)."""
-    if outcome.finish_reason != "finished":
-        cause = outcome.stats.get("csto/archive/error")
-        raise CstoError(f"the {what} stopped early ({outcome.finish_reason}{': ' + str(cause) if cause else ''})")
-    if outcome.drift:
-        raise DriftError(outcome.drift_message())
-    if outcome.callback_errors:
-        raise FailuresError(outcome.callback_error_message())
-    if outcome.failures_above_threshold:
-        raise FailuresError(outcome.failure_message())
+    """Exit with the code the run was recorded with (runs.judge): interrupted (130), stopped early (3),
+    drift (8), callback errors or too many failures (4)."""
+    verdict = outcome.verdict(what)
+    if verdict.exit_code is ExitCode.OK:
+        return
+    message = verdict.message
+    if outcome.callback_errors and verdict.exit_code is ExitCode.FAILURES:
+        message = outcome.callback_error_message()
+    raise exit_error(verdict.exit_code)(message)
 
 
 @click.command()

@@ -9,10 +9,12 @@ from typing import Any
 
 import click
 
-from ..archive.attachment_texts import with_texts
-from ..archive.export import with_attachment_hashes, write_jsonl, write_parquet
+from ..archive.export import write_jsonl, write_parquet
+from ..archive.filters import RowFilter
 from ..archive.postgres import PostgresError, engine_url
-from ..archive.queries import ARTICLE_COLUMNS, VERSION_COLUMNS, ExportFilter
+from ..archive.registry import Export
+from ..archive.tables import ARTICLE_EXPORT, VERSION_EXPORT
+from ..archive.typed_tables import arrow_schema, research_rows, text_row, typed_row
 from ..spreadsheet_csv import write_csv
 from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
 from .outputs import OutputFormat, atomic_output, check_output_folder, output_format
@@ -52,7 +54,7 @@ def export(
     The format is --format, else the output file's name (.jsonl, .csv, .parquet). CSV is for
     spreadsheets: UTF-8 with a BOM, and a cell that starts like a formula (=, +, -, @) gets a
     leading ' so that it shows as text. Each attachment carries its file's sha256, text status and
-    extracted text (`attachments[].text`; CSV and Parquet hold the attachments as JSON text).
+    extracted text (`attachments[].text`; CSV holds the attachments as JSON text, Parquet as a list).
 
     \b
     Example:
@@ -66,20 +68,20 @@ def export(
             engine_url(to_url)  # a URL that is not PostgreSQL's is a bad argument (exit 2), found before any work
         except PostgresError as exc:
             raise BadUsageError(str(exc)) from exc
-        return export_to_url(archive_path, to_url, ExportFilter(lang, iso_day(since), iso_day(until)))
+        return export_to_url(archive_path, to_url, RowFilter(lang, iso_day(since), iso_day(until)))
     chosen = output_format(Path(output) if output else None, fmt, EXPORT_FORMATS, DEFAULT_FORMAT)
     if chosen is OutputFormat.PARQUET and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
     if output is not None:
         check_output_folder(Path(output))
-    flt = ExportFilter(lang, iso_day(since), iso_day(until))
+    flt = RowFilter(lang, iso_day(since), iso_day(until))
+    table = VERSION_EXPORT if versions else ARTICLE_EXPORT
+    render = typed_row if chosen is OutputFormat.PARQUET else text_row
     with open_reader(archive_path) as reader:
-        rows = reader.iter_versions(flt) if versions else reader.iter_articles(flt)
-        rows = with_texts(reader.db, with_attachment_hashes(rows, reader.attachment_hashes()))
-        rows = TerminalProgress("csto export", "row(s)").counted(rows)
-        columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
+        rendered = (render(row, table) for row in research_rows(reader, table, flt))
+        rows = TerminalProgress("csto export", "row(s)").counted(rendered)
         try:
-            count = _write_rows(rows, columns, chosen, output)
+            count = _write_rows(rows, table, chosen, output)
         except OSError as exc:
             if output is None:
                 raise
@@ -87,13 +89,14 @@ def export(
     click.echo(f"exported {count} rows", err=True)
 
 
-def _write_rows(rows: Any, columns: tuple[str, ...], fmt: OutputFormat, output: str | None) -> int:
+def _write_rows(rows: Any, table: Export, fmt: OutputFormat, output: str | None) -> int:
     writer = write_csv if fmt is OutputFormat.CSV else write_jsonl
+    columns = table.names
     if output is None:
         return writer(rows, columns, sys.stdout)
     with atomic_output(Path(output)) as partial:
         if fmt is OutputFormat.PARQUET:
-            return write_parquet(rows, columns, str(partial))
+            return write_parquet(rows, columns, str(partial), arrow_schema(table))
         with partial.open("w", encoding="utf-8", newline="") as out:
             return writer(rows, columns, out)
 

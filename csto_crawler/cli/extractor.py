@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,10 +9,13 @@ from typing import Any
 import click
 
 from .. import settings as defaults
-from ..pages.reading import ReadingMethod
-from ..reextract import Scope
+from ..archive.filters import RowFilter
+from ..archive.run_records import held_pages, latest_runs
+from ..outcomes import ExitCode, ReadingMethod
 from ..reextract import reextract as run_reextract
-from .common import ArchiveInt, DriftError, TerminalProgress, archive_option, iso_day, locked_writer, open_reader
+from ..runs import RunLimits
+from ..work_pool import WorkPool
+from .common import ArchiveInt, TerminalProgress, archive_option, exit_error, iso_day, locked_writer, open_reader
 from .logs import say, scheduled
 
 
@@ -34,18 +36,18 @@ def health(archive_path: Path, runs: int) -> None:
       csto health --archive archive/csto.sqlite --runs 3
     """
     with open_reader(archive_path) as reader:
-        run_rows = reader.query(
-            "SELECT id, mode, started_at, finish_reason, health FROM crawl_runs ORDER BY id DESC LIMIT :n", n=runs
-        )
-        held = reader.query("SELECT url, lang, section, method, doubts, last_held_at FROM held_pages ORDER BY url")
+        run_rows = latest_runs(reader, runs)
+        held = held_pages(reader)
     for row in run_rows:
-        click.echo(f"run {row['id']} ({row['mode']}, {row['started_at']}, {row['finish_reason'] or 'unfinished'})")
-        report: dict[str, Any] = json.loads(row["health"] or "{}")
-        for line in health_lines(report):
+        ended = row["finish_reason"] or "unfinished"
+        if row["exit_code"] is not None:
+            ended += f", exit {row['exit_code']}"
+        click.echo(f"run {row['id']} ({row['mode']}, {row['started_at']}, {ended})")
+        for line in health_lines(row["health"]):
             click.echo("  " + line)
     click.echo(f"held pages: {len(held)}")
     for page in held:
-        doubts = ",".join(json.loads(page["doubts"]))
+        doubts = ",".join(page["doubts"])
         click.echo(
             f"  {page['url']}\t{page['lang']}\t{page['section']}\t{page['method']}\t{doubts}\t{page['last_held_at']}"
         )
@@ -110,23 +112,17 @@ def reextract(archive_path: Path, langs: tuple[str, ...], sections: tuple[str, .
       csto reextract --archive archive/csto.sqlite
       csto reextract --lang ru --section news --since 2026-01-01
     """
-    scope = Scope(tuple(langs), tuple(s.strip("/") for s in sections), iso_day(since))
-    arguments = {"langs": list(langs), "sections": list(sections), "since": scope.since, "workers": workers}
+    scope = RowFilter(langs=tuple(langs), sections=tuple(s.strip("/") for s in sections), fetched_since=iso_day(since))
+    arguments = {"langs": list(langs), "sections": list(sections), "since": scope.fetched_since, "workers": workers}
+    limits = RunLimits(defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES)
     progress = TerminalProgress("csto reextract", "page(s) read")
-    with locked_writer(archive_path, create=False) as writer:
-        report = run_reextract(
-            writer,
-            scope,
-            defaults.CSTO_SITE_TIMEZONE,
-            (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES),
-            workers,
-            lambda counts: progress(sum(counts.values())),
-            arguments,
-        )
-    counts = report.counts
+    with locked_writer(archive_path, create=False) as writer, WorkPool(workers) as pool:
+        end = run_reextract(writer, scope, defaults.CSTO_SITE_TIMEZONE, limits, pool, progress, arguments)
+    counts = end.counts.get("reextract", {})
     say(
-        f"reextract run {report.run_id}: {sum(counts.values())} page(s) read; "
+        f"reextract run {end.run_id}: {end.pages_fetched} page(s) read; "
         + ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
     )
-    if report.drift:
-        raise DriftError("pages still read doubtfully: " + "; ".join(report.drift))
+    if end.verdict.exit_code is not ExitCode.OK:
+        message = "pages still read doubtfully: " + "; ".join(end.drift) if end.drift else end.verdict.message
+        raise exit_error(end.verdict.exit_code)(message)

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from ..archive.filters import RowFilter
 from ..archive.postgres import PostgresError, export_to_postgres, safe_url
-from ..archive.queries import ExportFilter
 from ..redaction import redact
 from .common import BadUsageError, CstoError, open_reader
 
@@ -21,7 +21,7 @@ from .common import BadUsageError, CstoError, open_reader
 FILE_OPTIONS = {"fmt": "--format", "output": "-o/--output", "versions": "--versions"}
 
 
-def export_to_url(archive_path: Path, url: str, flt: ExportFilter) -> None:
+def export_to_url(archive_path: Path, url: str, flt: RowFilter) -> None:
     """Run the PostgreSQL export for ``csto export --to URL`` (called by the export command)."""
     context = click.get_current_context()
     given = [

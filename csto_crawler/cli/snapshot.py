@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..archive import blobs
-from ..archive.database import dbapi_connection
-from ..archive.history import UnknownArticleError, load_history
+from ..archive.history import UnknownArticleError, load_history, version_snapshot
 from ..dates import utc_now
 from ..extraction import stored_response
 from ..items import FetchRecord
@@ -41,14 +38,14 @@ def snapshot(article: str, archive_path: Path, number: int | None, output: Path 
         chosen = versions[-1] if number is None else next((v for v in versions if v["version"] == number), None)
         if chosen is None:
             raise CstoError(f"{history.article['id']} has versions 1..{len(versions)}, not {number}")
-        stored = blobs.load(dbapi_connection(reader.db), chosen["snapshot_sha256"] or "")
-        fetch = reader.query("SELECT headers, final_url FROM fetches WHERE id = :id", id=chosen["fetch_id"])
+        snapshot_of = version_snapshot(reader, chosen)
+    stored = snapshot_of.data
     if stored is None:
         raise CstoError(f"the snapshot of {history.article['id']} version {chosen['version']} is not in the archive")
     data = stored
     if as_text:
-        headers = json.loads(fetch[0]["headers"] or "{}") if fetch else {}
-        url = (fetch[0]["final_url"] if fetch else None) or history.article["url"]
+        headers = snapshot_of.headers
+        url = snapshot_of.final_url or history.article["url"]
         data = stored_response(FetchRecord(url, url, 200, headers, stored, utc_now(), "article")).text.encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)

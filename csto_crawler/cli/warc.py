@@ -13,11 +13,15 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .. import settings as defaults
+from ..archive.filters import RowFilter
+from ..outcomes import ExitCode
+from ..runs import RunLimits
 from ..settings_check import SettingError, check_sites
 from ..urls import Sites
-from ..warc.export import ExportReport, ExportScope, export_warc
+from ..warc.export import ExportReport, export_warc
 from ..warc.import_report import ImportReport
 from ..warc.importer import WarcImporter
+from ..work_pool import WorkPool
 from .common import (
     DEFAULT_ARCHIVE,
     ArchiveInt,
@@ -26,6 +30,7 @@ from .common import (
     DriftError,
     archive_option,
     check_archive_folder,
+    exit_error,
     iso_day,
     locked_writer,
     open_reader,
@@ -81,7 +86,7 @@ def export_warc_command(archive_path: Path, output: Path, since: Any, lang: str 
                 reader,
                 archive_path,
                 output,
-                ExportScope(iso_day(since), lang),
+                RowFilter(lang=lang, fetched_since=iso_day(since)),
                 _export_progress if sys.stderr.isatty() else None,
             )
         except OSError as exc:
@@ -136,24 +141,25 @@ def import_warc_command(files: tuple[Path, ...], sites: tuple[str, ...], archive
         "sites": {site.lang: site.base for site in configured},
         "workers": workers,
     }
-    with locked_writer(archive_path, create=True) as writer:
+    with locked_writer(archive_path, create=True) as writer, WorkPool(workers) as pool:
         importer = WarcImporter(
             writer,
             configured,
             list(defaults.CSTO_SECTIONS),
             defaults.CSTO_SITE_TIMEZONE,
-            workers,
+            pool,
             _import_progress if sys.stderr.isatty() else None,
             defaults.CSTO_MAX_SITEMAP_ABSENT_SHARE,
+            defaults.DOWNLOAD_MAXSIZE,
         )
-        limits = (defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES)
-        try:
-            report = importer.run(list(files), arguments, limits)
-        except UNREADABLE as exc:
-            raise CstoError(f"cannot read the WARC file: {exc}") from exc
+        limits = RunLimits(defaults.CSTO_MAX_DOUBTFUL_SHARE, defaults.CSTO_DRIFT_MIN_PAGES)
+        report = importer.run(list(files), arguments, limits)
     say(report.summary())
+    verdict = report.end.verdict if report.end is not None else None
     if report.drift:
         raise DriftError("pages read doubtfully: " + "; ".join(report.drift))
+    if verdict is not None and verdict.exit_code is not ExitCode.OK:
+        raise exit_error(verdict.exit_code)(verdict.message)
 
 
 def check_readable(path: Path) -> None:

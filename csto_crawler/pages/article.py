@@ -295,7 +295,7 @@ class ArticlePage:
             attachments=self.attachments(),
             images=self.images(),
             counterpart_url=self.counterpart_url(),
-            reading_method=self.method.value,
+            reading_method=self.method,
             title_repeated=bool(self.reading and self.reading.title_repeated),
             listed_title=self.hints.title,
             listed_lead=self.hints.lead,

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from ..items import DateCandidate
+from ..outcomes import ReadingMethod
 
-
-class ReadingMethod(StrEnum):
-    """How an article page was read: the drift alarm counts pages per method."""
-
-    NAMED = "named"  # the site template's named selectors (pages.named)
-    ANCHORED = "anchored"  # the markup-independent reading from text anchors (pages.anchored)
-    GENERIC = "generic"  # the generic reader for any news page (pages.generic), the last resort
-    NONE = "none"  # no reader could read the page
+__all__ = ["ArticleReading", "ReadingMethod"]  # the Enum lives with the others (outcomes.py)
 
 
 @dataclass

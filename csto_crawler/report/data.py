@@ -10,6 +10,7 @@ from typing import Any
 
 from ..archive.coverage import CoverageReport, coverage_report
 from ..archive.queries import ArchiveReader
+from ..archive.report_queries import report_rows
 from ..dates import utc_now
 
 
@@ -31,52 +32,18 @@ class ReportData:
 
 
 def collect(reader: ArchiveReader, archive_name: str) -> ReportData:
-    q = reader.query
-    totals = q(
-        "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM versions) AS versions,"
-        " (SELECT count(*) FROM articles WHERE version_count > 1) AS edited,"
-        " (SELECT count(*) FROM articles WHERE gone_at IS NOT NULL) AS gone,"
-        " (SELECT count(*) FROM attachments) AS attachments, (SELECT count(*) FROM crawl_runs) AS runs,"
-        " (SELECT min(substr(published, 1, 10)) FROM articles) AS first_published,"
-        " (SELECT max(substr(published, 1, 10)) FROM articles) AS last_published,"
-        " (SELECT count(*) FROM failures) AS failing_urls"
-    )[0]
-    per_month = q(
-        "SELECT substr(published, 1, 7) AS month, lang, count(*) AS n FROM articles"
-        " WHERE published IS NOT NULL GROUP BY month, lang ORDER BY month, lang"
-    )
-    per_section_month = q(
-        "SELECT lang, section, substr(published, 1, 7) AS month, count(*) AS n FROM articles"
-        " WHERE published IS NOT NULL GROUP BY lang, section, month"
-    )
-    edits = q(
-        "SELECT substr(first_seen_at, 1, 7) AS month, change, count(*) AS n FROM versions WHERE version > 1"
-        " GROUP BY month, change ORDER BY month"
-    )
-    events = q(
-        "SELECT substr(at, 1, 7) AS month, event, count(*) AS n FROM article_events"
-        " WHERE event IN ('gone', 'revived') GROUP BY month, event ORDER BY month"
-    )
-    pairing = q(
-        "SELECT substr(a.published, 1, 4) AS year, a.lang, count(*) AS n,"
-        " sum(a.counterpart_url IS NOT NULL) AS linked, sum(c.id IS NOT NULL) AS archived"
-        " FROM articles a LEFT JOIN articles c ON c.url = a.counterpart_url"
-        " WHERE a.published IS NOT NULL GROUP BY year, a.lang ORDER BY year, a.lang"
-    )
-    runs = q(
-        "SELECT r.id, r.started_at, r.finished_at, r.mode, r.finish_reason, r.counts,"
-        " (SELECT count(*) FROM fetches f WHERE f.run_id = r.id) AS pages FROM crawl_runs r ORDER BY r.id"
-    )
+    found = report_rows(reader)
+    per_month = found["per_month"]
     data = ReportData(
         generated_at=utc_now().isoformat(timespec="seconds"),
         archive=archive_name,
-        totals=totals,
+        totals=found["totals"][0],
         per_month=per_month,
-        per_section_month=per_section_month,
-        edits=edits,
-        events=events,
-        pairing=pairing,
-        runs=[_run_row(r) for r in runs],
+        per_section_month=found["per_section_month"],
+        edits=found["edits"],
+        events=found["events"],
+        pairing=found["pairing"],
+        runs=[_run_row(r) for r in found["runs"]],
         coverage=coverage_report(reader),
     )
     data.empty_months = _empty_months(per_month)

@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
+from ..crawl_stats import SITEMAPS_COMPLETE
 from ..dates import utc_now
 from ..extraction import extract_article, extract_listing
 from ..items import (
@@ -36,12 +37,11 @@ from ..items import (
     SkippedPage,
 )
 from ..leads import ArticleLeads
+from ..outcomes import Doubt, ReadingMethod, RunMode
 from ..pages.anchored import Hints
 from ..pages.health import page_problem
-from ..pages.reading import ReadingMethod
 from ..pages.sitemap import SitemapError, parse_sitemap
 from ..preflight import CrawlRefusedError, check_configuration
-from ..quality import Doubt
 from ..sitemap_ledger import SitemapLedger
 from ..urls import Sites, article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks
@@ -83,6 +83,7 @@ class NewsSpider(Spider):
         spider.configure(crawler.settings)
         spider.state = load_crawl_state(Path(crawler.settings.get("CSTO_ARCHIVE_PATH")))
         spider.walks.walked_before = set(spider.state.walked)
+        spider.sitemaps.on_change = spider.publish_sitemaps_complete
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         return spider
@@ -118,9 +119,9 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(key, increment)
 
     @property
-    def run_mode(self) -> str:
+    def run_mode(self) -> RunMode:
         """``full`` for a first crawl or ``--full``; ``incremental`` when the archive already knows the site."""
-        return "full" if self.full or not self.state.walked else "incremental"
+        return RunMode.of_crawl(self.full, bool(self.state.walked))
 
     @property
     def today(self) -> dt.date:
@@ -217,6 +218,10 @@ class NewsSpider(Spider):
         """Languages whose sitemaps were all read (the archive pipeline marks absent articles gone)."""
         return self.sitemaps.complete(self.langs)
 
+    def publish_sitemaps_complete(self) -> None:
+        """Tell the pipelines, through the crawl's stats, which languages' sitemaps were all read."""
+        self.crawler.stats.set_value(SITEMAPS_COMPLETE, self.sitemaps_complete())
+
     # --- articles and attachments --------------------------------------------------------------
 
     def parse_article(self, response: Response, lang: str, origin: str) -> Iterator[ArticleOutput]:
@@ -235,6 +240,8 @@ class NewsSpider(Spider):
             extraction = extract_article(fetch, url, lang, response.encoding, hints)
             if extraction.item is not None:
                 item = self.leads.finish(extraction.item, fetch, self.sites)
+                known = self.state.known(item.url)
+                item.archived_body_chars = known.body_chars if known is not None else 0
                 yield item
                 yield from self.asking.attachments(item, self.fetch_attachments)
                 return
@@ -243,7 +250,7 @@ class NewsSpider(Spider):
                 # template we cannot read. Held with its snapshot, for the drift alarm and reextract.
                 self.crawler.stats.inc_value("csto/article/unreadable")
                 section = section_of_article(url)
-                yield HeldPage(url, lang, section, [Doubt.UNREADABLE.value], ReadingMethod.NONE.value, fetch)
+                yield HeldPage(url, lang, section, [Doubt.UNREADABLE], ReadingMethod.NONE, fetch)
                 return
             problem = extraction.problem
         # Not the article (maintenance, captcha, cut short, not HTML): a failure, retried later.

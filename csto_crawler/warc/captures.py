@@ -4,6 +4,12 @@ Any tool's files are read (wget, Heritrix, Browsertrix, the Wayback Machine's, C
 own export) through ``warcio``, which also reads ARC files and undoes chunked transfer and
 content encodings. Only ``response`` and ``revisit`` records carry captures; every other record
 (``warcinfo``, ``request``, ``metadata``, ``resource``, ...) is passed over with its type named.
+
+Files from elsewhere are untrusted. A record with a date or an HTTP status that cannot be read is
+passed over, named, and the next one read; a payload is read up to the crawl's DOWNLOAD_MAXSIZE and
+no further (the decoded bytes: a small gzip-bombed record never inflates past it), else passed over;
+bytes after the last record that are not a record (garbage, a truncated tail) end the file with a
+warning, keeping every capture read before them.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import logging
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,10 +28,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 from warcio.timeutils import iso_date_to_datetime
 
 from ..items import FetchRecord
 from ..urls import Sites, is_content_url, path_segments
+
+logger = logging.getLogger(__name__)
+
+# What warcio raises on bytes that are not a record (garbage after the last one, a cut-short file).
+UNREADABLE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError)
+# The crawl's DOWNLOAD_MAXSIZE (settings.py): no capture's payload is read past it.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
+# An HTTP status a capture can have (anything else is a damaged record).
+STATUSES = range(100, 600)
 
 # Sitemap files (Bitrix: sitemap.xml, sitemap_iblock_<n>.xml, sitemap_files.xml).
 SITEMAP_RE = re.compile(r"/sitemap[^/]*\.xml$", re.I)
@@ -117,23 +137,34 @@ def capture_id(url: str, date: str, body: bytes) -> str:
 
 
 class WarcRecords:
-    """The records of one WARC/ARC file, in file order.
+    """The records of one WARC/ARC file, in file order (``max_bytes``: no payload read past it).
 
     ``select(url)`` says how much of each response to take: ``"body"`` (headers and bytes), ``"head"``
     (headers only: the bytes are read later, from the record's offset) or ``"skip"``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.path = path
+        self.max_bytes = max_bytes
 
     def read(self, select: Callable[[str], str], offset: int | None = None) -> Iterator[Capture | Passed]:
         """Captures of the response and revisit records ``select`` takes (from ``offset``: that one
-        record only); a Passed for every other record."""
+        record only); a Passed for every other record, and for what ends the file unread."""
         with self.path.open("rb") as fh:
             if offset is not None:
                 fh.seek(offset)
             records = ArchiveIterator(fh, arc2warc=True)
-            for record in records:
+            iterator = iter(records)
+            while True:
+                try:
+                    record = next(iterator)
+                except StopIteration:
+                    return
+                except UNREADABLE as exc:
+                    logger.warning("%s: unreadable from here on, the rest of the file is left out: %s",
+                                   self.path.name, _first_line(exc))  # fmt: skip
+                    yield Passed("unreadable rest of a file")
+                    return
                 entry = self._capture(record, records, select)
                 if offset is not None:  # the iterator counts from where it started
                     if isinstance(entry, Capture):
@@ -149,16 +180,18 @@ class WarcRecords:
         if not url.startswith(("http://", "https://")) or record.http_headers is None:
             return Passed("not an HTTP response")
         date_text = record.rec_headers.get_header("WARC-Date") or ""
-        date = iso_date_to_datetime(date_text).replace(tzinfo=dt.UTC)
-        wayback = WAYBACK_RE.match(url)
-        if wayback:  # the original URL, captured when the Wayback Machine says
-            url = f"{wayback.group(2)}//{wayback.group(3)}"
-            date = dt.datetime.strptime(wayback.group(1), "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+        try:
+            date = capture_date(url, date_text)
+        except ValueError:
+            return Passed("bad WARC-Date", url)
+        url = WAYBACK_RE.sub(r"\2//\3", url)  # the original URL of a capture the Wayback Machine serves
         taken = select(url)
         if taken == "skip":
             return Passed("unwanted", url)
         arc = record.format != "warc"
-        status = int(record.http_headers.get_statuscode() or 0)
+        status = http_status(record.http_headers.get_statuscode())
+        if status is None:
+            return Passed("bad HTTP status", url)
         headers: dict[str, str] = {}
         for name, value in record.http_headers.headers:
             key = name.lower()
@@ -166,9 +199,11 @@ class WarcRecords:
         body: bytes | None = None
         if record.rec_type == "response" and (taken == "body" or arc):
             try:
-                body = record.content_stream().read()
+                body = read_capped(record.content_stream(), self.max_bytes)
             except Exception:  # noqa: BLE001  a body warcio cannot decode (unknown encoding, bad chunks)
                 return Passed("undecodable body")
+            if body is None:
+                return Passed("payload over DOWNLOAD_MAXSIZE", url)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         if arc or not record_id:
             record_id = capture_id(url, date_text, body or b"")
@@ -185,6 +220,47 @@ class WarcRecords:
             record.rec_headers.get_header("WARC-Refers-To"),
             record.rec_headers.get_header("WARC-Payload-Digest"),
         )
+
+
+def capture_date(url: str, warc_date: str) -> dt.datetime:
+    """When a capture was made: the Wayback Machine's timestamp in its URL, else the WARC-Date (ValueError
+    when neither reads as a date)."""
+    wayback = WAYBACK_RE.match(url)
+    if wayback:
+        return dt.datetime.strptime(wayback.group(1), "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+    if not warc_date:
+        raise ValueError("no WARC-Date")
+    try:
+        parsed: dt.datetime = iso_date_to_datetime(warc_date)
+    except (TypeError, IndexError) as exc:
+        raise ValueError(f"bad WARC-Date {warc_date[:40]!r}") from exc
+    return parsed.replace(tzinfo=dt.UTC)
+
+
+def http_status(code: str | None) -> int | None:
+    """The HTTP status of a captured status line, None when it is not one."""
+    try:
+        status = int(code or "")
+    except ValueError:
+        return None
+    return status if status in STATUSES else None
+
+
+def read_capped(stream: Any, limit: int) -> bytes | None:
+    """The stream's bytes, or None when there are more than ``limit`` (read in chunks, never past it)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(min(READ_CHUNK, limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(chunks)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return text[:200]
 
 
 def sha256_of_digest(digest: str | None) -> str | None:

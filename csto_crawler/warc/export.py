@@ -28,70 +28,21 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..archive import blobs
-from ..archive.database import dbapi_connection
+from ..archive.connection import dbapi_connection
+from ..archive.filters import RowFilter
 from ..archive.queries import ArchiveReader
+from ..archive.warc_rows import archive_identity, fetches_in_scope, runs_in_scope, site_bases
 from ..progress import Throttle
 from .export_fields import metadata_fields, warcinfo_fields
 from .records import RecordWriter, record_id, request_headers, response_headers, warc_date
 
 PROGRESS_SECONDS = 2.0
-
-# One row per fetch in scope, oldest first, with the first fetch of the same 200 payload (a revisit
-# points at it), the article version it first showed, and the article or attachment it belongs to.
-FETCHES_SQL = """
-WITH chosen AS (
-    SELECT f.* FROM fetches f WHERE 1 = 1 {where}
-), ranked AS (
-    SELECT c.*,
-           first_value(c.id) OVER w AS first_id,
-           first_value(c.final_url) OVER w AS first_url,
-           first_value(c.fetched_at) OVER w AS first_at
-    FROM chosen c
-    WINDOW w AS (PARTITION BY c.sha256, c.status = 200 ORDER BY c.id)
-)
-SELECT r.id, r.run_id, r.url, r.final_url, r.kind, r.lang, r.status, r.fetched_at, r.headers, r.sha256, r.size,
-       r.source, r.warc_record_id, r.first_id, r.first_url, r.first_at,
-       v.article_id AS first_showing_article, v.version AS first_showing_version,
-       coalesce(a.id, u.article_id) AS url_article, t.article_url AS attachment_of,
-       b.sha256 IS NOT NULL AS stored
-FROM ranked r
-LEFT JOIN (SELECT fetch_id, article_id, min(version) AS version FROM versions
-           WHERE fetch_id IS NOT NULL GROUP BY fetch_id) v ON v.fetch_id = r.id
-LEFT JOIN articles a ON a.url = r.final_url
-LEFT JOIN url_aliases u ON u.url = r.final_url
-LEFT JOIN attachments t ON t.url = r.url AND r.kind = 'attachment'
-LEFT JOIN blobs b ON b.sha256 = r.sha256
-ORDER BY r.id
-"""
-# The runs whose fetches are exported (``where``: ExportScope.where, fixed text with bound values).
-RUNS_SQL = (
-    "SELECT id, mode, started_at, finished_at, crawler_version FROM crawl_runs"
-    " WHERE id IN (SELECT DISTINCT run_id FROM fetches f WHERE 1 = 1 {where}) ORDER BY id"
-)
-
-
-@dataclass(frozen=True)
-class ExportScope:
-    """Which fetches to write: made on or after ``since`` (ISO date), of language ``lang``."""
-
-    since: str | None = None
-    lang: str | None = None
-
-    def where(self) -> tuple[str, dict[str, Any]]:
-        clauses, params = [], {}
-        if self.since:
-            clauses.append("f.fetched_at >= :since")
-            params["since"] = self.since
-        if self.lang:
-            clauses.append("f.lang = :lang")
-            params["lang"] = self.lang
-        return "".join(f" AND {clause}" for clause in clauses), params
 
 
 @dataclass
@@ -121,16 +72,10 @@ class ExportReport:
         return line
 
 
-def archive_identity(reader: ArchiveReader, path: Path) -> str:
-    """What names this archive in record IDs: its creation time (stable across copies and moves)."""
-    rows = reader.query("SELECT value FROM meta WHERE key = 'created_at'")
-    return str(rows[0]["value"]) if rows else str(path.resolve())
-
-
 class WarcExporter:
     """Writes one archive's fetches into a WARC file."""
 
-    def __init__(self, reader: ArchiveReader, archive_path: Path, scope: ExportScope) -> None:
+    def __init__(self, reader: ArchiveReader, archive_path: Path, scope: RowFilter) -> None:
         self.reader = reader
         self.archive_path = archive_path
         self.scope = scope
@@ -149,8 +94,7 @@ class WarcExporter:
         with self.reader.db:  # one read transaction: a consistent snapshot, even while a crawl writes
             connection = dbapi_connection(self.reader.db)
             self._write_warcinfo(writer, connection, report)
-            where, params = self.scope.where()
-            for row in _rows(connection.execute(FETCHES_SQL.format(where=where), params)):
+            for row in fetches_in_scope(connection, self.scope):
                 self._write_fetch(writer, connection, row, report)
                 if progress is not None and throttle.due():
                     report.seconds = throttle.elapsed()
@@ -160,11 +104,10 @@ class WarcExporter:
     # --- records ------------------------------------------------------------------------------
 
     def _write_warcinfo(self, writer: RecordWriter, connection: Any, report: ExportReport) -> None:
-        where, params = self.scope.where()
-        runs = list(_rows(connection.execute(RUNS_SQL.format(where=where), params)))  # read twice below
+        runs = runs_in_scope(connection, self.scope)
         report.runs = [int(run["id"]) for run in runs]
-        bases = _rows(connection.execute("SELECT key, value FROM meta WHERE key LIKE 'site_base.%' ORDER BY key"))
-        lines = warcinfo_fields(self.archive_path.name, self.scope.since, self.scope.lang)
+        bases = site_bases(connection)
+        lines = warcinfo_fields(self.archive_path.name, self.scope.fetched_since, self.scope.lang)
         lines += [(f"csto-{row['key'].replace('.', '-').replace('_', '-')}", row["value"]) for row in bases]
         for run in runs:
             finished = run["finished_at"] or "unfinished"
@@ -260,13 +203,6 @@ class WarcExporter:
         report.records["metadata"] += 1
 
 
-def _rows(cursor: Any) -> Iterator[dict[str, Any]]:
-    """A cursor's rows as dicts, one at a time (the cursor streams; nothing is collected)."""
-    names = [column[0] for column in cursor.description or ()]
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
-
-
 def _blob(connection: Any, sha256: str) -> bytes:
     found = blobs.load(connection, sha256)
     if found is None:
@@ -278,7 +214,7 @@ def export_warc(
     reader: ArchiveReader,
     archive_path: Path,
     output: Path,
-    scope: ExportScope,
+    scope: RowFilter,
     progress: Callable[[ExportReport], None] | None = None,
 ) -> ExportReport:
     """Write ``output`` (gzipped per record unless its name does not end in ``.gz``), atomically:

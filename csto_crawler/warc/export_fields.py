@@ -11,9 +11,9 @@ from typing import Any
 
 from .. import __version__
 from ..archive.ledger import SNAPSHOT_HEADERS
+from ..archive.warc_rows import version_at
 
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
-VERSION_AT_SQL = "SELECT max(version) FROM versions WHERE article_id = ? AND first_seen_at <= ?"
 
 
 def warcinfo_fields(archive_name: str, since: str | None, lang: str | None) -> list[tuple[str, Any]]:
@@ -56,7 +56,7 @@ def metadata_fields(connection: Any, row: dict[str, Any]) -> list[tuple[str, Any
             ("csto-version-first-shown", "yes"),
         ]
     elif row["url_article"] is not None and row["kind"] == "article":
-        number = connection.execute(VERSION_AT_SQL, (row["url_article"], row["fetched_at"])).fetchone()[0]
+        number = version_at(connection, row["url_article"], row["fetched_at"])
         fields.append(("csto-article-id", row["url_article"]))
         if number is not None:
             fields.append(("csto-version", number))

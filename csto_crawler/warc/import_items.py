@@ -11,24 +11,19 @@ import dataclasses
 import sqlite3
 from urllib.parse import urlsplit
 
-from ..archive.database import dbapi_connection
+from ..archive.connection import dbapi_connection
+from ..archive.imports import attachment_owner, links_seen, standing
 from ..archive.store import ArchiveWriter
 from ..extraction import ListingReading
 from ..items import ArticleItem, FetchRecord, GoneNotice, HeldPage, ListingPageItem, NotModified, SitemapItem
 from ..leads import ArticleLeads
+from ..outcomes import Doubt, ReadingMethod
 from ..pages.sitemap import SitemapError, holds_articles, parse_sitemap
-from ..quality import Doubt
 from ..urls import Sites, article_candidate, path_segments, section_of_article
 from .captures import Capture, PageKind
 from .import_jobs import Job
 from .import_report import ImportReport
 from .page_reading import PageReading
-
-KNOWN_SQL = (
-    "SELECT EXISTS (SELECT 1 FROM articles WHERE url = :url) OR EXISTS (SELECT 1 FROM url_aliases WHERE url = :url),"
-    " EXISTS (SELECT 1 FROM listing_sightings WHERE article_url = :url)"
-    " OR EXISTS (SELECT 1 FROM sitemap_entries WHERE url = :url)"
-)
 
 
 class ItemBuilder:
@@ -47,13 +42,7 @@ class ItemBuilder:
 
     def owner_of(self, url: str) -> tuple[str, str] | None:
         """The article an attachment belongs to, and its file name there: from this run, else the archive."""
-        owner = self.attachment_of.get(urlsplit(url).path)
-        if owner is None:
-            row = self.connection.execute(
-                "SELECT article_url, filename FROM attachments WHERE url = ?", (url,)
-            ).fetchone()
-            owner = (row[0], row[1]) if row else None
-        return owner
+        return self.attachment_of.get(urlsplit(url).path) or attachment_owner(self.connection, url)
 
     def of_page(self, job: Job, reading: PageReading | None) -> list[object]:
         """The items of a sitemap, listing or article job (``reading``: what a worker made of it)."""
@@ -94,7 +83,8 @@ class ItemBuilder:
     def _listing(self, job: Job, listing: ListingReading | None, problem: str | None) -> list[object]:
         if listing is None or listing.problem is not None or problem is not None:
             self.report.skip("unreadable listing")
-            self.report.health.record(job.lang, "/".join(path_segments(job.url)), "listing", "none", [Doubt.NO_ITEMS])
+            section = "/".join(path_segments(job.url))
+            self.report.health.record(job.lang, section, "listing", ReadingMethod.NONE, [Doubt.NO_ITEMS])
             return []
         return [self._listing_item(job, listing, job.capture.fetch("listing", job.lang) if job.capture else None)]
 
@@ -117,7 +107,7 @@ class ItemBuilder:
         if item is not None and not reading.doubts:
             self._health(job, reading)
             return [self._finish(item, fetch)]
-        archived, listed = self.connection.execute(KNOWN_SQL, {"url": job.url}).fetchone()
+        archived, listed = standing(self.connection, job.url)
         if not archived and not listed:
             if reading.listing is not None:  # a subsection's listing, where articles would sit
                 return [self._listing_item(job, reading.listing, fetch)]
@@ -128,13 +118,13 @@ class ItemBuilder:
             # As csto reextract does: an archived article read doubtfully keeps its archived content.
             self.report.skip("doubtful reading of an archived article")
             return []
-        doubts = reading.doubts or [Doubt.UNREADABLE.value]
+        doubts = reading.doubts or [Doubt.UNREADABLE]
         title = item.title if item else None
         return [HeldPage(job.url, job.lang, section_of_article(job.url), doubts, reading.method, fetch, title)]
 
     def _health(self, job: Job, reading: PageReading) -> None:
         section = reading.item.section if reading.item else section_of_article(job.url)
-        self.report.health.record(job.lang, section, "article", reading.method, [Doubt(d) for d in reading.doubts])
+        self.report.health.record(job.lang, section, "article", reading.method, reading.doubts)
 
     def _finish(self, item: ArticleItem, fetch: FetchRecord) -> ArticleItem:
         """What only the import knows: the capture's bytes, the canonical counterpart, the links seen."""
@@ -143,11 +133,7 @@ class ItemBuilder:
         item.counterpart_url = (
             self.sites.canonicalize(counterpart) if counterpart and self.sites.is_allowed(counterpart) else None
         )
-        linked = self.connection.execute(
-            "SELECT DISTINCT linked_url FROM listing_sightings WHERE article_url = ? AND linked_url != article_url",
-            (item.url,),
-        ).fetchall()
-        item.aliases = sorted({row[0] for row in linked} | ({fetch.url} - {item.url}))
+        item.aliases = sorted(links_seen(self.connection, item.url) | ({fetch.url} - {item.url}))
         for attachment in item.attachments:
             self.attachment_of[urlsplit(attachment.url).path] = (item.url, attachment.filename)
         return item

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..archive.store import WriteResult
 from ..progress import Throttle
 from ..quality import HealthReport
+from ..runs import RunEnd
 
 PROGRESS_SECONDS = 2.0
 
@@ -22,10 +23,14 @@ class ImportReport:
     records: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     health: HealthReport = field(default_factory=HealthReport)
-    drift: list[str] = field(default_factory=list)
     hosts_off_site: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     phase: str = ""
+    end: RunEnd | None = None  # how the run ended (its exit code, drift), once it has
+
+    @property
+    def drift(self) -> list[str]:
+        return self.end.drift if self.end is not None else []
 
     @property
     def pages(self) -> int:

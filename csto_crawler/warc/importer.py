@@ -8,35 +8,41 @@ files are stored with the article that links them. Everything else is skipped an
 
 A first pass over every record reads the sitemaps and listing pages and notes where the article
 pages and attachments are, so that every article page then has what the listings said of it
-(title, date, lead: the only date of pages that show none). In the second pass a
-``concurrent.futures`` process pool reads the article records from their offsets, extracts them
-and compresses their snapshots (``page_reading``), while this process turns the previous batch into
-items (``import_items``) and writes it, one transaction per batch, through the crawl's own writer
-(``ArchiveWriter.write_batch``), under the archive's run lock.
+(title, date, lead: the only date of pages that show none). In the second pass the run's process
+pool (work_pool.py) reads the article records from their offsets, extracts them and compresses
+their snapshots (``page_reading``), while this process turns the previous batch into items
+(``import_items``) and writes it, one transaction per batch, through the run driver (runs.py) and
+the crawl's own writer, under the archive's run lock.
 
-A capture older than what the archive holds slots into the history before it (archive/backfill.py).
-Each imported fetch names its file and WARC-Record-ID (``fetches.source``, ``warc_record_id``), and
-a record already imported is skipped: importing a file again adds nothing, and an import killed
-with ``kill -9`` loses at most the batches in flight, which the next import picks up.
+The history writer places each capture by its date, as it does a crawl's: one older than what the
+archive holds takes its place in the article's history, under a new version number (citations of
+the versions already there never move). Each imported fetch names its file and WARC-Record-ID
+(``fetches.source``, ``warc_record_id``), and a record already imported is skipped: importing a file
+again adds nothing, and an import killed with ``kill -9`` loses at most the batches in flight, which
+the next import picks up. A record that cannot be read (a bad date or status, a payload over the
+crawl's size limit) is skipped and counted; what cannot be read at all ends its file with a warning
+(captures.py).
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..archive.database import dbapi_connection
+from ..archive.connection import dbapi_connection
+from ..archive.imports import imported_before
 from ..archive.origins import move_sites
 from ..archive.state import listing_hints
 from ..archive.store import ArchiveWriter
 from ..items import AttachmentItem
+from ..outcomes import RunMode
+from ..runs import RunDriver, RunLimits
 from ..urls import Sites
-from .captures import Capture, PageKind, Passed, WarcRecords, classify, section_nodes
+from ..work_pool import WorkPool
+from .captures import DEFAULT_MAX_BYTES, Capture, PageKind, Passed, WarcRecords, classify, section_nodes
 from .import_items import ItemBuilder
 from .import_jobs import Job, PageRef
 from .import_report import ImportProgress, ImportReport
@@ -49,7 +55,7 @@ PAGE_KINDS = frozenset({PageKind.ARTICLE, PageKind.ATTACHMENT})
 
 
 class WarcImporter:
-    """Imports WARC/ARC files into one archive, in one run."""
+    """Imports WARC/ARC files into one archive, in one run (``max_bytes``: the crawl's DOWNLOAD_MAXSIZE)."""
 
     def __init__(
         self,
@@ -57,19 +63,21 @@ class WarcImporter:
         sites: Sites,
         sections: list[str],
         timezone: str,
-        workers: int = 1,
+        pool: WorkPool | None = None,
         progress: Callable[[ImportReport], None] | None = None,
         max_absent_share: float = 0.1,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.writer = writer
         self.sites = sites
         self.sections = [s.strip("/") for s in sections]
         self.nodes = section_nodes(self.sections)
         self.timezone = timezone
-        self.workers = workers
+        self.pool = pool or WorkPool(1)
         self.max_absent_share = max_absent_share
+        self.max_bytes = max_bytes
         self.report = ImportReport()
-        self.run_id = 0
+        self.driver: RunDriver | None = None
         self.seen_ids: set[str] = set()  # records taken in this run (a file given twice)
         self.moved: set[str] = set()  # languages whose stored base was checked
         self.pages: list[PageRef] = []  # article and attachment records, for the second pass
@@ -83,46 +91,47 @@ class WarcImporter:
     def connection(self) -> sqlite3.Connection:
         return dbapi_connection(self.writer.db)
 
-    def run(self, paths: list[Path], arguments: dict[str, Any], drift_limits: tuple[float, int]) -> ImportReport:
+    @property
+    def run_id(self) -> int:
+        return self.driver.run_id if self.driver is not None else 0
+
+    def run(self, paths: list[Path], arguments: dict[str, Any], limits: RunLimits) -> ImportReport:
+        """Import ``paths`` in one run; the report says what became of every record, and how the run ended."""
         self.ticker.start()
-        self.run_id = self.report.run_id = self.writer.begin_run("warc-import", arguments, os.getpid())
+        self.driver = RunDriver(self.writer, RunMode.WARC_IMPORT, arguments, limits)
+        self.driver.health = self.report.health
+        self.driver.tally = self.report.counts
         self.report.files = len(paths)
-        pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
-        reason = "failed"
-        try:
+        with self.driver.running(lambda: self.report.records):
+            self.report.run_id = self.run_id
             for path in paths:
                 self.report.phase = f"listings and sitemaps, {path.name}"
-                self._pipeline(self._skim(path), pool)
+                self._pipeline(self._skim(path))
             self.report.phase = "articles and attachments"
-            self._pipeline(self._page_jobs(self.pages), pool)
+            self._pipeline(self._page_jobs(self.pages))
             self.pages = []
             self.last_pass = True
             deferred, self.deferred = self.deferred, []
-            self._pipeline(self._page_jobs(deferred), pool)
+            self._pipeline(self._page_jobs(deferred))
             self._mark_dropped()
-            reason = "finished"
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-            self.report.seconds = self.ticker.elapsed()
-            self.report.drift = [found.describe() for found in self.report.health.drifted(*drift_limits)]
-            health = {"pages": self.report.health.as_dict(), "drift": self.report.drift}
-            self.writer.finish_run(self.run_id, reason, {"warc-import": dict(self.report.counts)}, health)
+        self.report.seconds = self.ticker.elapsed()
+        self.report.end = self.driver.end
         return self.report
 
     def _mark_dropped(self) -> None:
         """Articles only the captures show, absent from the sitemaps as a later crawl read them: gone."""
         for lang in sorted(self.moved):
-            with self.writer.db:
-                marked = self.writer.history.backfill.mark_dropped(lang, self.run_id, self.max_absent_share)
-            if marked:
+            marked = self.writer.mark_dropped(lang, self.run_id, self.max_absent_share)
+            if marked and self.driver is not None:
                 self.report.counts["gone absent from sitemap"] += sum(marked.values())
+                for section, count in marked.items():
+                    self.driver.sections[lang][section]["gone"] += count
 
     # --- first pass: every record; sitemaps and listings read, pages noted ----------------------
 
     def _skim(self, path: Path) -> Iterator[Job]:
         """The sitemaps and listings of ``path`` as jobs; its article and attachment records noted."""
-        for entry in WarcRecords(path).read(self._select):
+        for entry in WarcRecords(path, self.max_bytes).read(self._select):
             self.report.records += 1
             self.ticker.tick()
             if isinstance(entry, Passed):
@@ -181,7 +190,8 @@ class WarcImporter:
             return None
         job = Job(path, kind, lang, canonical or capture.url, capture)
         if kind is PageKind.LISTING:
-            job.work = Work(kind, capture.fetch(kind.value, lang), None, job.url, lang, None, self.timezone)
+            fetch = capture.fetch(kind.value, lang)
+            job.work = Work(kind, fetch, None, job.url, lang, None, self.timezone, self.max_bytes)
         return job
 
     # --- second pass: the pages ---------------------------------------------------------------
@@ -196,7 +206,9 @@ class WarcImporter:
             url = ref.canonical or ref.url
             if ref.kind is PageKind.ARTICLE and ref.status == 200 and ref.record_type == "response":
                 hints = listing_hints(self.connection, url, ref.date)
-                work = Work(PageKind.ARTICLE, None, (ref.path, ref.offset), url, lang, hints, self.timezone)
+                work = Work(
+                    PageKind.ARTICLE, None, (ref.path, ref.offset), url, lang, hints, self.timezone, self.max_bytes
+                )
                 yield Job(ref.path, ref.kind, lang, url, None, work)
                 continue
             if ref.status not in (200, 304, 404, 410) or (ref.kind is PageKind.ATTACHMENT and ref.status != 200):
@@ -212,12 +224,16 @@ class WarcImporter:
             job = Job(ref.path, ref.kind, lang, url, capture)
             if ref.kind is PageKind.ARTICLE and capture.status == 200:
                 hints = listing_hints(self.connection, url, capture.date)
-                job.work = Work(PageKind.ARTICLE, capture.fetch("article", lang), None, url, lang, hints, self.timezone)
+                fetch = capture.fetch("article", lang)
+                job.work = Work(PageKind.ARTICLE, fetch, None, url, lang, hints, self.timezone, self.max_bytes)
             yield job
 
     def _capture_at(self, ref: PageRef) -> Capture | None:
         """The record at ``ref``, its bytes read (a revisit's from the archive)."""
-        for entry in WarcRecords(ref.path).read(lambda _url: "body", ref.offset):
+        for entry in WarcRecords(ref.path, self.max_bytes).read(lambda _url: "body", ref.offset):
+            if isinstance(entry, Passed):
+                self.report.skip(entry.reason)
+                return None
             if isinstance(entry, Capture):
                 if entry.body is None:
                     entry.body = self.revisits.body_of(entry)
@@ -231,12 +247,7 @@ class WarcImporter:
 
     def _taken(self, record_id: str) -> bool:
         """Whether the record was imported before (or earlier in this run); counted as such."""
-        if (
-            record_id in self.seen_ids
-            or self.connection.execute(
-                "SELECT 1 FROM fetches WHERE warc_record_id = ? LIMIT 1", (record_id,)
-            ).fetchone()
-        ):
+        if record_id in self.seen_ids or imported_before(self.connection, record_id):
             self.report.skip("already imported")
             return True
         self.seen_ids.add(record_id)
@@ -253,39 +264,38 @@ class WarcImporter:
 
     # --- batches: read in the pool, write here --------------------------------------------------
 
-    def _pipeline(self, jobs: Iterable[Job], pool: Executor | None) -> None:
+    def _pipeline(self, jobs: Iterable[Job]) -> None:
         """Batches of jobs: each one's pages are read in the pool while the previous one is written."""
         pending: tuple[list[Job], Iterator[PageReading]] | None = None
         batch: list[Job] = []
         for job in jobs:
             batch.append(job)
             if len(batch) >= BATCH:
-                submitted = (batch, self._read(batch, pool))
+                submitted = (batch, self._read(batch))
                 if pending is not None:
                     self._write(*pending)
                 pending, batch = submitted, []
         if batch:
-            submitted = (batch, self._read(batch, pool))
+            submitted = (batch, self._read(batch))
             if pending is not None:
                 self._write(*pending)
             pending = submitted
         if pending is not None:
             self._write(*pending)
 
-    def _read(self, batch: list[Job], pool: Executor | None) -> Iterator[PageReading]:
+    def _read(self, batch: list[Job]) -> Iterator[PageReading]:
         works = [job.work for job in batch if job.work is not None]
-        if pool is None:
-            return map(read_page, works)
-        return pool.map(read_page, works, chunksize=max(1, len(works) // (4 * self.workers)))
+        return self.pool.map(read_page, works, chunksize=max(1, len(works) // (4 * self.pool.workers)))
 
     def _write(self, batch: list[Job], readings: Iterator[PageReading]) -> None:
         items: list[object] = []
         for job in batch:
             reading = next(readings) if job.work is not None else None
             items.extend(self._items(job, reading))
-        for result in self.writer.write_batch(items, self.run_id):
+        if self.driver is None:
+            raise RuntimeError("an import writes inside its run")
+        for result in self.driver.write(items):
             self.report.count_written(result)
-        self.writer.save_counts(self.run_id, {"warc-import": dict(self.report.counts)})
         self.ticker.tick()
 
     # --- items, as the crawl's pipelines would hand them to the writer --------------------------

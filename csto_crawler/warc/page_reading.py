@@ -14,11 +14,10 @@ from pathlib import Path
 from ..archive import blobs
 from ..extraction import ListingReading, extract_listing, read_stored_article, stored_response
 from ..items import ArticleItem, FetchRecord
+from ..outcomes import Doubt, ReadingMethod
 from ..pages.anchored import Hints
 from ..pages.health import page_problem
-from ..pages.reading import ReadingMethod
-from ..quality import Doubt
-from .captures import Capture, PageKind, WarcRecords
+from .captures import DEFAULT_MAX_BYTES, Capture, PageKind, Passed, WarcRecords
 
 
 @dataclass
@@ -33,6 +32,7 @@ class Work:
     lang: str
     hints: Hints | None
     timezone: str
+    max_bytes: int = DEFAULT_MAX_BYTES  # the crawl's DOWNLOAD_MAXSIZE: no payload read past it
 
 
 @dataclass
@@ -41,8 +41,8 @@ class PageReading:
     for a record it read, the capture (with its snapshot already compressed for the blob store)."""
 
     item: ArticleItem | None = None
-    doubts: list[str] = field(default_factory=list)
-    method: str = ReadingMethod.NONE.value
+    doubts: list[Doubt] = field(default_factory=list)
+    method: ReadingMethod = ReadingMethod.NONE
     problem: str | None = None  # not the page (maintenance, captcha, cut short, not HTML)
     listing: ListingReading | None = None
     fetch: FetchRecord | None = None
@@ -55,6 +55,8 @@ def read_page(work: Work) -> PageReading:
     store; the article comes back without the page bytes (the reading's fetch has them, once).
     """
     fetch = work.fetch or _read_record(work)
+    if fetch is None:
+        return PageReading(problem="the record cannot be read (bad date or status, or over DOWNLOAD_MAXSIZE)")
     reading = _read(work, fetch)
     if work.fetch is None:
         fetch.encoded = blobs.encode(fetch.body)
@@ -63,11 +65,14 @@ def read_page(work: Work) -> PageReading:
     return reading
 
 
-def _read_record(work: Work) -> FetchRecord:
+def _read_record(work: Work) -> FetchRecord | None:
+    """The capture at the work's offset (None: the record was passed over, see captures.py)."""
     if work.ref is None:
         raise ValueError("a page to read needs its capture or its record")
     path, offset = work.ref
-    for entry in WarcRecords(path).read(lambda _url: "body", offset):
+    for entry in WarcRecords(path, work.max_bytes).read(lambda _url: "body", offset):
+        if isinstance(entry, Passed):
+            return None
         if isinstance(entry, Capture) and entry.body is not None:
             return entry.fetch(work.kind.value, work.lang)
     raise ValueError(f"no response record at {path}:{offset}")
@@ -86,7 +91,7 @@ def _read(work: Work, fetch: FetchRecord) -> PageReading:
     if item is None:
         if not reading.readable:
             return PageReading(problem=reading.problem)
-        return PageReading(doubts=[Doubt.UNREADABLE.value], listing=_as_listing(fetch))
+        return PageReading(doubts=[Doubt.UNREADABLE], listing=_as_listing(fetch))
     item.fetch = dataclasses.replace(fetch, body=b"", encoded=None)
     fallback = _as_listing(fetch) if reading.doubts else None
     return PageReading(item, reading.doubts, reading.method, listing=fallback)

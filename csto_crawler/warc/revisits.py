@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from ..archive import blobs
-from ..archive.database import dbapi_connection
+from ..archive.connection import dbapi_connection
+from ..archive.imports import payload_of_record
 from ..archive.store import ArchiveWriter
 from .captures import Capture, sha256_of_digest
 
@@ -42,10 +43,7 @@ class RevisitPayloads:
         if capture.refers_to:
             sha = self.recent_ids.get(capture.refers_to)
             if sha is None:
-                row = connection.execute(
-                    "SELECT sha256 FROM fetches WHERE warc_record_id = ? LIMIT 1", (capture.refers_to,)
-                ).fetchone()
-                sha = row[0] if row else None
+                sha = payload_of_record(connection, capture.refers_to)
         sha = sha or sha256_of_digest(capture.payload_digest)
         if sha is None:
             return None

@@ -1,7 +1,7 @@
 """A release's full-text search for tools that cannot stem Russian: every word form in the index.
 
 Datasette's search box, ``sqlite-utils search`` and a plain ``MATCH`` use the word indexes
-(``articles_fts``, ``attachment_texts_fts``; archive/word_indexes.py). SQLite has no Russian
+(``articles_fts``, ``attachment_texts_fts``; word_indexes.py). SQLite has no Russian
 stemmer, so ``безопасность`` would find only that very form. A release is read-only, so its
 indexes can hold more than the text: after each text come its words' Snowball stems and every
 other form of them that the release's texts use (a text with ``безопасности`` also indexes
@@ -13,7 +13,7 @@ In a release the word indexes are FTS4 tables: Datasette's search box quotes eac
 a lone ``"`` becomes an empty query, which FTS5 refuses (HTTP 400) and FTS4 answers with no rows.
 FTS4's tokenizer here is unicode61 without porter, which the forms make up for. The archive's
 triggers go (a release is never written to), and ``search_words`` lists every form with its stem
-for the canned queries that stem in SQL (release_docs.py).
+for the canned queries that stem in SQL (templates/release_queries.toml).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from .archive.word_indexes import WORD_INDEXES, WordIndex
-from .archive.words import stem, words
+from .word_indexes import WORD_INDEXES, WordIndex
+from .words import stem, words
 
 BATCH_ROWS = 500
 

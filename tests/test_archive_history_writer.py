@@ -1,7 +1,8 @@
-"""Imported captures older than the archive slot into history by their date (archive/backfill.py).
+"""The one writer of history places every capture by its date (archive/history_writer.py, placement.py).
 
-Items are written as ``csto warc import`` writes them: the same item types as a crawl, their fetch
-carrying the WARC file and record ID. A crawl's own fetches never take these paths.
+A capture newer than what the archive holds extends the current version or adds the next one; an
+older one (typically imported from a WARC file: its fetch names the file and record) takes its place
+in time under the next free number. Numbers, and the content under each, never change.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from archive_items import (
     article_url,
     count,
     gone_notice,
-    listing_item,
     rows,
-    sitemap_item,
     write_run,
 )
 
 from csto_crawler.items import FetchRecord
+from csto_crawler.outcomes import VersionChange
 
 URL = article_url("en", "meeting")
 EDITED = BODY + "\n\nThe meeting ended with a joint statement."
@@ -44,11 +44,16 @@ def imported(item: Any) -> Any:
 
 
 def versions(path: Path) -> list[dict[str, Any]]:
+    """The versions in time order (as every reader shows them)."""
     return rows(
         path,
-        "SELECT id, version, body_text, title, first_seen_at, last_seen_at, first_run_id, last_run_id"
-        " FROM versions ORDER BY version",
+        "SELECT id, version, body_text, title, content_sha256, first_seen_at, last_seen_at, first_run_id,"
+        " last_run_id FROM versions ORDER BY first_seen_at, version",
     )
+
+
+def citations(path: Path) -> dict[tuple[str, int], str]:
+    return {(r["article_id"], r["version"]): r["content_sha256"] for r in rows(path, "SELECT * FROM versions")}
 
 
 def article(path: Path) -> dict[str, Any]:
@@ -59,22 +64,22 @@ def iso(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def test_an_older_capture_with_other_content_becomes_version_one(tmp_path: Path) -> None:
+def test_an_older_capture_with_other_content_comes_first_in_time_under_the_next_number(tmp_path: Path) -> None:
     archive = tmp_path / "a.sqlite"
     write_run(archive, [article_item(at=T0)], [article_item(body_text=EDITED, at=T0 + DAY)])
-    before = versions(archive)
+    before = citations(archive)
     old = T0 - 30 * DAY
     run_id, results = write_run(archive, [imported(article_item(title="Draft title", at=old))])
     assert results[0].outcome == "changed"
     after = versions(archive)
-    assert [v["version"] for v in after] == [1, 2, 3]
+    assert [v["version"] for v in after] == [3, 1, 2]  # in time order: the capture first, numbered 3
     assert after[0]["title"] == "Draft title"
     assert after[0]["first_seen_at"] == after[0]["last_seen_at"] == iso(old)
     assert after[0]["first_run_id"] == run_id
-    # The versions already there kept their rows and content, numbered one up.
-    assert [(v["id"], v["body_text"]) for v in after[1:]] == [(v["id"], v["body_text"]) for v in before]
+    # Every (article, version) pair cited before still names the same content.
+    assert {key: sha for key, sha in citations(archive).items() if key in before} == before
     row = article(archive)
-    assert row["version_count"] == 3
+    assert (row["version_count"], row["current_version"]) == (3, 2)
     assert row["first_seen_at"] == iso(old)
     assert row["body_text"] == EDITED  # the latest content stays the article's
     assert row["last_seen_at"] == iso(T0 + DAY)
@@ -116,17 +121,53 @@ def test_a_capture_inside_a_versions_range_with_other_content_splits_it(tmp_path
         (3, TITLE, iso(T0 + 10 * DAY), iso(T0 + 10 * DAY)),
     ]
     row = article(archive)
-    assert row["version_count"] == 3
+    assert (row["version_count"], row["current_version"]) == (3, 3)  # the content came back as version 3
     assert row["title"] == TITLE
 
 
-def test_crawl_writes_are_not_backfilled(tmp_path: Path) -> None:
-    """A crawl's fetch is today's answer, whatever its timestamp: other content is a new latest version."""
+def test_a_capture_is_placed_by_its_date_whoever_made_it(tmp_path: Path) -> None:
+    """No flag picks the path: a crawl's fetch dated before the article's last sighting is history too."""
     archive = tmp_path / "a.sqlite"
     write_run(archive, [article_item(at=T0)])
-    write_run(archive, [article_item(title="Edited", at=T0 - DAY)])
-    assert [v["title"] for v in versions(archive)] == [TITLE, "Edited"]
-    assert article(archive)["title"] == "Edited"
+    write_run(archive, [article_item(title="Earlier", at=T0 - DAY)])
+    assert [(v["version"], v["title"]) for v in versions(archive)] == [(2, "Earlier"), (1, TITLE)]
+    assert article(archive)["title"] == TITLE
+
+
+def test_a_newer_capture_with_other_content_becomes_the_current_version(tmp_path: Path) -> None:
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(at=T0)])
+    _, results = write_run(archive, [imported(article_item(body_text=EDITED, at=T0 + DAY))])
+    assert results[0].outcome == "changed"
+    assert [(v["version"], v["body_text"]) for v in versions(archive)] == [(1, BODY), (2, EDITED)]
+    row = article(archive)
+    assert (row["current_version"], row["body_text"], row["last_seen_at"]) == (2, EDITED, iso(T0 + DAY))
+
+
+def test_a_re_reading_by_a_newer_extractor_becomes_current_whatever_its_snapshot_date(tmp_path: Path) -> None:
+    """csto reextract reads the stored page (dated before the last 304) again: the new reading is current."""
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(at=T0)], [article_item(at=T0 + DAY)])
+    reread = article_item(body_text=EDITED, at=T0, version_change=VersionChange.EXTRACTOR)
+    _, results = write_run(archive, [reread])
+    assert results[0].outcome == "changed"
+    got = [(v["version"], v["body_text"]) for v in versions(archive)]
+    assert got == [(1, BODY), (2, EDITED)]
+    row = article(archive)
+    assert (row["current_version"], row["body_text"], row["last_seen_at"]) == (2, EDITED, iso(T0 + DAY))
+
+
+def test_version_numbers_and_contents_never_change_whatever_is_imported(tmp_path: Path) -> None:
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(at=T0)], [article_item(body_text=EDITED, at=T0 + 10 * DAY)])
+    seen: dict[tuple[str, int], str] = {}
+    for title, at in (("Old", T0 - 9 * DAY), ("Briefly", T0 + 5 * DAY), ("Older", T0 - 20 * DAY), (TITLE, T0 - DAY)):
+        seen.update(citations(archive))
+        write_run(archive, [imported(article_item(title=title, at=at))])
+        assert {key: sha for key, sha in citations(archive).items() if key in seen} == seen
+    numbers = [v["version"] for v in versions(archive)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert article(archive)["current_version"] == versions(archive)[-1]["version"]
 
 
 def test_an_imported_404_marks_gone_only_after_the_last_sighting(tmp_path: Path) -> None:
@@ -145,36 +186,15 @@ def test_an_imported_404_marks_gone_only_after_the_last_sighting(tmp_path: Path)
     assert row["last_seen_at"] == iso(T0 + DAY / 2)
 
 
-def test_an_imported_404_of_an_unknown_url_records_no_failure(tmp_path: Path) -> None:
+def test_an_old_404_of_an_unknown_url_records_no_failure(tmp_path: Path) -> None:
+    """A capture made before the run says nothing of the URL today; a 404 fetched by the run does."""
     archive = tmp_path / "a.sqlite"
-    _, results = write_run(archive, [imported(gone_notice(URL))])
+    _, results = write_run(archive, [imported(gone_notice(URL, at=T0 - DAY))])
     assert results[0].outcome == "not_archived"
     assert count(archive, "failures") == 0
-
-
-def test_an_older_listing_capture_moves_first_seen_back_only(tmp_path: Path) -> None:
-    archive = tmp_path / "a.sqlite"
-    write_run(archive, [listing_item("en", [(URL, TITLE, "10.02.2026")], at=T0)])
-    write_run(archive, [imported(listing_item("en", [(URL, TITLE, "10.02.2026")], at=T0 - 5 * DAY))])
-    (sighting,) = rows(archive, "SELECT * FROM listing_sightings")
-    assert sighting["first_seen_at"] == iso(T0 - 5 * DAY)
-    assert sighting["last_seen_at"] == iso(T0)
-    assert sighting["last_run_id"] == 1
-
-
-def test_an_older_sitemap_capture_leaves_the_file_as_last_read(tmp_path: Path) -> None:
-    archive = tmp_path / "a.sqlite"
-    dropped = article_url("en", "dropped-since")
-    write_run(archive, [sitemap_item("en", {URL: "2026-02-10"}, at=T0)])
-    old = imported(sitemap_item("en", {URL: "2026-01-01", dropped: "2025-12-01"}, at=T0 - 30 * DAY))
-    write_run(archive, [old])
-    (file,) = rows(archive, "SELECT * FROM sitemap_files")
-    assert file["parsed_run_id"] == 1
-    entries = {r["url"]: r for r in rows(archive, "SELECT * FROM sitemap_entries")}
-    assert entries[URL]["lastmod"] == "2026-02-10"
-    assert entries[URL]["first_seen_at"] == iso(T0 - 30 * DAY)
-    assert entries[URL]["sitemap_url"] == file["url"]
-    assert entries[dropped]["sitemap_url"] is None  # the file as last read does not list it
+    _, results = write_run(archive, [gone_notice(URL, at=T0)])
+    assert results[0].outcome == "failed"
+    assert count(archive, "failures") == 1
 
 
 def test_imported_fetches_name_their_file_and_record(tmp_path: Path) -> None:

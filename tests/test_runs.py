@@ -1,0 +1,83 @@
+"""The run driver: a run's row from begin to the exit code it ended with (csto_crawler/runs.py), and the
+one process pool (work_pool.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from archive_items import article_item, fetch_failure, open_writer, rows
+
+from csto_crawler.outcomes import ExitCode, RunMode
+from csto_crawler.runs import RunDriver, RunLimits, judge
+from csto_crawler.work_pool import WorkPool
+
+LIMITS = RunLimits(max_doubtful_share=0.2, drift_min_pages=5, max_failure_ratio=0.1)
+
+
+@pytest.mark.parametrize(
+    ("reason", "drift", "failures", "errors", "code"),
+    [
+        ("finished", [], 0, 0, ExitCode.OK),
+        ("finished", [], 1, 0, ExitCode.OK),  # 1 of 10 pages is within 0.1
+        ("finished", [], 2, 0, ExitCode.FAILURES),
+        ("finished", [], 0, 1, ExitCode.FAILURES),
+        ("finished", ["en news: 5 of 5 article pages doubtful"], 0, 0, ExitCode.DRIFT),
+        ("shutdown", [], 0, 0, ExitCode.INTERRUPTED),
+        ("archive_error", [], 0, 0, ExitCode.CANNOT_RUN),
+    ],
+)
+def test_judge_gives_the_exit_code_a_scheduler_acts_on(
+    reason: str, drift: list[str], failures: int, errors: int, code: ExitCode
+) -> None:
+    assert judge(reason, drift, failures, 10, LIMITS, errors).exit_code is code
+
+
+def test_a_run_records_its_counts_and_its_outcome(tmp_path: Path) -> None:
+    writer = open_writer(tmp_path / "a.sqlite")
+    try:
+        driver = RunDriver(writer, RunMode.FULL, {"full": True}, LIMITS, clock=iter([10.0, 12.5]).__next__)
+        driver.begin()
+        driver.write([article_item("one", element_id="1"), article_item("two", element_id="2")])
+        driver.write([fetch_failure("https://en.odkb-csto.org/news/news_odkb/three/")])
+        end = driver.finish("finished", pages_fetched=3)
+    finally:
+        writer.close()
+    assert end.verdict.exit_code is ExitCode.FAILURES  # 1 failure of 3 pages is over 0.1
+    (row,) = rows(tmp_path / "a.sqlite", "SELECT * FROM crawl_runs")
+    assert (row["exit_code"], row["pages_fetched"], row["pages_archived"], row["failures"]) == (4, 3, 2, 1)
+    assert row["duration_s"] == 2.5
+    assert row["counts"] == '{"en": {"news/news_odkb": {"failed": 1, "new": 2}}}'
+
+
+def test_a_run_interrupted_by_ctrl_c_is_closed_with_130(tmp_path: Path) -> None:
+    writer = open_writer(tmp_path / "a.sqlite")
+    try:
+        driver = RunDriver(writer, RunMode.REEXTRACT, {}, LIMITS)
+        with pytest.raises(KeyboardInterrupt), driver.running(lambda: 7):
+            raise KeyboardInterrupt
+    finally:
+        writer.close()
+    (row,) = rows(tmp_path / "a.sqlite", "SELECT finish_reason, exit_code, pages_fetched FROM crawl_runs")
+    assert row == {"finish_reason": "shutdown", "exit_code": ExitCode.INTERRUPTED, "pages_fetched": 7}
+
+
+def test_a_run_that_fails_is_closed_and_the_error_goes_on(tmp_path: Path) -> None:
+    writer = open_writer(tmp_path / "a.sqlite")
+    try:
+        driver = RunDriver(writer, RunMode.WARC_IMPORT, {}, LIMITS)
+        with pytest.raises(ValueError, match="broken"), driver.running(lambda: 0):
+            raise ValueError("broken")
+    finally:
+        writer.close()
+    (row,) = rows(tmp_path / "a.sqlite", "SELECT finish_reason, exit_code FROM crawl_runs")
+    assert row == {"finish_reason": "failed", "exit_code": ExitCode.CANNOT_RUN}
+
+
+def square(n: int) -> int:
+    return n * n
+
+
+def test_the_pool_gives_the_same_results_in_order_in_this_process_or_in_workers() -> None:
+    with WorkPool(1) as alone, WorkPool(2) as pool:
+        assert list(alone.map(square, range(20))) == list(pool.map(square, range(20), chunksize=3))
