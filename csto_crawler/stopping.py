@@ -64,17 +64,17 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def interrupting() -> Iterator[None]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt in the block, the signal noted (a new run: ``reset``
-    first); the handlers before it are put back after. Signals can be handled in the main thread only."""
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the block, the signal noted; the block is a run of its
+    own (``reset`` before and after it: what it noted never outlives it), and the handlers before it are
+    put back after. Signals can be handled in the main thread only."""
     reset()
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-    for signum in STOP_SIGNALS:
+    main = threading.current_thread() is threading.main_thread()
+    before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS} if main else {}
+    for signum in before:
         signal.signal(signum, _interrupt)
     try:
         yield
     finally:
         for signum, handler in before.items():
             signal.signal(signum, handler)
+        reset()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -185,3 +188,17 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch: pytest.Mon
     result = invoke("stats", "--archive", str(archive))
     assert result.exit_code == ExitCode.INTERRUPTED == 130
     assert one_error_line(result) == "csto: error: interrupted (Ctrl-C); nothing half-written was kept"
+
+
+def test_sigterm_is_one_line_and_exit_143(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "a.sqlite"
+    open_database(archive).close()
+
+    def terminated(*_: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # as `timeout` or systemd would
+        time.sleep(5)  # the command's handler raises long before this ends
+
+    monkeypatch.setattr(ArchiveReader, "stats", terminated)
+    result = invoke("stats", "--archive", str(archive))
+    assert result.exit_code == ExitCode.TERMINATED == 143
+    assert one_error_line(result) == "csto: error: interrupted (SIGTERM); nothing half-written was kept"

@@ -3,11 +3,15 @@ one process pool (work_pool.py)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 from archive_items import article_item, fetch_failure, open_writer, rows
 
+from csto_crawler import stopping
 from csto_crawler.outcomes import ExitCode, RunMode
 from csto_crawler.runs import RunDriver, RunLimits, judge
 from csto_crawler.work_pool import WorkPool
@@ -60,6 +64,32 @@ def test_a_run_interrupted_by_ctrl_c_is_closed_with_130(tmp_path: Path) -> None:
         writer.close()
     (row,) = rows(tmp_path / "a.sqlite", "SELECT finish_reason, exit_code, pages_fetched FROM crawl_runs")
     assert row == {"finish_reason": "shutdown", "exit_code": ExitCode.INTERRUPTED, "pages_fetched": 7}
+
+
+@pytest.mark.parametrize(
+    ("stop_signal", "code"),
+    [(signal.SIGINT, ExitCode.INTERRUPTED), (signal.SIGTERM, ExitCode.TERMINATED), (None, ExitCode.INTERRUPTED)],
+)
+def test_a_run_a_signal_stopped_exits_128_plus_the_signal(stop_signal: int | None, code: ExitCode) -> None:
+    verdict = judge("shutdown", [], 0, 10, LIMITS, stop_signal=stop_signal)
+    assert verdict.exit_code is code and int(code) == 128 + (stop_signal or signal.SIGINT)
+    assert "run it again" in verdict.message
+
+
+def test_sigterm_stops_a_batch_run_which_closes_its_row_with_143(tmp_path: Path) -> None:
+    """Under ``stopping.interrupting`` (every csto command but a crawl) SIGTERM is raised where the work is."""
+    before = signal.getsignal(signal.SIGTERM)
+    writer = open_writer(tmp_path / "a.sqlite")
+    try:
+        driver = RunDriver(writer, RunMode.WARC_IMPORT, {}, LIMITS)
+        with pytest.raises(KeyboardInterrupt), stopping.interrupting(), driver.running(lambda: 3):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises as soon as the signal is handled, long before this ends
+    finally:
+        writer.close()
+    assert signal.getsignal(signal.SIGTERM) is before  # the handlers before it are back
+    (row,) = rows(tmp_path / "a.sqlite", "SELECT finish_reason, exit_code, pages_fetched FROM crawl_runs")
+    assert row == {"finish_reason": "shutdown", "exit_code": ExitCode.TERMINATED, "pages_fetched": 3}
 
 
 def test_a_run_that_fails_is_closed_and_the_error_goes_on(tmp_path: Path) -> None:
