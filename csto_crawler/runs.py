@@ -5,9 +5,10 @@ Every run that writes into the archive goes through ``RunDriver``: a crawl (thro
 pipeline), ``csto reextract`` and ``csto warc import``. The driver owns the run's row in
 ``crawl_runs``: it begins it, writes each batch through the one archive writer (one transaction per
 batch) and saves the counts after each, so that a killed run leaves its progress; at the end it
-judges the run (``judge``: stopped early, interrupted, drift, failures) and records the outcome with
-its exit code, the pages it took in, archived and held, its failures and its duration. What
-``csto runs`` and ``csto health`` show is read from that row (archive/runs_ledger.py).
+judges the run (``judge``: stopped early, stopped by a signal, drift, failures) and records the outcome
+with its exit code, the pages it took in, archived and held, its failures and its duration. What
+``csto health`` shows is read from that row (archive/run_records.py). A crawl's pre-flight checks
+(preflight.py) come before a run begins: a refused crawl has no row.
 """
 
 from __future__ import annotations
