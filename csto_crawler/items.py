@@ -124,6 +124,14 @@ class HeldPage:
     method: ReadingMethod  # how the page was read
     fetch: FetchRecord
     title: str | None = None
+    # The body read, when there was one: the run's memory of short bodies counts held pages too.
+    body_text: str = ""
+
+    @classmethod
+    def of(cls, item: ArticleItem, doubts: list[Doubt]) -> HeldPage:
+        """An article page held back with ``doubts``."""
+        method, body = item.reading_method, item.body_text
+        return cls(item.url, item.lang, item.section, doubts, method, item.fetch, item.title, body)
 
 
 @dataclass

@@ -32,7 +32,11 @@ class Doubt(StrEnum):
     NO_DATE = "no_date"
     NO_ITEMS = "no_items"  # a listing page with neither items nor pager
     BODY_SHRANK = "body_shrank"  # far shorter than the archived version: a broken page, not an edit
-    MAINTENANCE = "maintenance"  # the body is a maintenance or outage notice in the normal layout
+    MAINTENANCE = "maintenance"  # the body names maintenance or an outage (a phrase list: one signal among others)
+    # Stand-ins, known by what the page does (stand_ins.py, quality.py), in any wording or language:
+    UNRELATED_BODY = "unrelated_body"  # far shorter than the archived text and sharing almost none of it
+    REPEATED_BODY = "repeated_body"  # the same short body on several articles of one run
+    NOTICE_LIKE = "notice_like"  # a line or two, none of the title's words, no date on the page itself
 
     @property
     def field(self) -> str:
@@ -50,6 +54,9 @@ _FIELDS = {
     Doubt.NO_ITEMS: "listing items",
     Doubt.BODY_SHRANK: "body",
     Doubt.MAINTENANCE: "body",
+    Doubt.UNRELATED_BODY: "body",
+    Doubt.REPEATED_BODY: "body",
+    Doubt.NOTICE_LIKE: "body",
 }
 
 

@@ -125,7 +125,7 @@ class CheckQualityPipeline:
         if not item.doubts:
             return item
         logger.warning("Holding back %s: %s (read: %s)", item.url, ", ".join(item.doubts), item.reading_method)
-        return HeldPage(item.url, item.lang, item.section, item.doubts, item.reading_method, item.fetch, item.title)
+        return HeldPage.of(item, item.doubts)
 
     def record(self, lang: str, section: str, kind: str, method: ReadingMethod, doubts: list[Doubt]) -> None:
         self.health.record(lang, section, kind, method, doubts)
@@ -211,19 +211,21 @@ class ArchivePipeline:
             self.flush()
         return item
 
-    def flush(self) -> None:
-        """Write the buffered items in one transaction."""
-        if self.buffer and self.driver is not None and not self.failed:
-            batch, self.buffer = self.buffer, []
-            self.last_flush = time.monotonic()
-            try:
-                results = self.driver.write(batch)
-            except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
-                self.stop_on_error(exc)
-                return
-            for result in results:
-                self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
-            self.crawler.stats.set_value(RUN_COUNTS_LIVE, self.driver.counts())  # for the progress line
+    def flush(self, waiting: bool = False) -> None:
+        """Write the buffered items in one transaction; ``waiting``: then the short pages the run driver
+        kept back to see whether their body repeats (runs.RunDriver.write_waiting), at the crawl's end."""
+        if self.driver is None or self.failed or not (self.buffer or waiting):
+            return
+        batch, self.buffer = self.buffer, []
+        self.last_flush = time.monotonic()
+        try:
+            results = self.driver.write(batch) + (self.driver.write_waiting() if waiting else [])
+        except Exception as exc:  # noqa: BLE001  any write failure stops the crawl, logged once
+            self.stop_on_error(exc)
+            return
+        for result in results:
+            self.crawler.stats.inc_value(f"csto/archive/{result.kind.value}/{result.outcome}")
+        self.crawler.stats.set_value(RUN_COUNTS_LIVE, self.driver.counts())  # for the progress line
 
     def stop_on_error(self, exc: BaseException) -> None:
         """The archive cannot take more: stop crawling (what is written stays consistent)."""
@@ -238,7 +240,7 @@ class ArchivePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     def close_spider(self) -> None:
-        self.flush()
+        self.flush(waiting=True)  # every article page of the run written before absence is judged
         if not self.failed:
             self.mark_absent_from_sitemaps()
             self.mark_absent_from_walks()
@@ -283,7 +285,7 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.driver is None or self.archive is None:
             return
-        self.flush()
+        self.flush(waiting=True)
         self.extract_attachment_texts(reason)
         stats = self.crawler.stats
         stats.set_value(RUN_COUNTS, self.driver.counts())  # for the run report, even if the row cannot be closed

@@ -17,6 +17,7 @@ from .htmltext import norm_ws
 from .items import ArticleItem
 from .outcomes import Doubt
 from .pages.health import MAINTENANCE_RE
+from .resemblance import stems
 
 # A body shorter than this share of the listing's lead is not the article's body: the lead is
 # the first paragraph, or the start of it.
@@ -26,6 +27,11 @@ MIN_BODY_TO_ARCHIVED = 0.25
 MIN_ARCHIVED_CHARS = 400
 # A maintenance notice is a line or two, not an article that mentions maintenance.
 MAX_NOTICE_CHARS = 600
+# A body this short that names nothing of its title, on a page that shows no date of its own, is a
+# notice: the shortest articles of the CSTO sites (250-300 characters) repeat their title's words and
+# carry their date. Where a date comes from when the page shows none (the listing, the sitemap).
+MAX_NOTICE_LIKE_CHARS = 300
+DATES_NOT_ON_PAGE = frozenset({"listing", "sitemap"})
 
 
 def article_doubts(item: ArticleItem, archived_body_chars: int | None = None) -> list[Doubt]:
@@ -47,12 +53,22 @@ def article_doubts(item: ArticleItem, archived_body_chars: int | None = None) ->
     elif item.listed_lead and len(body) < MIN_BODY_TO_LEAD * len(norm_ws(item.listed_lead)):
         doubts.append(Doubt.SHORT_BODY)
     if body and len(body) <= MAX_NOTICE_CHARS and MAINTENANCE_RE.search(body):
-        doubts.append(Doubt.MAINTENANCE)
+        doubts.append(Doubt.MAINTENANCE)  # a phrase list: an extra signal, never the only one (stand_ins.py)
+    if body and is_notice_like(body, title, {candidate.source for candidate in item.date_candidates}):
+        doubts.append(Doubt.NOTICE_LIKE)
     if archived_body_chars >= MIN_ARCHIVED_CHARS and len(body) < MIN_BODY_TO_ARCHIVED * archived_body_chars:
         doubts.append(Doubt.BODY_SHRANK)
     if item.published is None:
         doubts.append(Doubt.NO_DATE)
     return doubts
+
+
+def is_notice_like(body: str, title: str, date_sources: set[str]) -> bool:
+    """A line or two that shares no word with the page's title, on a page that shows no date (the
+    dates it has came from the listing or the sitemap): a notice in the site's layout, whatever its wording."""
+    if len(body) > MAX_NOTICE_LIKE_CHARS or not date_sources or not date_sources <= DATES_NOT_ON_PAGE:
+        return False  # a page with no date at all is held for that (Doubt.NO_DATE)
+    return not stems(title) & stems(body)
 
 
 @dataclass

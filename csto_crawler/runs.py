@@ -29,6 +29,7 @@ from .archive.store import ArchiveWriter, RunRecord
 from .attachment_text import ReadingLimits
 from .outcomes import ExitCode, RunMode
 from .quality import HealthReport
+from .stand_ins import RepeatedBodies
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ class RunDriver:
         self.sections: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         self.tally: Counter[str] = Counter()  # the mode's own counters (skipped records, pages read again)
         self.failures = 0  # every URL that failed (listings and sitemaps too, not only articles)
+        self.bodies = RepeatedBodies()  # short bodies seen: the same one on several articles is held
         self.end: RunEnd | None = None
 
     def begin(self, pid: int | None = None) -> int:
@@ -140,8 +142,19 @@ class RunDriver:
     # --- batches ------------------------------------------------------------------------------
 
     def write(self, items: Iterable[object]) -> list[WriteResult]:
-        """One batch in one transaction; its results counted and the run's counts saved."""
-        results = self.writer.write_batch(list(items), self.run_id)
+        """One batch in one transaction; its results counted and the run's counts saved. Short article
+        bodies wait until the run knows whether they repeat (stand_ins.RepeatedBodies; ``write_waiting``)."""
+        return self._write(self.bodies.admit(items))
+
+    def write_waiting(self) -> list[WriteResult]:
+        """Write the short pages kept back whose body did not repeat: before anything judges the run's
+        articles as a whole (absence from sitemaps and walks); ``finish`` writes what is left."""
+        return self._write(self.bodies.release())
+
+    def _write(self, items: list[object]) -> list[WriteResult]:
+        if not items:
+            return []
+        results = self.writer.write_batch(items, self.run_id)
         for result in results:
             self.count(result)
         self.writer.save_counts(self.run_id, self.counts())
@@ -202,7 +215,10 @@ class RunDriver:
         stop_signal: int | None = None,
     ) -> RunEnd:
         """Judge the run and record its end (``health``/``drift``: a crawl's, kept by its quality pipeline;
-        otherwise the driver's own ``health``)."""
+        otherwise the driver's own ``health``). The short pages still kept back are written first, unless
+        writing is what failed."""
+        if reason in (FINISHED, INTERRUPTED):
+            self.write_waiting()
         if drift is None:
             found = self.health.drifted(self.limits.max_doubtful_share, self.limits.drift_min_pages)
             drift = [d.describe() for d in found]

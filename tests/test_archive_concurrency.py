@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from archive_items import article_item, count, listing_item, open_writer, write_run
+from archive_items import BODY, article_item, count, listing_item, open_writer, write_run
 
 from csto_crawler.archive.database import open_database
 from csto_crawler.demo import DEMO_CRAWL_SETTINGS, DemoSite
@@ -93,7 +93,7 @@ def test_archive_writer_batches_complete_while_a_reader_holds_a_snapshot(archive
     try:
         run = writer.begin_run("incremental", {})
         for n in range(5):
-            edited = article_item("first", element_id="1", body_text=f"Edit number {n}.")
+            edited = article_item("first", element_id="1", body_text=f"{BODY}\n\nEdit number {n}.")
             listing = listing_item("en", [(edited.url, edited.title, "10.02.2026")], page=n + 1, last_page=5)
             writer.write_batch([article_item(f"new-{n}", element_id=str(10 + n)), edited, listing], run)
         writer.finish_run(run, "finished")

@@ -203,3 +203,51 @@ def test_imported_fetches_name_their_file_and_record(tmp_path: Path) -> None:
     write_run(archive, [item])
     (fetch,) = rows(archive, "SELECT source, warc_record_id FROM fetches")
     assert fetch == {"source": "old.warc.gz", "warc_record_id": item.fetch.warc_record_id}
+
+
+# --- a page standing in for the article (stand_ins.py) ----------------------------------------------
+
+ARTICLE = (
+    "On 10 February the Secretaries General of the CSTO and the SCO met in Moscow to discuss the situation"
+    " in Central Asia.\n\nThey agreed to hold joint consultations on countering terrorism and drug trafficking."
+)
+NOTICE = "На сайте проводятся профилактические работы."
+
+
+def test_a_notice_in_place_of_the_article_is_held_and_the_archived_text_stays_current(tmp_path: Path) -> None:
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(body_text=ARTICLE, at=T0)])
+    _, results = write_run(archive, [article_item(body_text=NOTICE, at=T0 + DAY)])  # no listing lead to compare
+    assert results[0].outcome == "held"
+    assert (article(archive)["body_text"], article(archive)["version_count"]) == (ARTICLE, 1)
+    (held,) = rows(archive, "SELECT url, doubts, fetch_id FROM held_pages")
+    assert (held["url"], held["doubts"]) == (URL, '["unrelated_body"]')
+    assert rows(archive, "SELECT status FROM fetches WHERE id = ?", held["fetch_id"]) == [{"status": 200}]
+    # The site serves the article again: the hold is over, nothing new to version.
+    _, results = write_run(archive, [article_item(body_text=ARTICLE, at=T0 + 2 * DAY)])
+    assert results[0].outcome == "unchanged"
+    assert count(archive, "held_pages") == 0
+
+
+def test_a_held_notice_read_again_by_a_newer_extractor_stays_held(tmp_path: Path) -> None:
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(body_text=ARTICLE, at=T0)], [article_item(body_text=NOTICE, at=T0 + DAY)])
+    (held,) = rows(archive, "SELECT fetch_id FROM held_pages")
+    notice = article_item(body_text=NOTICE, at=T0 + DAY, version_change=VersionChange.EXTRACTOR)
+    notice.fetch.stored_id = held["fetch_id"]
+    _, results = write_run(archive, [notice])
+    assert results[0].outcome == "held"
+    assert article(archive)["version_count"] == 1
+
+
+def test_the_article_s_own_page_read_again_becomes_current_however_different(tmp_path: Path) -> None:
+    """A newer extractor that reads the stored page of a version differently corrects the reading: the
+    bytes are the article's own, whatever text the old extractor took from them."""
+    archive = tmp_path / "a.sqlite"
+    write_run(archive, [article_item(body_text=ARTICLE, at=T0)])
+    (version,) = rows(archive, "SELECT fetch_id FROM versions")
+    reread = article_item(body_text="Moscow, 10 February.", at=T0, version_change=VersionChange.EXTRACTOR)
+    reread.fetch.stored_id = version["fetch_id"]
+    _, results = write_run(archive, [reread])
+    assert results[0].outcome == "changed"
+    assert article(archive)["body_text"] == "Moscow, 10 February."

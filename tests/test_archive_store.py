@@ -203,7 +203,8 @@ def test_archive_writer_article_back_after_gone_is_revived(path: Path) -> None:
 def test_archive_writer_revived_with_new_content_adds_a_version_and_reindexes(path: Path) -> None:
     write_run(path, [article_item()])
     write_run(path, [gone_notice(article_url("en", "meeting"))])
-    _, results = write_run(path, [article_item(body_text="Republished with a correction.", at=T0 + dt.timedelta(3))])
+    corrected = BODY.replace("Moscow", "Minsk") + " Republished with a correction."
+    _, results = write_run(path, [article_item(body_text=corrected, at=T0 + dt.timedelta(3))])
     assert outcomes(results) == [SaveOutcome.REVIVED.value]
     assert article_row(path)["version_count"] == 2
     assert search_ids(path, "correction") == ["en-8573"]
@@ -212,7 +213,8 @@ def test_archive_writer_revived_with_new_content_adds_a_version_and_reindexes(pa
 
 def test_archive_writer_edit_reindexes_the_article(path: Path) -> None:
     write_run(path, [article_item()])
-    write_run(path, [article_item(title="Talks in Dushanbe", body_text="The ministers met.")])
+    edited = BODY.replace("Secretaries General", "ministers")
+    write_run(path, [article_item(title="Talks in Dushanbe", body_text=edited)])
     assert search_ids(path, "Dushanbe ministers") == ["en-8573"]
     assert search_ids(path, "Secretaries") == []
     assert count(path, "search_index") == 1

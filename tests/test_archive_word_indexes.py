@@ -56,7 +56,8 @@ def test_plain_match_finds_whole_words_and_english_forms(archive: Path) -> None:
 def test_an_edit_is_reindexed_and_an_unchanged_page_leaves_the_index_alone(archive: Path) -> None:
     clock = Clock()
     clock.advance(days=1)
-    edited = article_item("meeting", element_id="1", title="Secretaries General met", body_text="Talks in Astana.")
+    body = "Two meetings in Astana."  # the city corrected
+    edited = article_item("meeting", element_id="1", title="Secretaries General met", body_text=body)
     write_run(archive, [edited], clock=clock)
     assert matching(archive, "Minsk") == [] and matching(archive, "Astana") == ["en-1"]
     before = rows(archive, "SELECT count(*) AS n FROM articles_fts_data")

@@ -228,3 +228,30 @@ def test_quality_pipeline_holds_a_maintenance_notice_served_as_the_body() -> Non
     notice = ["On May 18, 2022, the meeting took place. The site is temporarily unavailable: maintenance mode."]
     held = quality_pipeline().process_item(cleaned(**(GOOD | {"body_paragraphs": notice})))
     assert isinstance(held, HeldPage) and held.doubts == ["maintenance"]
+
+
+NOTICE_LIKE = {
+    "body_paragraphs": ["Уважаемые посетители! Портал обновляется, зайдите, пожалуйста, через час."],
+    "listed_lead": None,
+}
+
+
+def test_quality_pipeline_holds_a_notice_like_page_whatever_its_wording() -> None:
+    """A line that names nothing of its title, on a page with no date of its own (the listing gave it)."""
+    dated_by_listing = {"date_candidates": [DateCandidate("18.05.2022", "listing")]}
+    held = quality_pipeline().process_item(cleaned(**(GOOD | NOTICE_LIKE | dated_by_listing)))
+    assert isinstance(held, HeldPage) and held.doubts == ["notice_like"]
+    assert held.body_text == NOTICE_LIKE["body_paragraphs"][0]  # the run's memory of short bodies counts it
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        NOTICE_LIKE,  # the page shows its date: one trait is not enough
+        {"body_paragraphs": ["The Secretary General met the SCO delegation."], "listed_lead": None}
+        | {"date_candidates": [DateCandidate("18.05.2022", "listing")]},  # short, dated by the listing, on topic
+    ],
+)
+def test_quality_pipeline_passes_a_short_article(fields: dict[str, Any]) -> None:
+    item = cleaned(**(GOOD | fields))
+    assert quality_pipeline().process_item(item) is item

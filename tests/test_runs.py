@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from archive_items import article_item, fetch_failure, open_writer, rows
+from archive_items import article_item, count, fetch_failure, open_writer, rows
 
 from csto_crawler import stopping
 from csto_crawler.outcomes import ExitCode, RunMode
@@ -52,6 +52,25 @@ def test_a_run_records_its_counts_and_its_outcome(tmp_path: Path) -> None:
     assert (row["exit_code"], row["pages_fetched"], row["pages_archived"], row["failures"]) == (4, 3, 2, 1)
     assert row["duration_s"] == 2.5
     assert row["counts"] == '{"en": {"news/news_odkb": {"failed": 1, "new": 2}}}'
+
+
+def test_short_pages_wait_for_the_run_s_end_and_those_whose_body_repeats_are_held(tmp_path: Path) -> None:
+    notice = "Technical works are under way on the site"
+    archive = tmp_path / "a.sqlite"
+    writer = open_writer(archive)
+    try:
+        driver = RunDriver(writer, RunMode.INCREMENTAL, {}, LIMITS)
+        driver.begin()
+        driver.write([article_item("one", body_text=notice, element_id=None)])
+        driver.write([article_item("statement", body_text="The Secretariat condemns the attack.", element_id="9")])
+        assert count(archive, "articles") == count(archive, "held_pages") == 0  # both wait
+        driver.write([article_item(slug, body_text=notice, element_id=None) for slug in ("two", "three")])
+        assert count(archive, "held_pages") == 3  # the first page too, read before its body repeated
+        end = driver.finish("finished", pages_fetched=4)
+    finally:
+        writer.close()
+    assert [row["url"].rsplit("/", 2)[1] for row in rows(archive, "SELECT url FROM articles")] == ["statement"]
+    assert (end.pages_archived, end.pages_held) == (1, 3)
 
 
 def test_a_run_interrupted_by_ctrl_c_is_closed_with_130(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 
 from ..dates import to_utc_iso
 from ..items import ArticleItem, GoneNotice, HeldPage, NotModified
-from ..outcomes import VersionChange
+from ..outcomes import Doubt, VersionChange
+from ..stand_ins import replacement_doubts
 from .article_ids import article_id, section_of
 from .content import content_fingerprint, content_values
 from .events import Event, mark_gone, record_event
@@ -98,10 +99,14 @@ class History:
     # --- articles -----------------------------------------------------------------------------
 
     def save_article(self, item: ArticleItem, run_id: int) -> WriteResult:
-        fetch_id = self.ledger.put_fetch(item.fetch, run_id)
         fields = article_fields(item)
-        now = to_utc_iso(item.fetch.fetched_at)
         existing = self._find_article(item)
+        doubts = self._stand_in(existing, item, fields) if existing is not None else []
+        if doubts:
+            logger.warning("Holding back %s: %s (the archived text stays current)", item.url, ", ".join(doubts))
+            return self.save_held(HeldPage.of(item, doubts), run_id)
+        fetch_id = self.ledger.put_fetch(item.fetch, run_id)
+        now = to_utc_iso(item.fetch.fetched_at)
         if existing is not None and item.version_change is VersionChange.SITE and precedes(existing, now):
             outcome = self.placement.place(existing, item, fields, fetch_id, run_id, now)
             for alias in {item.url, *item.aliases} - {existing["url"]}:
@@ -139,6 +144,28 @@ class History:
         if row is not None and item.element_id and row["element_id"] and row["element_id"] != item.element_id:
             return None  # the URL now shows another element: a new article (its URL vacated below)
         return row
+
+    def _stand_in(self, existing: dict[str, Any], item: ArticleItem, fields: dict[str, Any]) -> list[Doubt]:
+        """Why the page cannot be a new version of the archived article (stand_ins.py): its body is
+        another text. A stored page of the article read again (csto reextract) is the article itself."""
+        if fields["content_sha256"] == existing["content_sha256"] or self._own_snapshot(existing, item):
+            return []
+        return replacement_doubts(item.body_text, existing["body_text"] or "")
+
+    def _own_snapshot(self, existing: dict[str, Any], item: ArticleItem) -> bool:
+        """Whether ``item`` reads a stored page the article's history already came from."""
+        fetch_id = item.fetch.stored_id
+        if item.version_change is not VersionChange.EXTRACTOR or fetch_id is None:
+            return False
+        return (
+            fetch_id == existing["last_fetch_id"]
+            or self.sql.one(
+                "SELECT 1 AS found FROM versions WHERE article_id = :aid AND fetch_id = :fetch",
+                aid=existing["id"],
+                fetch=fetch_id,
+            )
+            is not None
+        )
 
     def _new_article(
         self, aid: str, item: ArticleItem, fields: dict[str, Any], fetch_id: int, run_id: int, now: str

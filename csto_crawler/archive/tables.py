@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..outcomes import Doubt
 from .registry import Column, Export, Fill, Kind, Table, exported
 from .word_indexes import ARTICLE_WORDS
 
@@ -171,9 +172,14 @@ ALIASES = Table(
     added=2,
 )
 
+# The doubts an article page can be held for (``no_items`` is a listing page's).
+_PAGE_DOUBTS = ", ".join(f"`{doubt}`" for doubt in Doubt if doubt is not Doubt.NO_ITEMS)
+
 HELD_PAGES = Table(
     "held_pages",
-    "Article pages fetched but not read confidently (the drift alarm's doubtful pages): their snapshot is kept,"
+    "Article pages fetched but not read confidently (the drift alarm's doubtful pages), or standing in for the"
+    " article (a notice in the site's layout: another text than the archived one, the same short body on"
+    " several articles of a run): their snapshot is kept,"
     " but no version is written from them, so they never overwrite good content. `csto health` lists them;"
     " `csto reextract` reads them again and, when today's extractor reads them, writes their version and"
     " removes the row.",
@@ -182,8 +188,8 @@ HELD_PAGES = Table(
         Column("lang", "TEXT NOT NULL", "site language"),
         Column("section", "TEXT NOT NULL", "section it was found in"),
         Column("title", "TEXT", "the title read, if any"),
-        Column("doubts", "TEXT NOT NULL", "JSON list of what failed: `unreadable`, `no_title`, `title_mismatch`,"
-               " `no_body`, `short_body`, `no_date`, `body_shrank`, `maintenance`", kind=Kind.STRING_LIST),
+        Column("doubts", "TEXT NOT NULL", f"JSON list of why: {_PAGE_DOUBTS} (csto_crawler/outcomes.py says what"
+               " each means)", kind=Kind.STRING_LIST),
         Column("method", "TEXT NOT NULL", "how the page was read: `named`, `anchored`, `generic` or `none`"),
         Column("fetch_id", "INTEGER REFERENCES fetches(id)", "the fetch holding the snapshot (`fetches.id`)",
                kind=Kind.INTEGER),

@@ -113,6 +113,8 @@ class WarcImporter:
             self.last_pass = True
             deferred, self.deferred = self.deferred, []
             self._pipeline(self._page_jobs(deferred))
+            for result in self.driver.write_waiting():  # short pages kept back to see if their body repeats
+                self.report.count_written(result)
             self._mark_dropped()
         self.report.seconds = self.ticker.elapsed()
         self.report.end = self.driver.end
