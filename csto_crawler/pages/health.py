@@ -1,7 +1,11 @@
 """Soft errors: a 200 response that is not really the page (maintenance, captcha, cut short, empty).
 
 Such a response must count as a failure and be retried later; archived, it would replace a good
-version of the article with garbage.
+version of the article with garbage. What this module judges is the response's shape (type, size,
+completeness). A notice in the site's normal layout reads as an article and is caught by what it does
+(stand_ins.py, quality.py), in any wording: the phrase lists here only name a page that does not read
+as an article at all ("maintenance page" rather than "not an article page"), and add one signal
+among others (``Doubt.MAINTENANCE``).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import re
 
 from scrapy.http import Response, TextResponse
 
-# Phrases of maintenance and overload pages, Bitrix's own included ("Сайт находится на реконструкции").
+# Phrases of maintenance and overload pages, Bitrix's own included ("Сайт находится на реконструкции"):
+# a name for the failure and an extra signal; what keeps a notice out of the archive is what the page does.
 MAINTENANCE_RE = re.compile(
     r"технически[ех] работ|сайт (?:временно )?недоступен|на реконструкции|ведутся работы"
     r"|under maintenance|maintenance mode|temporarily unavailable|service unavailable",
