@@ -7,8 +7,10 @@ pipeline), ``csto reextract`` and ``csto warc import``. The driver owns the run'
 batch) and saves the counts after each, so that a killed run leaves its progress; at the end it
 judges the run (``judge``: stopped early, stopped by a signal, drift, failures) and records the outcome
 with its exit code, the pages it took in, archived and held, its failures and its duration. What
-``csto health`` shows is read from that row (archive/run_records.py). A crawl's pre-flight checks
-(preflight.py) come before a run begins: a refused crawl has no row.
+``csto runs`` and ``csto health`` show is read from that row (archive/run_records.py). The driver also
+keeps the run's memory of short bodies (stand_ins.RepeatedBodies): a short page waits until the run
+knows whether its body repeats on other articles (then it is held), at most until the run ends. A
+crawl's pre-flight checks (preflight.py) come before a run begins: a refused crawl has no row.
 """
 
 from __future__ import annotations

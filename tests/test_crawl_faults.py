@@ -9,6 +9,7 @@ Four scenarios, each a module fixture with its own archive:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -262,6 +263,25 @@ def test_crawl_exits_4_when_failures_exceed_the_ratio(dead: DeadScenario) -> Non
     last_line = unstamped(run.stderr).strip().splitlines()[-1]
     assert last_line.startswith("csto: error: 2 URL(s) failed, more than CSTO_MAX_FAILURE_RATIO=0.0")
     assert "Traceback" not in run.stderr
+
+
+def test_csto_runs_shows_the_exit_code_each_crawl_ended_with(dead: DeadScenario) -> None:
+    shown = CliRunner().invoke(main, ["runs", "--archive", str(dead.archive), "--json"])
+    assert shown.exit_code == 0, shown.output
+    runs = json.loads(shown.stdout)
+    assert [(run["exit_code"], run["outcome"]) for run in runs] == [(0, "ok"), (0, "ok"), (4, "failures")]
+    first = runs[-1]
+    assert (first["mode"], first["languages"], first["failures"], first["finish_reason"]) == (
+        "full",
+        ["en"],
+        2,
+        "finished",
+    )
+    assert first["sources"] == [dead.site.base_urls["en"].split("//", 1)[1]]
+    assert first["pages_fetched"] > first["pages_archived"] > 0 and first["duration_s"] > 0
+    health = CliRunner().invoke(main, ["health", "--archive", str(dead.archive), "--runs", "3"])
+    assert f"run {first['id']} (full, {first['started_at']}): finished, exit 4 (failures): " in health.stdout
+    assert ", 2 failed, " in health.stdout
 
 
 def test_crawl_exits_0_when_failures_stay_below_the_ratio(dead: DeadScenario) -> None:

@@ -29,6 +29,7 @@ from .logs import prefix
 from .release import release
 from .report import report
 from .research import diff, search, show
+from .runs import runs
 from .snapshot import snapshot
 from .warc import warc
 
@@ -88,6 +89,7 @@ for command in (
     failures,
     coverage,
     health,
+    runs,
     reextract,
     extract,
     attachments,

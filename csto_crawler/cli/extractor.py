@@ -10,26 +10,30 @@ import click
 
 from .. import settings as defaults
 from ..archive.filters import RowFilter
-from ..archive.run_records import held_pages, latest_runs
+from ..archive.run_records import held_pages, latest_runs, summary
 from ..outcomes import ExitCode, ReadingMethod
 from ..reextract import reextract as run_reextract
 from ..runs import RunLimits
 from ..work_pool import WorkPool
 from .common import ArchiveInt, TerminalProgress, archive_option, exit_error, iso_day, locked_writer, open_reader
 from .logs import say, scheduled
+from .runs import outcome_line
 
 
 @click.command()
 @archive_option()
 @click.option("--runs", default=1, show_default=True, type=ArchiveInt(1), help="Show this many latest runs.")
 def health(archive_path: Path, runs: int) -> None:
-    """Extraction health: how the latest runs read pages, what drifted, and the pages held back.
+    """Extraction health: how the latest runs ended and read pages, what drifted, and the pages held back.
 
+    Each run's line says how it ended, as `csto runs` does (exit code, pages, failures).
     A NOTICE names the sections whose pages only the generic reader could read: archived all
     the same (when not doubtful), but the site's layout has changed there.
     A held page was fetched but not read confidently (no title, no body, no date, a title the
-    listing contradicts, a body shorter than the listing's lead): its snapshot is kept, no version
-    was written. `csto reextract` reads held pages again.
+    listing contradicts, a body shorter than the listing's lead), or stands in for the article (a
+    notice in the site's layout: another text than the archived one, the same short body on several
+    articles of a run): its snapshot is kept, no version was written. `csto reextract` reads held
+    pages again.
 
     \b
     Example:
@@ -39,10 +43,8 @@ def health(archive_path: Path, runs: int) -> None:
         run_rows = latest_runs(reader, runs)
         held = held_pages(reader)
     for row in run_rows:
-        ended = row["finish_reason"] or "unfinished"
-        if row["exit_code"] is not None:
-            ended += f", exit {row['exit_code']}"
-        click.echo(f"run {row['id']} ({row['mode']}, {row['started_at']}, {ended})")
+        run = summary(row)
+        click.echo(f"run {run.id} ({run.mode}, {run.started_at}): {outcome_line(run)}")
         for line in health_lines(row["health"]):
             click.echo("  " + line)
     click.echo(f"held pages: {len(held)}")
