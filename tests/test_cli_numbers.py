@@ -18,6 +18,7 @@ NUMBERS = [
     (["search", "x", "--offset"], "--offset"),
     (["search", "x", "--limit"], "--limit"),
     (["health", "--runs"], "--runs"),
+    (["runs", "--limit"], "--limit"),
     (["reextract", "--workers"], "--workers"),
     (["attachment-text", "--workers"], "--workers"),
     (["snapshot", "en-1", "--version"], "--version"),
