@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from scrapy.http import Response
 
 from .outcomes import Doubt, ReadingMethod, VersionChange
+from .sources.csto import DEFAULT_SOURCE_NAME
 
 
 @dataclass
@@ -108,6 +109,7 @@ class ArticleItem:
     doubts: list[Doubt] = field(default_factory=list)
     # A new version is a change on the site, or (csto reextract) a change in what our extractor reads.
     version_change: VersionChange = VersionChange.SITE
+    source: str = DEFAULT_SOURCE_NAME  # the name of the source (sources.model.Source) it belongs to
 
 
 @dataclass
@@ -126,12 +128,13 @@ class HeldPage:
     title: str | None = None
     # The body read, when there was one: the run's memory of short bodies counts held pages too.
     body_text: str = ""
+    source: str = DEFAULT_SOURCE_NAME
 
     @classmethod
     def of(cls, item: ArticleItem, doubts: list[Doubt]) -> HeldPage:
         """An article page held back with ``doubts``."""
         method, body = item.reading_method, item.body_text
-        return cls(item.url, item.lang, item.section, doubts, method, item.fetch, item.title, body)
+        return cls(item.url, item.lang, item.section, doubts, method, item.fetch, item.title, body, item.source)
 
 
 @dataclass
@@ -196,6 +199,7 @@ class FetchFailure:
     attempts: int
     status: int | None = None
     fetch: FetchRecord | None = None
+    source: str = DEFAULT_SOURCE_NAME
 
 
 @dataclass
@@ -206,6 +210,7 @@ class GoneNotice:
     lang: str
     status: int
     fetch: FetchRecord
+    source: str = DEFAULT_SOURCE_NAME
 
 
 @dataclass
@@ -215,6 +220,7 @@ class NotModified:
     url: str
     lang: str
     fetch: FetchRecord
+    source: str = DEFAULT_SOURCE_NAME
 
 
 @dataclass
@@ -235,6 +241,7 @@ class SkippedPage:
     lang: str | None
     reason: str
     fetch: FetchRecord
+    source: str = DEFAULT_SOURCE_NAME
 
 
 @dataclass

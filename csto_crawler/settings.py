@@ -14,6 +14,10 @@ NEWSPIDER_MODULE = "csto_crawler.spiders"
 CSTO_SITES = {"en": "https://en.odkb-csto.org", "ru": "https://odkb-csto.org"}
 # Languages crawled by default (``csto crawl --lang en`` narrows it).
 CSTO_LANGS = ["en", "ru"]
+# The sources crawled in this run, as tables with a ``name`` (sources.config.sources_setting; the
+# fields of examples/*.toml). Empty: the default source, the CSTO's sites above. ``csto crawl`` fills
+# it from the archive's sources (``--source NAME`` picks some).
+CSTO_SOURCES: list[dict[str, object]] = []
 # Listing sections walked newest first through ?PAGEN_1=N. A parent listing (authorized_organs,
 # session, training) lists the articles of all its subsections, so new subsections are not missed.
 CSTO_SECTIONS = [

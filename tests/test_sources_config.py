@@ -161,3 +161,17 @@ def test_source_from_options() -> None:
     assert source.keeps("odkb? no: ОДКБ", "")
     with pytest.raises(SourceConfigError, match="must_mention: not a regular expression"):
         source_from_options("agency", "http://127.0.0.1:8811/", must_mention="(")
+
+
+def test_a_source_table_reads_back_to_the_same_source() -> None:
+    from pathlib import Path
+
+    from csto_crawler.sources import csto_source, load_sources, sources_from_setting, sources_setting
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    sources = [csto_source(), *load_sources(examples / "kazinform.toml"), *load_sources(examples / "belta.toml")]
+    back = sources_from_setting(sources_setting(sources))
+    assert back == sources
+    assert [s.must_mention.pattern if s.must_mention else None for s in back] == [
+        s.must_mention.pattern if s.must_mention else None for s in sources
+    ]

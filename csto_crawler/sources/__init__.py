@@ -6,7 +6,16 @@
 
 from __future__ import annotations
 
-from .config import FIELDS, SourceConfigError, load_sources, parse_sources, source_from_options
+from .config import (
+    FIELDS,
+    SourceConfigError,
+    load_sources,
+    parse_sources,
+    source_from_options,
+    source_table,
+    sources_from_setting,
+    sources_setting,
+)
 from .csto import DEFAULT_SOURCE_NAME, csto_source, default_sources
 from .ids import article_id, url_native_id
 from .languages import Language, language_from_url
@@ -26,5 +35,8 @@ __all__ = [
     "load_sources",
     "parse_sources",
     "source_from_options",
+    "source_table",
+    "sources_from_setting",
+    "sources_setting",
     "url_native_id",
 ]

@@ -34,6 +34,7 @@ FIELDS: dict[str, str] = {
     "must_mention": "regular expression (case-insensitive): keep only articles whose title or text matches",
     "id_pattern": "regular expression with one group, searched in the URL path: the article's own ID",
     "url_ids": "false when the URLs carry no article ID (IDs are then digests of the canonical URL)",
+    "bare_ids": "true: article IDs without the source's name (the CSTO's en-8573, as before sources)",
     "query_keys": "list of the only query keys that address content (others are dropped from URLs)",
     "trailing_slash": "true: canonical URLs end with /, false: never; absent: as the site links them",
     "variant_prefixes": "more path prefixes of copies of an article (print, accessibility), e.g. /print/",
@@ -250,8 +251,46 @@ FIELD_READERS: dict[str, Callable[[Any, str, _Problems], Any]] = {
     "must_mention": _regex,
     "id_pattern": lambda value, key, problems: _regex(value, key, problems, groups=1),
     "url_ids": _flag,
+    "bare_ids": _flag,
     "query_keys": lambda value, key, problems: tuple(_strings(value, key, problems)),
     "trailing_slash": _flag,
     "variant_prefixes": _prefixes,
     "max_trap_requests": _trap_budget,
 }
+
+
+def source_table(source: Source) -> dict[str, Any]:
+    """The source as a TOML/JSON table that ``parse_sources`` reads back to an equal Source: how the
+    archive stores a source and how ``csto crawl`` hands the run's sources to the spider
+    (setting ``CSTO_SOURCES``). Fields at their defaults are left out."""
+    table: dict[str, Any] = {"home": source.home}
+    if source.languages:
+        table["languages"] = {
+            lang.code: {"base": lang.base, "aliases": list(lang.aliases)} if lang.aliases else lang.base
+            for lang in source.languages
+        }
+    defaults = Source(name=source.name, home=source.home)
+    for name in FIELD_READERS:
+        value = getattr(source, name)
+        if value == getattr(defaults, name):
+            continue
+        if isinstance(value, re.Pattern):
+            value = value.pattern
+        table[name] = list(value) if isinstance(value, tuple) else value
+    return table
+
+
+def sources_setting(sources: Iterable[Source]) -> list[dict[str, Any]]:
+    """The value of the ``CSTO_SOURCES`` setting for these sources (tables with their ``name``)."""
+    return [{"name": source.name, **source_table(source)} for source in sources]
+
+
+def sources_from_setting(value: Iterable[Mapping[str, Any]]) -> list[Source]:
+    """The sources a ``CSTO_SOURCES`` setting names; raises SourceConfigError on a bad table."""
+    tables: dict[str, Any] = {}
+    for table in value:
+        rest = dict(table)
+        tables[str(rest.pop("name", ""))] = rest
+    if not tables:
+        return []
+    return parse_sources({"sources": tables}, "CSTO_SOURCES")
