@@ -4,7 +4,7 @@ command shares.
 The crawl's line (pages, queue, failures, outcomes so far) is shown only when stderr is a terminal:
 first after a second, then every ``CSTO_PROGRESS_SECONDS``. Under cron or systemd the log stays
 quiet; Scrapy's own LogStats line and the run report at the end say what happened. Batch commands
-(export, verify, reextract, WARC export and import) pace their lines with ``Throttle``.
+(export, verify, reextract, WARC export and import) pace their lines with ``throttle.Throttle``.
 """
 
 from __future__ import annotations
@@ -22,24 +22,6 @@ from twisted.internet import task
 
 logger = logging.getLogger(__name__)
 FIRST_LINE_AFTER = 1.0  # seconds
-
-
-class Throttle:
-    """True at most once every ``seconds``: how often a progress line may be shown."""
-
-    def __init__(self, seconds: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self.clock = clock
-        self.started = self.last = clock()
-
-    def due(self) -> bool:
-        if self.clock() - self.last < self.seconds:
-            return False
-        self.last = self.clock()
-        return True
-
-    def elapsed(self) -> float:
-        return self.clock() - self.started
 
 
 class TerminalProgress:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import closing
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from log_lines import unstamped
@@ -16,7 +19,7 @@ from log_lines import unstamped
 from csto_crawler.archive.database import open_database
 from csto_crawler.archive.queries import ArchiveReader
 from csto_crawler.archive.schema import SCHEMA_VERSION
-from csto_crawler.cli import ExitCode, main
+from csto_crawler.cli import COMMANDS, ExitCode, main
 
 READ_COMMANDS = [
     ["stats"],
@@ -59,7 +62,7 @@ def test_csto_help_has_an_example() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     assert "Example" in result.output
-    for name in main.commands:
+    for name in COMMANDS:
         assert name in result.output
 
 
@@ -202,3 +205,29 @@ def test_sigterm_is_one_line_and_exit_143(tmp_path: Path, monkeypatch: pytest.Mo
     result = invoke("stats", "--archive", str(archive))
     assert result.exit_code == ExitCode.TERMINATED == 143
     assert one_error_line(result) == "csto: error: interrupted (SIGTERM); nothing half-written was kept"
+
+
+def test_csto_extract_starts_without_the_archive_or_the_crawl() -> None:
+    """``csto extract`` loads only its own command: no SQLAlchemy, pyarrow or crawl at start-up
+    (about a second of the benchmark's pages/s, docs/decisions/0012)."""
+    probe = (
+        "import sys\n"
+        "from csto_crawler.cli import main\n"
+        "try:\n"
+        "    main(['extract', '--help'], prog_name='csto')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('sqlalchemy', 'dataset', 'pyarrow', 'csto_crawler.archive.store', 'csto_crawler.crawl')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_csto_help_lists_every_command_of_every_module() -> None:
+    ctx = click.Context(main)
+    assert main.list_commands(ctx) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = main.get_command(ctx, name)
+        assert command is not None
+        assert command.name == name

@@ -7,39 +7,64 @@ One module per group of commands; this one assembles the ``csto`` group.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sqlite3
+import sys
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from .. import __version__, stopping
-from ..archive.failures import storage_failure
 from ..outcomes import ExitCode
-from .backup import backup
-from .care import coverage, failures, verify
-from .common import CstoError, DamagedError, exit_error
-from .crawl import crawl, demo
-from .export import export, stats
-from .extract import extract
-from .extractor import health, reextract
-from .files import attachment_text, attachments
+from .errors import CstoError, DamagedError, exit_error
 from .logs import prefix
-from .release import release
-from .report import report
-from .research import diff, search, show
-from .runs import runs
-from .snapshot import snapshot
-from .warc import warc
 
 __all__ = ["ExitCode", "main"]
+
+
+# Each command's module and name in it, imported only when the command runs (or --help lists it):
+# ``csto extract`` on a WARC need not import the archive, SQLAlchemy, pyarrow or the crawl (about a
+# second of start-up, docs/decisions/0012).
+COMMANDS = {
+    "crawl": "crawl:crawl",
+    "demo": "crawl:demo",
+    "export": "export:export",
+    "stats": "export:stats",
+    "search": "research:search",
+    "show": "research:show",
+    "diff": "research:diff",
+    "verify": "care:verify",
+    "failures": "care:failures",
+    "coverage": "care:coverage",
+    "health": "extractor:health",
+    "runs": "runs:runs",
+    "reextract": "extractor:reextract",
+    "extract": "extract:extract",
+    "attachments": "files:attachments",
+    "attachment-text": "files:attachment_text",
+    "snapshot": "snapshot:snapshot",
+    "release": "release:release",
+    "backup": "backup:backup",
+    "report": "report:report",
+    "warc": "warc:warc",
+}
 
 
 class CstoGroup(click.Group):
     """The ``csto`` group: storage failures in any command (a damaged archive, a full disk, a
     read-only medium), Ctrl-C and SIGTERM end in one line and a documented exit code, never a
-    traceback; the line carries the time when a scheduled command writes to no terminal (logs.py)."""
+    traceback; the line carries the time when a scheduled command writes to no terminal (logs.py).
+    Commands are loaded from their modules when asked for (``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute = COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(f"{__name__}.{module}"), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,7 +81,9 @@ class CstoGroup(click.Group):
             code = ExitCode.of_signal(stopping.stop_signal())
             by = "SIGTERM" if code is ExitCode.TERMINATED else "Ctrl-C"
             raise exit_error(code)(f"interrupted ({by}); nothing half-written was kept") from exc
-        except (sqlite3.Error, DBAPIError, OSError) as exc:
+        except _storage_errors() as exc:
+            from ..archive.failures import storage_failure  # here: SQLAlchemy only when a failure needs it
+
             failure = storage_failure(exc)
             if failure is None:
                 raise
@@ -77,27 +104,10 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (
-    crawl,
-    demo,
-    export,
-    stats,
-    search,
-    show,
-    diff,
-    verify,
-    failures,
-    coverage,
-    health,
-    runs,
-    reextract,
-    extract,
-    attachments,
-    attachment_text,
-    snapshot,
-    release,
-    backup,
-    report,
-    warc,
-):
-    main.add_command(command)
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What a storage failure can be raised as: SQLAlchemy's errors only once a command imported it."""
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_errors is not None:
+        errors += (sqlalchemy_errors.DBAPIError,)
+    return errors

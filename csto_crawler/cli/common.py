@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,47 +15,44 @@ from ..archive.lock import ArchiveLockedError, RunLock
 from ..archive.queries import ArchiveReader
 from ..archive.store import ArchiveWriter
 from ..crawl import CrawlRefusedError
-from ..outcomes import ExitCode
-from ..progress import Throttle
 from ..settings_check import SettingError, check_overrides
+from .errors import (
+    SQLITE_INTEGER_MAX,
+    ArchiveInt,
+    BadUsageError,
+    CstoError,
+    DamagedError,
+    DriftError,
+    FailuresError,
+    GapsError,
+    InterruptedRunError,
+    LockedError,
+    TerminatedRunError,
+    exit_error,
+)
+from .terminal import TerminalProgress
+
+# Re-exported: the command modules take their errors and progress from here (errors.py and
+# terminal.py hold them apart so that the light commands need not import the archive).
+__all__ = [
+    "SQLITE_INTEGER_MAX",
+    "ArchiveInt",
+    "BadUsageError",
+    "CstoError",
+    "DamagedError",
+    "DriftError",
+    "FailuresError",
+    "GapsError",
+    "InterruptedRunError",
+    "LockedError",
+    "TerminalProgress",
+    "TerminatedRunError",
+    "exit_error",
+]
 
 DEFAULT_ARCHIVE = "archive/csto.sqlite"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-
-class CstoError(click.ClickException):
-    """A user-facing error: printed as one line; the class says the exit code."""
-
-    exit_code = ExitCode.CANNOT_RUN
-    timestamp = ""  # "2026-02-13 03:17:05 " when a scheduled command writes to no terminal (cli/logs.py)
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"{self.timestamp}csto: error: {self.format_message()}", err=True)
-
-
-class LockedError(CstoError):
-    exit_code = ExitCode.LOCKED
-
-
-class FailuresError(CstoError):
-    exit_code = ExitCode.FAILURES
-
-
-class BadUsageError(CstoError):
-    exit_code = ExitCode.USAGE
-
-
-class DamagedError(CstoError):
-    exit_code = ExitCode.DAMAGED
-
-
-class GapsError(CstoError):
-    exit_code = ExitCode.GAPS
-
-
-class DriftError(CstoError):
-    exit_code = ExitCode.DRIFT
 
 
 def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -86,51 +81,6 @@ def checked_settings(overrides: dict[str, str]) -> Settings:
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     return settings
-
-
-# SQLite stores an integer in at most 8 bytes: a number past this overflows the query that uses it.
-SQLITE_INTEGER_MAX = 2**63 - 1
-
-
-class ArchiveInt(click.IntRange):
-    """An integer option within ``[least, most]`` and SQLite's range: anything else (``--offset
-    9223372036854775808``, ``--runs -1``, ``--limit x``) is one line naming the option, exit 2."""
-
-    def __init__(self, least: int = 0, most: int = SQLITE_INTEGER_MAX) -> None:
-        super().__init__(least, min(most, SQLITE_INTEGER_MAX))
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter as exc:
-            name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
-            raise BadUsageError(f"{name}: {exc.message}") from None
-
-
-class InterruptedRunError(CstoError):
-    exit_code = ExitCode.INTERRUPTED
-
-
-class TerminatedRunError(CstoError):
-    exit_code = ExitCode.TERMINATED
-
-
-ERRORS = (
-    CstoError,
-    LockedError,
-    FailuresError,
-    BadUsageError,
-    DamagedError,
-    GapsError,
-    DriftError,
-    InterruptedRunError,
-    TerminatedRunError,
-)
-
-
-def exit_error(code: ExitCode) -> type[CstoError]:
-    """The error class that exits with ``code``."""
-    return next((error for error in ERRORS if error.exit_code == code), CstoError)
 
 
 @contextmanager
@@ -219,24 +169,3 @@ def locked_writer(archive_path: Path, create: bool) -> Iterator[ArchiveWriter]:
     finally:
         writer.close()
         lock.release()
-
-
-class TerminalProgress:
-    """``csto export: 12000 row(s) so far`` on stderr every two seconds while a person watches (stderr
-    is a terminal); silent under cron. For the long batch commands (export, verify)."""
-
-    def __init__(self, label: str, unit: str, every: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.label = label
-        self.unit = unit
-        self.throttle = Throttle(every, clock)
-        self.on = sys.stderr.isatty()
-
-    def __call__(self, done: int) -> None:
-        if self.on and self.throttle.due():
-            click.echo(f"{self.label}: {done} {self.unit} so far", err=True)
-
-    def counted(self, rows: Iterable[T]) -> Iterator[T]:
-        """The rows, unchanged, reporting their count as they pass."""
-        for done, row in enumerate(rows, 1):
-            self(done)
-            yield row

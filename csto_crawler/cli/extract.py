@@ -28,7 +28,8 @@ from warcio.timeutils import iso_date_to_datetime
 from ..extraction import PageError, extract_page
 from ..outcomes import ExitCode
 from ..pages.generic_text import preload_main_text_finder
-from .common import ArchiveInt, TerminalProgress
+from .errors import ArchiveInt
+from .terminal import TerminalProgress
 
 Reading = tuple[dict[str, Any] | None, str | None]  # the page's fields, or why there are none
 # Pages handed to each worker process ahead of the one being printed.

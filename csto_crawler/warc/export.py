@@ -38,7 +38,7 @@ from ..archive.connection import dbapi_connection
 from ..archive.filters import RowFilter
 from ..archive.queries import ArchiveReader
 from ..archive.warc_rows import archive_identity, fetches_in_scope, runs_in_scope, site_bases
-from ..progress import Throttle
+from ..throttle import Throttle
 from .export_fields import metadata_fields, warcinfo_fields
 from .records import RecordWriter, record_id, request_headers, response_headers, warc_date
 

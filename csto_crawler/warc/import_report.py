@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..archive.store import WriteResult
-from ..progress import Throttle
 from ..quality import HealthReport
 from ..runs import RunEnd
+from ..throttle import Throttle
 
 PROGRESS_SECONDS = 2.0
 
