@@ -18,6 +18,12 @@ EMPTY_PAGE = b"<html/>"
 # lxml's report of bytes the declared encoding cannot decode.
 ENCODING_ERRORS = frozenset({etree.ErrorTypes.ERR_INVALID_CHAR, etree.ErrorTypes.ERR_INVALID_ENCODING})
 _PARSERS = threading.local()
+# lxml.html's element classes chosen in C: its own lookup is a Python method called for every
+# element Python touches (a fifth of a million calls over the Zyte benchmark's 181 pages, 6 % of
+# their reading) only to give forms, inputs and labels their own classes, which no reader uses.
+HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity
+)
 
 
 def page_root(response: TextResponse) -> etree._Element:
@@ -64,6 +70,7 @@ def _html_parser() -> html.HTMLParser:
     parser: html.HTMLParser | None = getattr(_PARSERS, "html", None)
     if parser is None:
         parser = html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, collect_ids=False)
+        parser.set_element_class_lookup(HTML_CLASSES)
         _PARSERS.html = parser
     return parser
 
