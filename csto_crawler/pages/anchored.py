@@ -13,6 +13,7 @@ dropped by structure and link density, never by class name.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -89,7 +90,11 @@ class AnchoredArticle:
         return self.title_source in ("listing", "repeated") or self.head_date is not None
 
 
+# The readers compare the same lines' texts again and again (title, head, ends, trimming): about
+# 450 folds per page of the Zyte benchmark for 120 distinct texts.
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
+    """Text as the readers compare it: normalised whitespace, case-folded."""
     return norm_ws(text).casefold()
 
 

@@ -39,8 +39,8 @@ SUBTITLE_MIN_BLOCKS = 2
 DATE_LINE_EXTRA_CHARS = 45
 # A title is a line, not a paragraph.
 MAX_TITLE_CHARS = 400
-# Links in the whole page that may be attachments (kept when they stand after the title).
-DOCUMENT_HREF = etree.XPath("//a[@href]")
+# Links that may be attachments: those at or after the title's element, in document order.
+LINKS_FROM = etree.XPath("descendant-or-self::a[@href] | following::a[@href]")
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 # A page whose main text is more than this share news items is a listing.
 LISTED_SHARE = 0.5
@@ -232,18 +232,12 @@ def _split_subtitle(blocks: list[Block], head: _Head) -> tuple[str | None, list[
 
 
 def _document_hrefs(root: etree._Element, lines: list[Line], head: _Head) -> list[str]:
-    """Links after the title, outside the page's navigation, header, footer and sidebars: the
+    """Links from the title on, outside the page's navigation, header, footer and sidebars: the
     attachments are among them (``ArticlePage.attachments`` keeps the document links)."""
     if head.index is None:
         return []
-    positions = {element: i for i, element in enumerate(root.iter())}
-    start = positions.get(lines[head.index].first, 0)
-    found = []
-    for link in DOCUMENT_HREF(root):
-        if positions.get(link, -1) < start or _in_chrome(link):
-            continue
-        found.append(str(link.get("href")))
-    return found
+    start = lines[head.index].first
+    return [str(link.get("href")) for link in LINKS_FROM(start) if not _in_chrome(link)]
 
 
 def _in_chrome(element: etree._Element) -> bool:
