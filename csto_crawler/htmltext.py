@@ -8,6 +8,7 @@ plain paragraphs. Scripts, styles, embedded players and comments never contribut
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 
@@ -153,6 +154,14 @@ def norm_ws(text: str) -> str:
         return " ".join(text.split())
     text = " ".join(FORMAT_CHARACTER_RE.sub("", text).split())
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+# The readers compare the same lines' texts again and again (title, head, ends, trimming): about
+# 450 folds per page of the Zyte benchmark for 120 distinct texts.
+@functools.lru_cache(maxsize=4096)
+def folded(text: str) -> str:
+    """Text as the readers compare it: ``norm_ws``, then case-folded (remembered)."""
+    return norm_ws(text).casefold()
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

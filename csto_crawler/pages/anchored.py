@@ -13,7 +13,6 @@ dropped by structure and link density, never by class name.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -21,7 +20,7 @@ from lxml import etree
 
 from ..boilerplate import ATTACHMENT_LINE_RE, signature_start
 from ..dates import TRAILING_DATE_RE, split_leading_date, split_trailing_date
-from ..htmltext import norm_ws
+from ..htmltext import folded, norm_ws
 from .ends import LINK_DENSE, find_end, is_back_link, is_widget
 from .items import ItemList, is_date_text
 from .lines import Line
@@ -90,12 +89,8 @@ class AnchoredArticle:
         return self.title_source in ("listing", "repeated") or self.head_date is not None
 
 
-# The readers compare the same lines' texts again and again (title, head, ends, trimming): about
-# 450 folds per page of the Zyte benchmark for 120 distinct texts.
-@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Text as the readers compare it: normalised whitespace, case-folded."""
-    return norm_ws(text).casefold()
+    return folded(text)
 
 
 @dataclass
