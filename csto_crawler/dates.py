@@ -8,6 +8,7 @@ values that carry a time become aware datetimes in the site's timezone (Europe/M
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,6 +223,7 @@ def check_plausible(value: SiteDate, fetched_at: dt.datetime, earliest: dt.date 
     return value
 
 
+@functools.lru_cache(maxsize=4096)  # the readers ask again for the same lines (anchored.find_title)
 def split_trailing_date(line: str) -> tuple[str, str | None]:
     """'Title 14.09.2022' -> ('Title', '14.09.2022'); a line without a trailing date is returned as is."""
     m = TRAILING_DATE_RE.search(line)

@@ -39,9 +39,10 @@ SUBTITLE_MIN_BLOCKS = 2
 DATE_LINE_EXTRA_CHARS = 45
 # A title is a line, not a paragraph.
 MAX_TITLE_CHARS = 400
-# Links that may be attachments: those at or after the title's element, in document order.
-LINKS_FROM = etree.XPath("descendant-or-self::a[@href] | following::a[@href]")
-CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+# Links that may be attachments: those at or after the title's element, in document order,
+# outside the page's navigation, header, footer and sidebars.
+OUTSIDE_CHROME = "not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside)"
+LINKS_FROM = etree.XPath(f"descendant-or-self::a[@href][{OUTSIDE_CHROME}] | following::a[@href][{OUTSIDE_CHROME}]")
 # A page whose main text is more than this share news items is a listing.
 LISTED_SHARE = 0.5
 # ... looked for when this many blocks show a date in their first characters, as news items do.
@@ -237,11 +238,7 @@ def _document_hrefs(root: etree._Element, lines: list[Line], head: _Head) -> lis
     if head.index is None:
         return []
     start = lines[head.index].first
-    return [str(link.get("href")) for link in LINKS_FROM(start) if not _in_chrome(link)]
-
-
-def _in_chrome(element: etree._Element) -> bool:
-    return any(isinstance(a.tag, str) and a.tag in CHROME_TAGS for a in element.iterancestors())
+    return [str(link.get("href")) for link in LINKS_FROM(start)]
 
 
 def _body_html(blocks: list[Block]) -> str:
