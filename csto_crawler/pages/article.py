@@ -32,6 +32,9 @@ from .named import ELEMENT_ID_RE, absolute_html, read_named
 from .reading import ArticleReading, ReadingMethod
 
 DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt|ods)$", re.I)
+# A link whose URL path ends so names the extension in its href, unless the href has no path of its
+# own ("?p=2", "#top", ""): other links are not resolved at all (a generic page has dozens).
+DOCUMENT_HREF_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt|ods)|^[?#]|^$", re.I)
 # The language switch points at the same article on the other site when one exists: a link with
 # hreflang, a <link rel="alternate" hreflang>, or a link labelled with the other language.
 LANG_SWITCH_CSS = "a[hreflang], link[rel=alternate][hreflang]"
@@ -118,6 +121,8 @@ class ArticlePage:
         out: list[AttachmentLink] = []
         seen: set[str] = set()
         for href in self.reading.link_hrefs if self.reading else []:
+            if not DOCUMENT_HREF_RE.search(href.strip()):
+                continue
             url = self.response.urljoin(href.strip())
             path = urlsplit(url).path
             if url in seen or not DOCUMENT_LINK_RE.search(path):

@@ -41,7 +41,7 @@ def _links_to_parent(line: Line, url: str) -> bool:
         return False
     if line.link_density < BACK_LINK_DENSITY:
         return False
-    page, target = _split(url), _split(urljoin(url, line.hrefs[0]))
+    page, target = _split(url), _joined(url, line.hrefs[0])
     if target.netloc != page.netloc or target.query or target.path.rstrip("/") == page.path.rstrip("/"):
         return False
     parent = target.path.rstrip("/") + "/"
@@ -53,6 +53,11 @@ def _links_to_parent(line: Line, url: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _split(url: str) -> SplitResult:
     return urlsplit(url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _joined(url: str, href: str) -> SplitResult:
+    return urlsplit(urljoin(url, href))
 
 
 def is_widget(line: Line) -> bool:

@@ -53,6 +53,8 @@ SIGNATURE = compiled_css(SIGNATURE_CSS)
 PICTURE = compiled_css(PICTURE_CSS)
 BODY_DATE_SELECTOR = compiled_css(BODY_DATE_CSS)
 OWN_TEXT = etree.XPath("text()")
+# Every block read here (DETAIL_CSS, BODY_CSS) has a class with this in its name.
+TEMPLATE_MARK = etree.XPath("(//*[contains(@class, 'news-detail')])[1]")
 
 
 def _text(nodes: list[etree._Element]) -> str:
@@ -75,6 +77,8 @@ def _attributes(nodes: list[etree._Element], name: str) -> list[str]:
 
 def read_named(root: etree._Element, response: TextResponse) -> ArticleReading | None:
     """The page read through the template's selectors, or None when its body container is absent."""
+    if not TEMPLATE_MARK(root):
+        return None  # none of the template's blocks: one scan of the page instead of three
     detail = DETAIL(root)
     scope = search_scope(detail, root)
     body = next((found[0] for selector in BODIES if (found := selector(scope))), None)
