@@ -99,3 +99,27 @@ def test_a_body_split_into_chunks_of_the_same_markup_is_read_whole() -> None:
     lines = page_lines(root)
     kept = [Block(line.text, "p", source=[line]) for line in lines[:2]]
     assert [block.text.split()[0] for block in _continuation(kept, lines)] == ["Third", "Fourth"]
+
+
+ATTACHMENTS_PAGE = """<html lang="en"><head><title>Budget report published | Example News</title>
+<meta property="og:type" content="article"></head><body>
+<header><a href="/files/header-brochure.pdf">Brochure</a></header>
+<nav><a href="/">Home</a> <a href="/files/nav-guide.pdf">Guide</a></nav>
+<main><article><h1>Budget report published</h1><time datetime="2024-03-05">5 March 2024</time>
+<p>The council published its annual budget report on Tuesday, with figures for every district.</p>
+<p>The full report is <a href="docs/report-2024.PDF">available here</a>, and a summary
+<a href="?download=summary">as a page</a> and <a href="#top">at the top</a>.</p>
+<p>Residents may comment on the report until the end of April, the council said.</p>
+</article><aside><a href="/files/sidebar-ad.pdf">Advert</a></aside></main>
+<footer><a href="/files/footer-terms.docx">Terms</a></footer></body></html>"""
+
+
+def test_generic_reader_attachments_are_document_links_of_the_article_only() -> None:
+    """Document links after the title, outside header, navigation, sidebars and footer; a link
+    without a path of its own is resolved against the page (not a document here)."""
+    url = "https://news.example/city/2024/budget-report"
+    fields = extract_page(ATTACHMENTS_PAGE.encode(), url, {"Content-Type": "text/html; charset=utf-8"})
+    assert fields["method"] == ReadingMethod.GENERIC
+    assert fields["attachments"] == [
+        {"url": "https://news.example/city/2024/docs/report-2024.PDF", "filename": "report-2024.PDF"}
+    ]
