@@ -226,6 +226,8 @@ def check_plausible(value: SiteDate, fetched_at: dt.datetime, earliest: dt.date 
 @functools.lru_cache(maxsize=4096)  # the readers ask again for the same lines (anchored.find_title)
 def split_trailing_date(line: str) -> tuple[str, str | None]:
     """'Title 14.09.2022' -> ('Title', '14.09.2022'); a line without a trailing date is returned as is."""
+    if not line.rstrip()[-1:].isdigit():  # no digit at the end: the search would try every position
+        return line, None
     m = TRAILING_DATE_RE.search(line)
     if m is None:
         return line, None
