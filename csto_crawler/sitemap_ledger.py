@@ -70,6 +70,14 @@ class SitemapLedger:
     def lastmod(self, url: str) -> str | None:
         return self.lastmods.get(url)
 
+    def why_incomplete(self, lang: str, enabled: bool) -> str:
+        """Why the sitemaps of ``lang`` were not all read in this run, in words for the log."""
+        if not enabled:
+            return "sitemaps are off in this run"
+        if lang in self.failed:
+            return "a sitemap file failed, or more than CSTO_MAX_SITEMAP_FILES were listed"
+        return "no sitemap was found"
+
     def complete(self, langs: Iterable[str]) -> list[str]:
         """Languages whose sitemaps were all read: only then may absence from them mean removal."""
         return [lang for lang in langs if lang in self.read and lang not in self.failed]
