@@ -149,7 +149,9 @@ class Asking:
         for section in sections_to_walk(sections, self.state.walked, lang):
             yield self.listing(lang, section, 1, start=True)
         for path in sitemap_paths:
-            yield self.sitemap(lang, self.sites.by_lang[lang].base + path)
+            url = self.sites.by_lang[lang].base + path
+            self.sitemaps.roots.add(url)
+            yield self.sitemap(lang, url)
 
     # --- which articles ---------------------------------------------------------------------------
 
@@ -264,9 +266,7 @@ class Asking:
     def whole_walks(self, sitemaps_on: bool) -> Iterator[Request]:
         """The rest of the walks that stopped early, for each language whose sitemaps were not all
         read: without them, only a complete walk shows which articles the site deleted."""
-        langs = self.policy.langs
-        complete = self.sitemaps.complete(langs)
-        for lang in (lang for lang in langs if lang not in complete):
+        for lang in self.sitemaps.unread(self.policy.langs):
             keys = self.walks.stopped_early(lang)
             if not keys:
                 continue

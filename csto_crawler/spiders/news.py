@@ -187,6 +187,7 @@ class NewsSpider(Spider):
         fetch = self.fetch_record(response, "sitemap", lang)
         if response.status in (404, 410):
             logger.info("No sitemap at %s (HTTP %d)", response.url, response.status)
+            self.sitemaps.file_missing(lang, response.url)
             return
         recorded = self.state.sitemap_files.get(fetch.url)
         if not self.full and recorded is not None and recorded == fetch.sha256:
