@@ -59,7 +59,13 @@ class ArticleIds:
         if holder is None:
             return aid
         logger.warning("%s and another live page share the ID %s: keeping them apart by URL digest", item.url, aid)
-        return csto_article_id(source.id_scope(item.lang), None, item.url)
+        fallback = csto_article_id(source.id_scope(item.lang), None, item.url)
+        taken = {row["id"] for row in self.sql.all("SELECT id FROM articles WHERE id LIKE :f || '%'", f=fallback)}
+        candidate, n = fallback, 1
+        while candidate in taken:  # the digest too (the same path on a moved host): numbered
+            n += 1
+            candidate = f"{fallback}-{n}"
+        return candidate
 
     def same_native_id(self, item: ArticleItem, run_id: int) -> dict[str, Any] | None:
         """The archived article of another source whose own ID the item's URL carries, unless that

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..dates import utc_now
 from ..sources.config import parse_sources, source_table
@@ -60,14 +60,42 @@ def seed_default_sources(connection: sqlite3.Connection) -> None:
         connection.execute(INSERT_SOURCE, {"name": source.name, "config": config_json(source), "added_at": now})
 
 
-class SourceRows:
-    """Reads and changes the ``sources`` table inside the caller's transaction."""
+class Rows(Protocol):
+    """What reading the table needs: the writer's Statements, or a reader (``ReaderRows``)."""
 
-    def __init__(self, sql: Statements) -> None:
-        self.sql = sql
+    def all(self, sql: str, **params: Any) -> list[dict[str, Any]]: ...
+
+    def one(self, sql: str, **params: Any) -> dict[str, Any] | None: ...
+
+
+class Queryable(Protocol):
+    """A read-only archive (queries.ArchiveReader, not imported: it imports the database, which seeds sources)."""
+
+    def query(self, sql: str, **params: Any) -> list[dict[str, Any]]: ...
+
+
+class ReaderRows:
+    """A read-only archive as Rows."""
+
+    def __init__(self, reader: Queryable) -> None:
+        self.reader = reader
+
+    def all(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        return self.reader.query(sql, **params)
+
+    def one(self, sql: str, **params: Any) -> dict[str, Any] | None:
+        found = self.reader.query(sql, **params)
+        return found[0] if found else None
+
+
+class SourceReader:
+    """Reads the ``sources`` table and what the archive holds of each source."""
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
 
     def all(self, include_removed: bool = True) -> list[StoredSource]:
-        rows = self.sql.all("SELECT * FROM sources ORDER BY name = 'csto' DESC, added_at, name")
+        rows = self.rows.all("SELECT * FROM sources ORDER BY name = 'csto' DESC, added_at, name")
         counts = self._counts()
         return [
             self._stored(row, counts.get(row["name"], {}))
@@ -76,12 +104,46 @@ class SourceRows:
         ]
 
     def get(self, name: str) -> StoredSource | None:
-        row = self.sql.one("SELECT * FROM sources WHERE name = :name", name=name)
+        row = self.rows.one("SELECT * FROM sources WHERE name = :name", name=name)
         return None if row is None else self._stored(row, self._counts(name).get(name, {}))
 
     def crawled(self) -> list[Source]:
         """The sources a ``csto crawl`` without ``--source`` crawls: every one not removed."""
         return [stored.source for stored in self.all(include_removed=False)]
+
+    def _counts(self, name: str | None = None) -> dict[str, dict[str, Any]]:
+        rows = self.rows.all(
+            "SELECT source, lang, count(*) AS n, count(gone_at) AS gone FROM articles"
+            " WHERE (:name IS NULL OR source = :name) GROUP BY source, lang",
+            name=name,
+        )
+        counts: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            entry = counts.setdefault(row["source"], {"articles": 0, "gone": 0, "languages": {}})
+            entry["articles"] += int(row["n"])
+            entry["gone"] += int(row["gone"])
+            entry["languages"][row["lang"]] = int(row["n"])
+        return counts
+
+    @staticmethod
+    def _stored(row: dict[str, Any], counts: dict[str, Any]) -> StoredSource:
+        return StoredSource(
+            read_source(row["name"], row["config"]),
+            row["added_at"],
+            row["changed_at"],
+            row["removed_at"],
+            int(counts.get("articles", 0)),
+            int(counts.get("gone", 0)),
+            dict(counts.get("languages", {})),
+        )
+
+
+class SourceRows(SourceReader):
+    """Reads and changes the ``sources`` table inside the writer's transaction."""
+
+    def __init__(self, sql: Statements) -> None:
+        super().__init__(sql)
+        self.sql = sql
 
     def add(self, source: Source, replace: bool = False) -> str:
         """Store a source; ``replace`` changes an existing one (a removed one comes back). Returns
@@ -141,29 +203,3 @@ class SourceRows:
             name=name,
         )
         return int(row["n"]) if row else 0
-
-    def _counts(self, name: str | None = None) -> dict[str, dict[str, Any]]:
-        rows = self.sql.all(
-            "SELECT source, lang, count(*) AS n, count(gone_at) AS gone FROM articles"
-            " WHERE (:name IS NULL OR source = :name) GROUP BY source, lang",
-            name=name,
-        )
-        counts: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            entry = counts.setdefault(row["source"], {"articles": 0, "gone": 0, "languages": {}})
-            entry["articles"] += int(row["n"])
-            entry["gone"] += int(row["gone"])
-            entry["languages"][row["lang"]] = int(row["n"])
-        return counts
-
-    @staticmethod
-    def _stored(row: dict[str, Any], counts: dict[str, Any]) -> StoredSource:
-        return StoredSource(
-            read_source(row["name"], row["config"]),
-            row["added_at"],
-            row["changed_at"],
-            row["removed_at"],
-            int(counts.get("articles", 0)),
-            int(counts.get("gone", 0)),
-            dict(counts.get("languages", {})),
-        )
