@@ -38,13 +38,15 @@ class ArticleIds:
 
     def source(self, name: str, url: str) -> Source:
         """The source called ``name``: the run's, else the archive's row, else one with default
-        fields on the URL's origin (IDs then come from the built-in shapes or the digest)."""
+        fields on the URL's origin, recorded in the archive (IDs then come from the built-in shapes or
+        the digest)."""
         if name not in self.sources:
             stored = SourceRows(self.sql).get(name)
             if stored is None:
-                logger.warning("Articles of %s, a source the archive does not hold: IDs from the URL shapes", name)
+                logger.warning("Articles of %s, a source the archive did not hold: recorded, IDs from the URLs", name)
                 parts = urlsplit(url)
                 self.sources[name] = Source(name=name, home=f"{parts.scheme}://{parts.netloc}/")
+                SourceRows(self.sql).ensure([self.sources[name]])  # the archive says where they came from
             else:
                 self.sources[name] = stored.source
         return self.sources[name]
