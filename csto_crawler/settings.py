@@ -93,6 +93,10 @@ CSTO_RECHECK_DAYS = 14
 # An article missing from a complete set of sitemaps is marked gone, unless more than this share
 # of a language's articles would be (then the sitemap is more likely broken than the site emptied).
 CSTO_MAX_SITEMAP_ABSENT_SHARE = 0.1
+# When a language's sitemaps cannot all be read in an incremental run (down, missing, --no-sitemap),
+# its listing walks that stopped early go on to their last page: a complete walk is then the only
+# witness of deletions. The cost is listing pages (one per ten archived articles), never articles.
+CSTO_WALK_ALL_WITHOUT_SITEMAPS = True
 
 # --- politeness -------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ class SitemapLedger:
     waiting: list[str] = field(default_factory=list)  # articles only a sitemap showed, fetched at idle
     read: set[str] = field(default_factory=set)  # languages with at least one article sitemap read
     failed: set[str] = field(default_factory=set)  # languages with a sitemap file that could not be read
+    roots: set[str] = field(default_factory=set)  # the configured sitemap URLs (a 404 there: no sitemap)
+    missing: set[str] = field(default_factory=set)  # languages with a file an index lists that answered 404
     max_files: int = DEFAULT_MAX_FILES  # child sitemaps fetched per language and run
     fetched: Counter[str] = field(default_factory=Counter)  # child sitemaps asked for, per language
     skipped: Counter[str] = field(default_factory=Counter)  # child sitemaps left for later runs
@@ -37,6 +39,12 @@ class SitemapLedger:
         self.failed.add(lang)
         if self.on_change is not None:
             self.on_change()
+
+    def file_missing(self, lang: str, url: str) -> None:
+        """A sitemap answered 404/410: at a configured path the site has none there; listed by an
+        index, a file of the language went unread (its articles' absence stays unproven this run)."""
+        if url not in self.roots:
+            self.missing.add(lang)
 
     def may_fetch(self, lang: str, url: str) -> bool:
         """Whether this run may still fetch a child sitemap of ``lang``. Past the cap the language's
@@ -69,6 +77,22 @@ class SitemapLedger:
 
     def lastmod(self, url: str) -> str | None:
         return self.lastmods.get(url)
+
+    def why_incomplete(self, lang: str, enabled: bool) -> str:
+        """Why the sitemaps of ``lang`` were not all read in this run, in words for the log."""
+        if not enabled:
+            return "sitemaps are off in this run"
+        if lang in self.missing:
+            return "a sitemap file its index lists answered 404"
+        if lang in self.failed:
+            return "a sitemap file failed, or more than CSTO_MAX_SITEMAP_FILES were listed"
+        return "no sitemap was found"
+
+    def unread(self, langs: Iterable[str]) -> list[str]:
+        """Languages with a sitemap file not read in this run (none found, failed, capped, missing):
+        absence from their sitemaps cannot show every deletion."""
+        complete = self.complete(langs)
+        return [lang for lang in langs if lang not in complete or lang in self.missing]
 
     def complete(self, langs: Iterable[str]) -> list[str]:
         """Languages whose sitemaps were all read: only then may absence from them mean removal."""

@@ -5,7 +5,9 @@ A walk goes through one section's listing (``?PAGEN_1=N``) of one language. A fi
 (``plan.walk_continues``). A walk that read every page it asked for, none failing, is complete
 and recorded in the archive. A walk with a page that kept failing is rescued: the listings that
 show the same articles another way (the parent section, the subsections its articles came from)
-are walked in full, so one dead page hides nothing the site still shows.
+are walked in full, so one dead page hides nothing the site still shows. When a language's
+sitemaps could not all be read, the walks that stopped early are widened to their last page, so
+that absence from a complete walk still shows what the site deleted (``widen``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class ListingWalks:
     frontier: dict[Key, int] = field(default_factory=dict)  # furthest page that listed a new article
     stale: dict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))  # pages listing nothing new
     stopped: set[Key] = field(default_factory=set)  # walks that stopped before the pager's last page
+    widened: set[Key] = field(default_factory=set)  # early-stopped walks continued to their last page
 
     def start(self, key: Key, rescue: bool = False) -> None:
         self.started.add(key)
@@ -61,7 +64,7 @@ class ListingWalks:
 
     def walks_all(self, key: Key) -> bool:
         """Every page of this walk, or only while pages bring new articles?"""
-        return self.full or key not in self.walked_before or key in self.rescues
+        return self.full or key not in self.walked_before or key in self.rescues or key in self.widened
 
     def ask(self, key: Key, page: int) -> None:
         self.requested[key] = max(self.requested.get(key, 0), page)
@@ -141,6 +144,29 @@ class ListingWalks:
         if (last is not None and page < last) or (last is None and page == 1):
             return page + 1
         return None
+
+    def stopped_early(self, lang: str) -> list[Key]:
+        """This run's walks of ``lang`` that stopped before their pager's last page while pages
+        brought nothing new: neither failed (rescue walks make up for those) nor complete, and
+        with a pager read (a section without a listing has none)."""
+        return sorted(
+            key
+            for key in self.started
+            if key[0] == lang
+            and not self.walks_all(key)
+            and key not in self.failed
+            and key not in self.recorded
+            and self.requested.get(key, 0) < self.last_pages.get(key, 0)
+        )
+
+    def widen(self, key: Key) -> list[int]:
+        """Continue a walk that stopped early to its last page: from now on it walks every page
+        (``walks_all``); returns the pages to ask for now, at most ``WALK_AHEAD`` past the furthest
+        page read (the answers ask for the rest, as in a full walk)."""
+        self.widened.add(key)
+        first = self.requested.get(key, 0) + 1
+        upper = min(self.last_pages.get(key, 0), self.max_pages, first - 1 + WALK_AHEAD)
+        return list(range(first, upper + 1))
 
     def covers(self, lang: str, section: str) -> bool:
         """Is ``section`` (or a section above it) among the walks started in this run?"""

@@ -172,3 +172,44 @@ def test_parent_section() -> None:
         "session",
         None,
     )
+
+
+def incremental_walk_stopped_at_page_1(last: int) -> ListingWalks:
+    """An incremental run's walk of a section an earlier run completed: page 1 read, nothing new."""
+    found = ListingWalks(walked_before={KEY})
+    found.start(KEY)
+    found.ask(KEY, 1)
+    found.answered(KEY, 1, failed=False)
+    found.saw_pager(KEY, last)
+    found.saw_articles(KEY, 1, ["https://en.odkb-csto.org/news/news_odkb/a/"])
+    return found
+
+
+def test_a_walk_that_stopped_early_is_widened_to_its_last_page() -> None:
+    found = incremental_walk_stopped_at_page_1(last=4)
+    assert found.stopped_early("en") == [KEY]
+    assert found.stopped_early("ru") == []
+    assert found.widen(KEY) == [2, 3, 4]
+    assert found.walks_all(KEY)  # its answers now ask for the rest, as in a full walk
+    assert found.stopped_early("en") == []  # widened once
+    for page in (2, 3, 4):
+        found.ask(KEY, page)
+    assert [answered(found, page, page, 4) for page in (2, 3, 4)] == [[], [], ["walked"]]
+
+
+def test_widening_asks_at_most_walk_ahead_pages_at_once() -> None:
+    found = incremental_walk_stopped_at_page_1(last=500)
+    assert found.widen(KEY) == list(range(2, 2 + WALK_AHEAD))
+
+
+def test_failed_complete_and_one_page_walks_are_not_widened() -> None:
+    failed = incremental_walk_stopped_at_page_1(last=4)
+    failed.answered(KEY, 2, failed=True)  # a dead page: rescue walks make up for it, not widening
+    one_page = incremental_walk_stopped_at_page_1(last=1)  # read to its end already
+    no_listing = ListingWalks(walked_before={KEY})  # page 1 answered 404: no pager, nothing to widen
+    no_listing.start(KEY)
+    no_listing.ask(KEY, 1)
+    no_listing.answered(KEY, 1, failed=False)
+    first_run = walks(full=False)  # not walked before: it walks every page anyway
+    first_run.saw_pager(KEY, 4)
+    assert [w.stopped_early("en") for w in (failed, one_page, no_listing, first_run)] == [[], [], [], []]

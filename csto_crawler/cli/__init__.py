@@ -48,6 +48,7 @@ COMMANDS = {
     "backup": "backup:backup",
     "report": "report:report",
     "warc": "warc:warc",
+    "sources": "sources:sources",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ from ..plan import FetchReason, is_within_recheck_window, refetch_reason, walk_c
 from ..sitemap_ledger import SitemapLedger
 from ..urls import Sites, listing_url, path_segments
 from ..walks import ListingWalks, sections_to_walk
+
+logger = logging.getLogger(__name__)
 
 # Scheduling priorities: retries of old failures first, then what a listing page promised,
 # then attachments, then further listing pages.
@@ -146,7 +149,9 @@ class Asking:
         for section in sections_to_walk(sections, self.state.walked, lang):
             yield self.listing(lang, section, 1, start=True)
         for path in sitemap_paths:
-            yield self.sitemap(lang, self.sites.by_lang[lang].base + path)
+            url = self.sites.by_lang[lang].base + path
+            self.sitemaps.roots.add(url)
+            yield self.sitemap(lang, url)
 
     # --- which articles ---------------------------------------------------------------------------
 
@@ -254,6 +259,28 @@ class Asking:
             yield self.listing(lang, section, current + 1)
         elif current == page and current < last:
             self.on.count("csto/listing/stopped_early", 1)
+        elif current == page and self.walks.newly_complete(key):
+            # New articles led this walk to the last page: it read every page, as a full walk does.
+            yield SectionWalked(lang, section, self.walks.last_pages[key])
+
+    def whole_walks(self, sitemaps_on: bool) -> Iterator[Request]:
+        """The rest of the walks that stopped early, for each language whose sitemaps were not all
+        read: without them, only a complete walk shows which articles the site deleted."""
+        for lang in self.sitemaps.unread(self.policy.langs):
+            keys = self.walks.stopped_early(lang)
+            if not keys:
+                continue
+            logger.warning(
+                "The %s sitemaps were not all read (%s): walking %d listing(s) to their last page so"
+                " that deleted articles are still seen",
+                lang,
+                self.sitemaps.why_incomplete(lang, sitemaps_on),
+                len(keys),
+            )
+            self.on.count("csto/plan/whole_walks", len(keys))
+            for key in keys:
+                for page in self.walks.widen(key):
+                    yield self.listing(lang, key[1], page)
 
     def after_failed_page(self, lang: str, section: str, page: int) -> Iterator[Request]:
         """A dead listing page must not end the walk: continue with the next page number."""

@@ -103,6 +103,7 @@ class NewsSpider(Spider):
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
         self.full: bool = settings.getbool("CSTO_FULL")
         self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
+        self.walk_all_without_sitemaps: bool = settings.getbool("CSTO_WALK_ALL_WITHOUT_SITEMAPS")
         max_pages = settings.getint("CSTO_MAX_LISTING_PAGES") or DEFAULT_MAX_PAGES
         self.walks = ListingWalks(full=self.full, max_pages=max_pages)
 
@@ -186,6 +187,7 @@ class NewsSpider(Spider):
         fetch = self.fetch_record(response, "sitemap", lang)
         if response.status in (404, 410):
             logger.info("No sitemap at %s (HTTP %d)", response.url, response.status)
+            self.sitemaps.file_missing(lang, response.url)
             return
         recorded = self.state.sitemap_files.get(fetch.url)
         if not self.full and recorded is not None and recorded == fetch.sha256:
@@ -289,8 +291,9 @@ class NewsSpider(Spider):
 
     def on_idle(self) -> None:
         """When the listings are done: walk what makes up for dead listing pages, then the listings
-        of sections only the sitemaps revealed (so their articles get listing dates), then fetch
-        what is still unrequested."""
+        of sections only the sitemaps revealed (so their articles get listing dates), then the rest
+        of the walks that stopped early where the sitemaps were not all read (so deletions are
+        still seen), then fetch what is still unrequested."""
         engine = self.crawler.engine
         rescue = self.walks.rescue_walks(self.state.sections())
         pending = self.sitemaps.unrequested(self.leads.requested)
@@ -301,6 +304,11 @@ class NewsSpider(Spider):
             engine.crawl(self.asking.listing(lang, section, 1, start=True, rescue=bool(rescue)))
         if rescue or discovered:
             self.crawler.stats.inc_value("csto/plan/rescue_walks" if rescue else "csto/plan/discovered_sections")
+            raise DontCloseSpider
+        whole = list(self.asking.whole_walks(self.use_sitemap)) if self.walk_all_without_sitemaps else []
+        for request in whole:
+            engine.crawl(request)
+        if whole:
             raise DontCloseSpider
         requests = [request for url in pending for request in self.asking.sitemap_only(url)]
         if requests:
