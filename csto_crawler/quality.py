@@ -27,9 +27,13 @@ MIN_BODY_TO_ARCHIVED = 0.25
 MIN_ARCHIVED_CHARS = 400
 # A maintenance notice is a line or two, not an article that mentions maintenance.
 MAX_NOTICE_CHARS = 600
-# A body this short that names nothing of its title, on a page that shows no date of its own, is a
-# notice: the shortest articles of the CSTO sites (250-300 characters) repeat their title's words and
-# carry their date. Where a date comes from when the page shows none (the listing, the sitemap).
+# A body this short that names nothing of its title, on a page that shows no date of its own, standing
+# where the archive holds the article's text, is a notice: the shortest articles of the CSTO sites
+# (250-300 characters) mostly repeat their title's words and carry their date. A new article is never
+# held for it: a real short one (an interview opening on its first question, a caption-like report on a
+# layout that dates pages only in listings) would be lost, while a notice archived as a first version
+# is replaced by the article's text when it comes back. Where a date comes from when the page shows
+# none (the listing, the sitemap).
 MAX_NOTICE_LIKE_CHARS = 300
 DATES_NOT_ON_PAGE = frozenset({"listing", "sitemap"})
 
@@ -54,7 +58,8 @@ def article_doubts(item: ArticleItem, archived_body_chars: int | None = None) ->
         doubts.append(Doubt.SHORT_BODY)
     if body and len(body) <= MAX_NOTICE_CHARS and MAINTENANCE_RE.search(body):
         doubts.append(Doubt.MAINTENANCE)  # a phrase list: an extra signal, never the only one (stand_ins.py)
-    if body and is_notice_like(body, title, {candidate.source for candidate in item.date_candidates}):
+    dates = {candidate.source for candidate in item.date_candidates}
+    if body and archived_body_chars > 0 and is_notice_like(body, title, dates):
         doubts.append(Doubt.NOTICE_LIKE)
     if archived_body_chars >= MIN_ARCHIVED_CHARS and len(body) < MIN_BODY_TO_ARCHIVED * archived_body_chars:
         doubts.append(Doubt.BODY_SHRANK)

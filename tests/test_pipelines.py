@@ -236,10 +236,14 @@ NOTICE_LIKE = {
 }
 
 
+DATED_BY_LISTING = {"date_candidates": [DateCandidate("18.05.2022", "listing")]}
+
+
 def test_quality_pipeline_holds_a_notice_like_page_whatever_its_wording() -> None:
-    """A line that names nothing of its title, on a page with no date of its own (the listing gave it)."""
-    dated_by_listing = {"date_candidates": [DateCandidate("18.05.2022", "listing")]}
-    held = quality_pipeline().process_item(cleaned(**(GOOD | NOTICE_LIKE | dated_by_listing)))
+    """A line that names nothing of its title, on a page with no date of its own (the listing gave it),
+    where the archive holds the article's text."""
+    item = cleaned(**(GOOD | NOTICE_LIKE | DATED_BY_LISTING), archived_body_chars=350)
+    held = quality_pipeline().process_item(item)
     assert isinstance(held, HeldPage) and held.doubts == ["notice_like"]
     assert held.body_text == NOTICE_LIKE["body_paragraphs"][0]  # the run's memory of short bodies counts it
 
@@ -248,6 +252,7 @@ def test_quality_pipeline_holds_a_notice_like_page_whatever_its_wording() -> Non
     "fields",
     [
         NOTICE_LIKE,  # the page shows its date: one trait is not enough
+        NOTICE_LIKE | DATED_BY_LISTING,  # a new article: a real short one must not be lost (an interview)
         {"body_paragraphs": ["The Secretary General met the SCO delegation."], "listed_lead": None}
         | {"date_candidates": [DateCandidate("18.05.2022", "listing")]},  # short, dated by the listing, on topic
     ],
