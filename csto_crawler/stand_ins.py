@@ -120,7 +120,9 @@ class RepeatedBodies:
     def key(self, item: object) -> str | None:
         """The fingerprint of a page whose body may be a stand-in, or None: a body too long to be a notice
         is not remembered, nor one that says what the listing said of the page (its lead): that is the
-        article, however many pages repeat it (a photo report's credit line under each gallery)."""
+        article, however many pages repeat it (a photo report's credit line under each gallery). Bodies
+        repeat within one source only: outlets reprinting one press release word for word are not a
+        stand-in (a site's notice stands in on that site's pages)."""
         if not isinstance(item, ArticleItem | HeldPage):
             return None
         body = item.body_text.strip()
@@ -129,7 +131,7 @@ class RepeatedBodies:
         lead = item.listed_lead if isinstance(item, ArticleItem) else None
         if lead and shared_share(lead, body) >= MIN_SHARED_WITH_LEAD:
             return None
-        key = body_fingerprint(body, item.title or "")
+        key = f"{item.source}\n{body_fingerprint(body, item.title or '')}"
         if key not in self.seen and len(self.seen) >= MAX_FINGERPRINTS:
             return None
         return key

@@ -94,6 +94,15 @@ def test_a_long_body_or_one_that_says_what_the_listing_announced_is_written_at_o
     assert memory.admit(galleries) == galleries
 
 
+def test_one_text_reprinted_by_several_sources_is_no_stand_in() -> None:
+    """Agencies reprint a press release word for word: three sources, one body each, nothing held."""
+    memory = RepeatedBodies(pages=3)
+    reprints = [page(slug, source=source) for slug, source in (("a", "csto"), ("b", "agency"), ("c", "belta"))]
+    assert memory.admit(reprints) == []
+    assert memory.release() == reprints
+    assert urls(memory.admit([page(slug, source="belta") for slug in ("d", "e")]))  # on one site it repeats
+
+
 def test_one_article_under_several_urls_counts_once() -> None:
     memory = RepeatedBodies(pages=2)
     same = [article_item(slug, body_text=NOTICE, element_id="8573") for slug in ("one", "two")]
