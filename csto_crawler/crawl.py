@@ -25,6 +25,7 @@ from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
 from .preflight import check_before_crawl
 from .runs import RunLimits, Verdict, judge
+from .sources.config import sources_from_setting
 from .sources.csto import DEFAULT_SOURCE_NAME
 from .spiders.news import NewsSpider
 from .urls import Sites
@@ -140,6 +141,12 @@ def build_settings(options: CrawlOptions) -> Settings:
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     if options.log_file:
         settings.set("LOG_FILE", options.log_file, priority="cmdline")
+    if options.sources and "CONCURRENT_REQUESTS" not in options.overrides:
+        # One request in flight per host (CONCURRENT_REQUESTS_PER_DOMAIN) for every host of the run:
+        # a fixed total would make many sources wait on each other's slots (decision 0014).
+        hosts = {host for source in sources_from_setting(options.sources) for host in source.hosts}
+        wanted = len(hosts) + (len(sites) if crawls_csto(settings) else 0)
+        settings.set("CONCURRENT_REQUESTS", max(settings.getint("CONCURRENT_REQUESTS"), wanted), priority="cmdline")
     for name, value in options.overrides.items():
         settings.set(name, value, priority="cmdline")
     arguments = {

@@ -5,9 +5,9 @@ spider as CSTO_SOURCES, ``--site`` moving a source; no crawl runs (run_crawl is 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import sqlite3
-import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -147,7 +147,7 @@ def crawled(monkeypatch: pytest.MonkeyPatch) -> list[CrawlOptions]:
         seen.append(options)
         raise CrawlRefusedError("stopped by the test")
 
-    monkeypatch.setattr(sys.modules["csto_crawler.cli.crawl"], "run_crawl", refuse)
+    monkeypatch.setattr(importlib.import_module("csto_crawler.cli.crawl"), "run_crawl", refuse)  # loaded lazily
     return seen
 
 
@@ -219,3 +219,14 @@ def test_the_csto_is_crawled_as_today_s_settings_build_it(tmp_path: Path, crawle
         db.commit()
     crawl(path)
     assert sources_from_setting(crawled[0].sources)[0] == csto_source()
+
+
+def test_many_sources_get_a_request_slot_per_host_unless_told_otherwise(tmp_path: Path) -> None:
+    tables = [{"name": f"s{n}", "home": f"https://agency{n}.example/"} for n in range(9)]
+    settings = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=tables))
+    assert settings.getint("CONCURRENT_REQUESTS") == 9 and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
+    with_csto = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=[{"name": "csto", "home": HOME}, *tables]))
+    assert with_csto.getint("CONCURRENT_REQUESTS") == 9 + 1 + 2  # csto's table host, and its two sites
+    told = CrawlOptions(tmp_path / "a.sqlite", sources=tables, overrides={"CONCURRENT_REQUESTS": "2"})
+    assert build_settings(told).getint("CONCURRENT_REQUESTS") == 2
+    assert build_settings(CrawlOptions(tmp_path / "a.sqlite")).getint("CONCURRENT_REQUESTS") == 4
