@@ -99,3 +99,45 @@ def test_a_body_split_into_chunks_of_the_same_markup_is_read_whole() -> None:
     lines = page_lines(root)
     kept = [Block(line.text, "p", source=[line]) for line in lines[:2]]
     assert [block.text.split()[0] for block in _continuation(kept, lines)] == ["Third", "Fourth"]
+
+
+LEAD_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Ministers meet in Yerevan on border security | Wire</title>
+<meta property="og:type" content="article">
+<meta name="description" content="Ministers of the six states met on Thursday to agree a plan…">
+</head><body><header><a href="/">Wire</a> <a href="/en/world/">World</a></header>
+<div class="page"><div class="content"><section class="story">
+<h1>Ministers meet in Yerevan on border security</h1>
+<div class="byline">By Asel Nur <time datetime="2024-03-18T09:40:00+05:00">18 March 2024, 09:40</time></div>
+<div class="standfirst"><p><b>YEREVAN. WIRE</b> – Ministers of the six states met on Thursday to agree a plan of
+joint border exercises for the coming year, the press service reports.</p></div>
+<figure><img src="/p.jpg"><figcaption>Photo credit: press service</figcaption></figure>
+<div class="text">{body}</div>
+<div class="tags"><a href="/en/tag/security/">Security</a></div></section>
+<aside><h3>Most read</h3><ul><li><a href="/en/news/other-1">Another story of the day here</a></li></ul></aside>
+</div></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>The plan covers four exercises and a common training centre for the border guards.</p>"
+        "<div class='box'><span>Read also:</span> <a href='/en/news/old-3'>An older story on the topic</a></div>"
+        "<p>The next meeting will be held in Minsk in the autumn, the organisers said.</p>",
+        "<p>The next meeting will be held in Minsk in the autumn, the organisers said.</p>",
+    ],
+    ids=["long-body", "one-paragraph-body"],
+)
+def test_a_lead_beside_the_body_is_read_once_with_its_dateline(body: str) -> None:
+    """An agency's lead stands in a container of its own between the headline and the body
+    (trafilatura leaves it out, or returns it after a short body): it opens the body, once, with
+    its dateline; the caption and the "Read also" box are not text."""
+    page = LEAD_PAGE.replace("{body}", body).encode()
+    fields = extract_page(page, "https://wire.example/en/news/ministers-meet-4d721a", fetched_at=FETCHED_AT)
+    text = fields["body_text"]
+    assert text.startswith("YEREVAN. WIRE – Ministers of the six states met")
+    assert text.count("YEREVAN. WIRE") == 1
+    assert text.endswith("the organisers said.")
+    assert "Photo credit" not in text and "Read also" not in text and "Most read" not in text
+    assert fields["published"] == "2024-03-18T09:40:00+05:00"
+    assert fields["title"] == "Ministers meet in Yerevan on border security"
