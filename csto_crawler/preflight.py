@@ -17,6 +17,7 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
+from .source_books import discovered, run_sources, walks_sections
 from .urls import Sites
 
 
@@ -32,7 +33,9 @@ def check_before_crawl(settings: BaseSettings) -> None:
     """Every pre-flight check, in order; CrawlRefusedError (one line) for the first that fails."""
     check_configuration(settings)
     sites = Sites(settings.getdict("CSTO_SITES"))
-    check_network(settings, [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")])
+    sources = run_sources(settings.get("CSTO_SOURCES"))
+    bases = [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")] if walks_sections(sources) else []
+    check_network(settings, bases + [source.home for source in discovered(sources)])
 
 
 def check_configuration(settings: BaseSettings) -> None:
@@ -41,6 +44,10 @@ def check_configuration(settings: BaseSettings) -> None:
         sites = Sites(settings.getdict("CSTO_SITES"))
     except ValueError as exc:
         raise CrawlRefusedError(str(exc)) from exc
+    try:
+        run_sources(settings.get("CSTO_SOURCES"))
+    except (ValueError, TypeError) as exc:  # SourceError, or JSON that is not a list of tables
+        raise CrawlRefusedError(f"CSTO_SOURCES: {exc}") from exc
     unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in sites.by_lang]
     if unknown:
         raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")

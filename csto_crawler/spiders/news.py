@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from ..archive.state import CrawlState, load_crawl_state
 from ..crawl_stats import SITEMAPS_COMPLETE
 from ..dates import utc_now
+from ..discovery.canonical import canonical_url
 from ..extraction import extract_article, extract_listing
 from ..items import (
     ArticleItem,
@@ -43,10 +44,13 @@ from ..pages.health import page_problem
 from ..pages.sitemap import SitemapError, parse_sitemap
 from ..preflight import CrawlRefusedError, check_configuration
 from ..sitemap_ledger import SitemapLedger
+from ..source_books import SourceBooks, complete_labels, discovered, run_sources, walks_sections
 from ..urls import Sites, article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks
 from .asking import Asking, Callbacks, Policy, interleave
+from .discovering import Discovering, Role, SourcePolicy
 from .failures import failure_item
+from .source_articles import SourceArticles
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,8 @@ class NewsSpider(Spider):
         self.walks = ListingWalks()
         self.sitemaps = SitemapLedger()
         self.leads = ArticleLeads()
+        self.books: dict[str, SourceBooks] = {}
+        self.walks_sections = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -85,6 +91,7 @@ class NewsSpider(Spider):
         spider.walks.walked_before = set(spider.state.walked)
         spider.sitemaps.on_change = spider.publish_sitemaps_complete
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_robots, signal=signals.robots_parsed)
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         return spider
 
@@ -105,6 +112,14 @@ class NewsSpider(Spider):
         self.recheck_days: int = settings.getint("CSTO_RECHECK_DAYS")
         max_pages = settings.getint("CSTO_MAX_LISTING_PAGES") or DEFAULT_MAX_PAGES
         self.walks = ListingWalks(full=self.full, max_pages=max_pages)
+        # The run's sources (CSTO_SOURCES): the CSTO's sites are walked by their sections and
+        # sitemaps (above); every other source by discovery (spiders/discovering.py).
+        sources = run_sources(settings.get("CSTO_SOURCES"))
+        self.walks_sections = walks_sections(sources)
+        if not self.walks_sections:
+            self.langs = []
+        self.books = {source.name: SourceBooks(source, self.full) for source in discovered(sources)}
+        self.obeys_robots = settings.getbool("ROBOTSTXT_OBEY")
 
     @property
     def asking(self) -> Asking:
@@ -114,6 +129,15 @@ class NewsSpider(Spider):
         )
         policy = Policy(self.langs, self.full, self.today, self.recheck_days)
         return Asking(self.sites, self.walks, self.leads, self.sitemaps, self.state, policy, on)
+
+    @property
+    def discovering(self) -> Discovering:
+        """The requests and page reading of the sources walked by discovery."""
+        policy = SourcePolicy(self.full, self.today, self.recheck_days)
+        return Discovering(
+            self.books, self.state, policy, self.parse_source_page, self.parse_source_article, self.on_error,
+            self.count, self.clock,
+        )  # fmt: skip
 
     def count(self, key: str, increment: int = 1) -> None:
         self.crawler.stats.inc_value(key, increment)
@@ -137,8 +161,14 @@ class NewsSpider(Spider):
         # so one site's whole list first would keep the other waiting behind it.
         sitemaps = self.sitemap_paths if self.use_sitemap else []
         firsts = [self.asking.first_requests(lang, self.sections, sitemaps) for lang in self.langs]
+        discovering = self.discovering
+        firsts += [discovering.first_requests(book) for book in self.books.values()]
         for request in interleave(firsts):
             yield request
+        for book in self.books.values():
+            # Without robots.txt (ROBOTSTXT_OBEY off) no Sitemap: lines: the usual /sitemap.xml.
+            for request in [] if self.obeys_robots else discovering.sitemaps(book, []):
+                yield request
         for request in self.asking.rechecks():
             yield request
 
@@ -215,12 +245,34 @@ class NewsSpider(Spider):
         yield from self.asking.sitemap_changes(entries, lang)
 
     def sitemaps_complete(self) -> list[str]:
-        """Languages whose sitemaps were all read (the archive pipeline marks absent articles gone)."""
-        return self.sitemaps.complete(self.langs)
+        """Languages whose sitemaps were all read (the archive pipeline marks absent articles gone):
+        the CSTO walk's, and the labels of the sources whose sitemaps were all read."""
+        return complete_labels(self.langs, self.sitemaps.complete(self.langs), self.books.values())
 
     def publish_sitemaps_complete(self) -> None:
         """Tell the pipelines, through the crawl's stats, which languages' sitemaps were all read."""
         self.crawler.stats.set_value(SITEMAPS_COMPLETE, self.sitemaps_complete())
+
+    # --- sources walked by discovery -------------------------------------------------------------
+
+    def parse_source_page(self, response: Response, source: str, role: str) -> Iterator[Any]:
+        """A start page, listing, feed, sitemap or JSON page of a source walked by discovery."""
+        yield from self.discovering.read_page(response, source, role)
+        if role == Role.SITEMAP:
+            self.publish_sitemaps_complete()
+
+    def parse_source_article(self, response: Response, source: str) -> Iterator[Any]:
+        yield from SourceArticles(self.books, self.state, self.clock, self.count).read(response, source)
+
+    def on_robots(self, robotparser: Any, request: Request) -> None:
+        """robots.txt of a source's host was read (Scrapy's robots middleware): ask for the
+        sitemaps it names (Protego's ``sitemaps``), else the usual /sitemap.xml."""
+        parser = getattr(robotparser, "rp", None)
+        named = [str(url) for url in getattr(parser, "sitemaps", [])]
+        for book in self.books.values():
+            if book.source.owns(request.url):
+                for sitemap in self.discovering.sitemaps(book, [u for u in named if book.source.owns(u)]):
+                    self.crawler.engine.crawl(sitemap)
 
     # --- articles and attachments --------------------------------------------------------------
 
@@ -273,6 +325,9 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> Iterator[FetchFailure | Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("csto_kind", "other")
+        if request.meta.get("csto_source") in self.books:
+            yield from self.on_source_error(failure, self.books[request.meta["csto_source"]])
+            return
         item = failure_item(failure, self.sites.canonicalize, self.fetch_record)
         self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
         if item is None:
@@ -284,6 +339,18 @@ class NewsSpider(Spider):
             lang, section, page = (request.cb_kwargs[k] for k in ("lang", "section", "page"))
             self.walks.answered((lang, section), page, failed=True)
             yield from self.asking.after_failed_page(lang, section, page)
+
+    def on_source_error(self, failure: Failure, book: SourceBooks) -> Iterator[FetchFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("csto_kind", "other")
+        item = failure_item(failure, lambda url: canonical_url(url, book.source), self.fetch_record)
+        self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
+        if kind == "sitemap":
+            book.sitemap_answered(request.url, failed=item is not None)
+            self.publish_sitemaps_complete()
+        if item is not None:
+            item.source = book.source.name
+            yield item
 
     # --- idle: rescue walks, then articles only the sitemap knows ------------------------------
 
