@@ -19,6 +19,11 @@ from .sources import DEFAULT_SOURCE_NAME, Source, sources_from_setting
 # Listing pages a source's walk may ask for in one run, over all its listings: a site whose every
 # page links dozens of others (tags, static pages) must not turn a run into a crawl of the web site.
 DEFAULT_MAX_SOURCE_PAGES = 2_000
+# A start listing (a tag page) is walked to its end in every run while it has at most this many
+# pages per start page: a walk that reaches the end shows which archived articles it no longer lists
+# (asked for again: a 404 or 410 is their tombstone), for a few requests (the agency's CSTO tag: 3).
+# Longer listings stop at the first page that brings nothing new, as the CSTO's walk does.
+SMALL_LISTING_PAGES = 10
 
 
 def run_sources(value: Any) -> list[Source]:
@@ -60,6 +65,11 @@ class SourceBooks:
     sitemap_read: bool = False
     sitemap_langs: set[str] = field(default_factory=set)  # the labels its sitemap files are kept under
     refused_pages: int = 0
+    listed: set[str] = field(default_factory=set)  # articles the start listings showed in this run
+    walk_pending: set[str] = field(default_factory=set)  # start listing pages asked, unanswered
+    walk_pages: int = 0  # start listing pages asked for
+    walk_incomplete: bool = False  # a start listing stopped early, failed, or is no listing
+    absence_checked: bool = False
 
     def __post_init__(self) -> None:
         self.traps = TrapBudget(self.source.max_trap_requests)
@@ -97,6 +107,26 @@ class SourceBooks:
 
     def is_article(self, url: str) -> bool:
         return self.learner.classify(url).kind is PageKind.ARTICLE
+
+    # --- start listings ---------------------------------------------------------------------------
+
+    def walk_asked(self, url: str) -> None:
+        self.walk_pending.add(url)
+        self.walk_pages += 1
+
+    def walk_answered(self, url: str, complete: bool = True) -> None:
+        self.walk_pending.discard(url)
+        self.walk_incomplete |= not complete
+
+    @property
+    def walk_is_small(self) -> bool:
+        return self.walk_pages < SMALL_LISTING_PAGES * max(1, len(self.source.start))
+
+    @property
+    def walk_complete(self) -> bool:
+        """Every start listing read to its end in this run, none failing: what they no longer
+        list may be gone."""
+        return bool(self.source.start) and bool(self.walk_pages) and not self.walk_incomplete and not self.walk_pending
 
     # --- sitemaps --------------------------------------------------------------------------------
 

@@ -91,19 +91,26 @@ class Discovering:
 
     # --- requests -----------------------------------------------------------------------------
 
-    def page(self, book: SourceBooks, url: str, role: str, priority: int = PRIORITY_LISTING) -> Iterator[Request]:
-        """A discovery page of the source, unless asked for already or refused by its budgets."""
+    def page(
+        self, book: SourceBooks, url: str, role: str, priority: int = PRIORITY_LISTING, index_lastmod: str | None = None
+    ) -> Iterator[Request]:
+        """A discovery page of the source, unless asked for already or refused by its budgets
+        (``index_lastmod``: what the sitemap index said of a child sitemap, kept with it)."""
         if not book.source.owns(url) or not book.claim_page(url):
             return
+        meta = self.meta(book.source, "sitemap" if role == Role.SITEMAP else "listing", url)
         if role == Role.SITEMAP:
             book.sitemap_asked(url)
+            meta["csto_index_lastmod"] = index_lastmod
+        elif role in (Role.START, Role.MORE) and not book.discovers_everything:
+            book.walk_asked(url)
         yield Request(
             url,
             callback=self.page_callback,
             errback=self.errback,
             priority=priority,
             cb_kwargs={"source": book.source.name, "role": role},
-            meta=self.meta(book.source, "sitemap" if role == Role.SITEMAP else "listing", url),
+            meta=meta,
         )
 
     def article(self, book: SourceBooks, url: str, reason: str, priority: int = PRIORITY_ARTICLE) -> Iterator[Request]:
@@ -164,6 +171,19 @@ class Discovering:
             if book.source.owns(url) and is_within_recheck_window(known.published, policy.today, policy.recheck_days):
                 yield from self.article(book, url, FetchReason.RECHECK.value)
 
+    def absent(self, book: SourceBooks) -> Iterator[Request]:
+        """Once the start listings were all read to their end: the source's archived articles they
+        no longer list, asked for again (a 404 or 410 is their tombstone; a page still there is read
+        as any other). Not asked twice in a run."""
+        if book.absence_checked or not book.walk_complete:
+            return
+        book.absence_checked = True
+        langs = [lang.code for lang in book.source.languages] or EVERY_LANGUAGE
+        for url, _ in self.state.published_since(dt.date.min, langs):
+            if book.source.owns(url) and url not in book.listed and url not in book.done:
+                self.count("csto/source/absent_from_listing", 1)
+                yield from self.article(book, url, "absent_from_listing")
+
     def wanted(self, book: SourceBooks, url: str, listed_title: str | None = None, lastmod: str | None = None) -> bool:
         """Does this article need fetching in this run (``plan.refetch_reason``)? An article its
         filter turned away before is not fetched again, except by ``--full``."""
@@ -197,8 +217,11 @@ class Discovering:
         kind = "sitemap" if role == Role.SITEMAP else "listing"
         fetch = FetchRecord.from_response(response, kind, response.meta.get("csto_lang"), self.clock())
         head = response.body[:HEAD_BYTES].lstrip().lower()
+        if role in (Role.START, Role.MORE) and any(mark in head for mark in SITEMAP_MARKS + FEED_MARKS):
+            book.walk_answered(fetch.url, complete=False)  # a feed or sitemap lists only some articles
         if response.status in (404, 410):
-            book.sitemap_answered(response.request.url if response.request else response.url)
+            book.sitemap_answered(fetch.url)
+            book.walk_answered(fetch.url, complete=False)
             yield SkippedPage(response.url, fetch.lang, f"HTTP {response.status}", fetch, source=source)
         elif any(mark in head for mark in SITEMAP_MARKS):
             yield from self.read_sitemap(book, response, fetch)
@@ -233,13 +256,16 @@ class Discovering:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
             for link in _links(root, response.url):
                 yield from self.explore(book, canonical_url(link, source), role)
-        if candidates and (self.policy.full or new_here):
-            ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
-            ways = ways or [way for way in reading.next_pages if way.kind is WayOn.API]
-            for way in ways[:1]:
-                yield from self.page(book, canonical_url(way.url, source), Role.MORE)
-        elif candidates and reading.next_pages:
+        if not everything:
+            book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
+        ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
+        ways = ways or [way for way in reading.next_pages if way.kind is WayOn.API]
+        goes_on = bool(candidates and ways)
+        if goes_on and (self.policy.full or new_here or (book.walk_is_small and not everything)):
+            yield from self.page(book, canonical_url(ways[0].url, source), Role.MORE)
+        elif goes_on:
             self.count("csto/source/stopped_early", 1)
+        book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
 
     def explore(self, book: SourceBooks, url: str, role: str) -> Iterator[Request]:
         """A listing-like page reached from another: walked by a source without start pages, from
@@ -264,9 +290,12 @@ class Discovering:
             url = canonical_url(item.url, source)
             if source.owns(url):
                 new_here += self.state.known(url) is None and url not in book.articles
+                book.listed.add(url)
                 yield from self.fetch_if_wanted(book, url, listed_title=item.title)
-        if listing.items and listing.next_url and (self.policy.full or new_here):
+        goes_on = bool(listing.items and listing.next_url)
+        if goes_on and listing.next_url and (self.policy.full or new_here or book.walk_is_small):
             yield from self.page(book, listing.next_url, Role.MORE)
+        book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
 
     def read_feed(self, book: SourceBooks, response: Response, fetch: FetchRecord, role: str) -> Iterator[Any]:
         source = book.source
@@ -290,10 +319,11 @@ class Discovering:
         """A sitemap or index of the source; its files are kept under one label (``label``) so that
         absence from files all read in the run marks the source's archived articles gone."""
         url, label = fetch.url, self.label(book)
+        index_lastmod = response.meta.get("csto_index_lastmod")
         if not self.policy.full and self.state.sitemap_files.get(url) == fetch.sha256:
             self.count("csto/sitemap/unchanged", 1)
             book.sitemap_answered(url, label=label)
-            yield SitemapItem(label, {}, fetch, unchanged=True)
+            yield SitemapItem(label, {}, fetch, unchanged=True, index_lastmod=index_lastmod)
             return
         try:
             document = parse_sitemap(response.body)
@@ -312,7 +342,7 @@ class Discovering:
             if entry.news is not None or book.is_article(canonical_url(entry.url, book.source))
         }
         book.sitemap_answered(url, label=label)
-        yield SitemapItem(label, entries, fetch)
+        yield SitemapItem(label, entries, fetch, index_lastmod=index_lastmod)
         for article_url, lastmod in entries.items():
             if book.discovers_everything or self.state.known(article_url) is not None:
                 yield from self.fetch_if_wanted(book, article_url, lastmod=lastmod)
@@ -327,7 +357,7 @@ class Discovering:
                 self.count("csto/sitemap/unchanged_in_index", 1)
                 yield SitemapConfirmed(label, loc)
             else:
-                yield from self.page(book, loc, Role.SITEMAP, priority=PRIORITY_FEED)
+                yield from self.page(book, loc, Role.SITEMAP, PRIORITY_FEED, lastmod)
 
     def label(self, book: SourceBooks) -> str:
         """The language the source's sitemap files are kept under: its first declared language,

@@ -345,9 +345,13 @@ class NewsSpider(Spider):
         kind = request.meta.get("csto_kind", "other")
         item = failure_item(failure, lambda url: canonical_url(url, book.source), self.fetch_record)
         self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
+        redirects = request.meta.get("redirect_urls")
+        asked = redirects[0] if redirects else request.url
         if kind == "sitemap":
-            book.sitemap_answered(request.url, failed=item is not None)
+            book.sitemap_answered(asked, failed=item is not None)
             self.publish_sitemaps_complete()
+        elif kind == "listing":
+            book.walk_answered(asked, complete=False)
         if item is not None:
             item.source = book.source.name
             yield item
@@ -359,6 +363,12 @@ class NewsSpider(Spider):
         of sections only the sitemaps revealed (so their articles get listing dates), then fetch
         what is still unrequested."""
         engine = self.crawler.engine
+        self.publish_sitemaps_complete()
+        absent = [request for book in self.books.values() for request in self.discovering.absent(book)]
+        for request in absent:
+            engine.crawl(request)
+        if absent:
+            raise DontCloseSpider
         rescue = self.walks.rescue_walks(self.state.sections())
         pending = self.sitemaps.unrequested(self.leads.requested)
         discovered = sorted(self.walks.uncovered((self.sites.lang_of(url), section_of_article(url)) for url in pending))
