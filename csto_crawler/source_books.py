@@ -11,9 +11,11 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from .discovery.learner import PageKind, UrlShapeLearner
-from .discovery.traps import TrapBudget
+from .discovery.traps import TrapBudget, trap_space
+from .discovery.urlshape import DATE_RE
 from .sources import DEFAULT_SOURCE_NAME, Source, sources_from_setting
 
 # Listing pages a source's walk may ask for in one run, over all its listings: a site whose every
@@ -65,6 +67,7 @@ class SourceBooks:
     sitemap_read: bool = False
     sitemap_langs: set[str] = field(default_factory=set)  # the labels its sitemap files are kept under
     refused_pages: int = 0
+    entrances: set[str] = field(default_factory=set)  # pages above an endless space, counted in it
     listed: set[str] = field(default_factory=set)  # articles the start listings showed in this run
     walk_pending: set[str] = field(default_factory=set)  # start listing pages asked, unanswered
     walk_pages: int = 0  # start listing pages asked for
@@ -88,10 +91,25 @@ class SourceBooks:
         if len(self.pages) >= self.max_pages:
             self.refused_pages += 1
             return False
+        space = trap_space(url)
+        if space is not None:
+            self._charge_entrance(url, space)
         if not self.traps.admit(url):
             return False
         self.pages.add(url)
         return True
+
+    def _charge_entrance(self, url: str, space: str) -> None:
+        """The page above a space's first dated page (``/ru/archive/`` above ``/ru/archive/2026-02-10/``),
+        when it was fetched, counts as a request into the space."""
+        parts = urlsplit(url)
+        segments = parts.path.rstrip("/").split("/")
+        while segments and not DATE_RE.match(segments[-1]):
+            segments.pop()
+        entrance = urlunsplit((parts.scheme, parts.netloc, "/".join(segments[:-1]) + "/", "", ""))
+        if segments and entrance in self.pages and entrance not in self.entrances:
+            self.entrances.add(entrance)
+            self.traps.admitted[space.split("/", 1)[0]] += 1
 
     def claim_article(self, url: str) -> bool:
         if url in self.articles:

@@ -141,3 +141,33 @@ def test_a_lead_beside_the_body_is_read_once_with_its_dateline(body: str) -> Non
     assert "Photo credit" not in text and "Read also" not in text and "Most read" not in text
     assert fields["published"] == "2024-03-18T09:40:00+05:00"
     assert fields["title"] == "Ministers meet in Yerevan on border security"
+
+
+def test_the_whole_article_block_as_one_paragraph_is_read_line_by_line() -> None:
+    """trafilatura's fallback on a short page gives the article block as one paragraph (headline,
+    byline, caption, a "Read also" box, tags, share buttons run together): read line by line, only
+    the headline (dropped later by the title rules) and the prose paragraphs stay."""
+    from lxml import html
+
+    from csto_crawler.pages.generic_text import Block, _split_whole_article
+    from csto_crawler.pages.lines import page_lines
+
+    root = html.fromstring(
+        "<html><body><article><h1>Quake hits the region</h1>"
+        "<div>Author: Jane Doe <time datetime='2022-09-03T10:34:00+06:00'>3 September 2022</time></div>"
+        "<div class='lead'><p>BEIJING. WIRE – A quake has been recorded, seismologists said.</p></div>"
+        "<figure><figcaption>Photo credit: press service</figcaption></figure>"
+        "<p>The epicenter was 34 kilometers deep.</p>"
+        "<div><span>Read also:</span> <a href='/en/old_a3281860'>Another story on another topic</a></div>"
+        "<p>There were no reports of damage.</p><div><a href='/tag/world/'>World</a></div>"
+        "<div>Share: <a href='https://t.me/x'>Telegram</a> <button>Copy link</button></div></article></body></html>"
+    )
+    lines = page_lines(root)
+    blob = " ".join(line.text for line in lines) + " Copy link"
+    texts = [block.text for block in _split_whole_article([Block(blob, "p")], lines, None)]
+    assert texts == [
+        "Quake hits the region",
+        "BEIJING. WIRE – A quake has been recorded, seismologists said.",
+        "The epicenter was 34 kilometers deep.",
+        "There were no reports of damage.",
+    ]

@@ -36,6 +36,10 @@ CHUNK_PARAGRAPH_CHARS = 80
 LEAD_LOOKBACK_LINES = 6
 LEAD_MIN_CHARS = 80
 LEAD_LEVELS = 3
+# A single block that runs over this many of the page's lines, a top heading among them, is the
+# whole article block as one paragraph; its lines of these tags are the article's text.
+MIN_WHOLE_ARTICLE_LINES = 4
+PROSE_TAGS = frozenset({"p", "li", "blockquote"})
 # trafilatura may join this many of the page's lines into one of its paragraphs.
 MAX_JOINED_LINES = 400
 
@@ -93,6 +97,7 @@ def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block
             squashed = [squash(line.text) for line in lines]
         _annotate(block, [match] if match is not None else _source_lines(block.text, lines, squashed or []))
         last = block.source[-1].index if block.source else last
+    blocks = _split_whole_article(blocks, lines, squashed)
     blocks = _in_page_order(blocks)
     return _lead(blocks, lines) + _fill_gaps(blocks, lines) + _continuation(blocks, lines)
 
@@ -186,6 +191,40 @@ def _line(pieces: list[str], kind: str, group: int) -> Iterator[Block]:
     text = norm_ws("".join(pieces))
     if text:
         yield Block(text, kind, group=group)
+
+
+def _split_whole_article(blocks: list[Block], lines: list[Line], squashed: list[str] | None) -> list[Block]:
+    """trafilatura's fallback on a short page returns the whole article block as one paragraph:
+    headline, byline, caption, "Read also" box, tags and share buttons run together (the agency
+    fixture of tests/test_pages_generic.py, ``whole-article-as-one-paragraph``). Such a block, one
+    that runs over a page's top heading, is read again line by line: its heading (for the title
+    rules) and its paragraphs of prose, not the rest."""
+    if len(blocks) != 1 or blocks[0].source:
+        return blocks
+    run = _longest_run(blocks[0].text, lines, squashed or [squash(line.text) for line in lines])
+    if len(run) < MIN_WHOLE_ARTICLE_LINES or not any(line.heading == 1 for line in run):
+        return blocks
+    kept = [
+        line for line in run if line.heading or (line.block.tag in PROSE_TAGS and line.link_density < GAP_LINK_DENSITY)
+    ]
+    return [_gap_block(line) for line in kept]
+
+
+def _longest_run(text: str, lines: list[Line], squashed: list[str]) -> list[Line]:
+    """The longest run of the page's lines that ``text`` opens with (buttons and other text the
+    lines leave out may follow it)."""
+    key, best = squash(text), list[Line]()
+    for start, first in enumerate(squashed):
+        if not first or not key.startswith(first):
+            continue
+        joined, end = "", start
+        for i in range(start, min(len(lines), start + MAX_JOINED_LINES)):
+            if not key.startswith(joined + squashed[i]):
+                break
+            joined, end = joined + squashed[i], i + 1
+        if end - start > len(best):
+            best = lines[start:end]
+    return best
 
 
 def _in_page_order(blocks: list[Block]) -> list[Block]:
