@@ -86,7 +86,7 @@ class SourceBooks:
     def claim_page(self, url: str) -> bool:
         """Book a listing, feed or sitemap page; False when asked for already, over the run's
         budget of pages, or in an endless space whose budget is spent."""
-        if url in self.pages:
+        if url in self.pages or url in self.articles:
             return False
         if len(self.pages) >= self.max_pages:
             self.refused_pages += 1

@@ -197,17 +197,27 @@ def _split_whole_article(blocks: list[Block], lines: list[Line], squashed: list[
     """trafilatura's fallback on a short page returns the whole article block as one paragraph:
     headline, byline, caption, "Read also" box, tags and share buttons run together (the agency
     fixture of tests/test_pages_generic.py, ``whole-article-as-one-paragraph``). Such a block, one
-    that runs over a page's top heading, is read again line by line: its heading (for the title
-    rules) and its paragraphs of prose, not the rest."""
-    if len(blocks) != 1 or blocks[0].source:
+    that runs over a page's top heading or over two lines that are no paragraph (a byline, a
+    caption, a box), is read again line by line: its heading (for the title rules) and its
+    paragraphs of prose, not the rest."""
+    if len(blocks) != 1:
         return blocks
-    run = _longest_run(blocks[0].text, lines, squashed or [squash(line.text) for line in lines])
-    if len(run) < MIN_WHOLE_ARTICLE_LINES or not any(line.heading == 1 for line in run):
+    run = blocks[0].source or _longest_run(blocks[0].text, lines, squashed or [squash(line.text) for line in lines])
+    chrome = [line for line in run if not line.heading and line.block.tag not in PROSE_TAGS]
+    if len(run) < MIN_WHOLE_ARTICLE_LINES or not (any(line.heading == 1 for line in run) or len(chrome) >= 2):
         return blocks
-    kept = [
-        line for line in run if line.heading or (line.block.tag in PROSE_TAGS and line.link_density < GAP_LINK_DENSITY)
-    ]
-    return [_gap_block(line) for line in kept]
+    return [_gap_block(line) for line in run if _is_text_line(line)]
+
+
+def _is_text_line(line: Line) -> bool:
+    """A heading, or a paragraph, item, quote or sentence with few links (not a byline, a caption,
+    a "Read also" box, a row of tags or share buttons)."""
+    if line.heading:
+        return True
+    if line.link_density >= GAP_LINK_DENSITY:
+        return False
+    sentence = len(line.text) >= LEAD_MIN_CHARS // 2 and line.text.rstrip("\"'»”) ").endswith((".", "!", "?", "…"))
+    return line.block.tag in PROSE_TAGS or sentence
 
 
 def _longest_run(text: str, lines: list[Line], squashed: list[str]) -> list[Line]:
