@@ -25,6 +25,7 @@ from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
 from .preflight import check_before_crawl
 from .runs import RunLimits, Verdict, judge
+from .sources.csto import DEFAULT_SOURCE_NAME
 from .spiders.news import NewsSpider
 from .urls import Sites
 
@@ -33,6 +34,7 @@ from .urls import Sites
 class CrawlOptions:
     archive_path: Path
     sites: dict[str, str] = field(default_factory=dict)
+    sources: list[dict[str, Any]] = field(default_factory=list)  # CSTO_SOURCES (empty: the CSTO alone)
     langs: list[str] = field(default_factory=list)
     overrides: dict[str, str] = field(default_factory=dict)
     full: bool = False
@@ -129,6 +131,8 @@ def build_settings(options: CrawlOptions) -> Settings:
     settings.set("CSTO_SITES", sites, priority="cmdline")
     if options.langs:
         settings.set("CSTO_LANGS", options.langs, priority="cmdline")
+    if options.sources:
+        settings.set("CSTO_SOURCES", options.sources, priority="cmdline")
     settings.set("CSTO_ARCHIVE_PATH", str(options.archive_path), priority="cmdline")
     settings.set("CSTO_FULL", options.full, priority="cmdline")
     if not options.use_sitemap:
@@ -145,8 +149,16 @@ def build_settings(options: CrawlOptions) -> Settings:
         "use_sitemap": settings.getbool("CSTO_USE_SITEMAP"),
         "overrides": options.overrides,
     }
+    if options.sources:
+        arguments["source_names"] = [str(table["name"]) for table in options.sources]
     settings.set("CSTO_RUN_ARGUMENTS", json.dumps(arguments, ensure_ascii=False), priority="cmdline")
     return settings
+
+
+def crawls_csto(settings: Settings) -> bool:
+    """Whether the run crawls the CSTO's sites (no CSTO_SOURCES, or csto among them)."""
+    names = [str(table.get("name")) for table in settings.getlist("CSTO_SOURCES")]
+    return not names or DEFAULT_SOURCE_NAME in names
 
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:
@@ -166,7 +178,8 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         try:
             check_integrity(db, options.archive_path)
             sites = settings.getdict("CSTO_SITES")
-            move_sites(db, {lang: Sites(sites).by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")})
+            if crawls_csto(settings):  # the CSTO's stored URLs follow its sites (origins.py)
+                move_sites(db, {lang: Sites(sites).by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")})
         finally:
             db.close()
         return _run_process(settings)

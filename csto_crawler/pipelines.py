@@ -40,6 +40,8 @@ from .outcomes import Doubt, ReadingMethod, RunMode
 from .preflight import CrawlRefusedError, check_before_crawl
 from .quality import HealthReport, article_doubts
 from .runs import RunDriver, RunLimits
+from .source_books import run_sources
+from .sources.model import Source
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +171,7 @@ class ArchivePipeline:
         self.max_absent_share = settings.getfloat("CSTO_MAX_SITEMAP_ABSENT_SHARE")
         self.limits = run_limits(settings)
         self.full = settings.getbool("CSTO_FULL")
+        self.sources: list[Source] = []  # the run's (CSTO_SOURCES), read once preflight checked them
         self.archive: ArchiveWriter | None = None
         self.driver: RunDriver | None = None
         self.lock = RunLock(Path(self.path))
@@ -192,6 +195,7 @@ class ArchivePipeline:
         except CrawlRefusedError as exc:
             logger.error("Crawl refused before it began: %s", exc)
             raise CloseSpider("refused") from exc
+        self.sources = run_sources(self.crawler.settings.get("CSTO_SOURCES"))
         try:
             self.lock.acquire()
             self.archive = ArchiveWriter.open(Path(self.path))
@@ -199,6 +203,7 @@ class ArchivePipeline:
             self.lock.release()
             logger.error("Cannot open the archive: %s", exc)
             raise
+        self.archive.use_sources(self.sources)
         mode = RunMode.of_crawl(self.full, self.archive.walked_before())  # as the spider decided it
         self.driver = RunDriver(self.archive, mode, self.arguments, self.limits)
         self.driver.begin(os.getpid())

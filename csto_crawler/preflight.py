@@ -3,7 +3,8 @@
 ``csto crawl`` runs them before it takes the run lock; ``scrapy crawl news`` (the way Scrapyd runs
 a crawl) runs them when the archive pipeline opens, before it begins a run, and the spider reads
 nothing from an archive that fails them (it is made before the pipeline). Each failure is one
-line: a language without a site, a malformed site URL, a path that cannot hold an archive (a
+line: a language without a site, a malformed site URL, a source table that does not read
+(``CSTO_SOURCES``), a path that cannot hold an archive (a
 folder, a foreign file, a newer schema), no configured site reachable (``CSTO_PREFLIGHT_TIMEOUT``,
 reachability.py). Offline, a crawl therefore stops within seconds and leaves nothing behind.
 """
@@ -17,7 +18,9 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
-from .source_books import discovered, run_sources, walks_sections
+from .source_books import run_sources as setting_sources
+from .sources.csto import DEFAULT_SOURCE_NAME
+from .sources.model import Source, SourceError
 from .urls import Sites
 
 
@@ -32,10 +35,29 @@ class CrawlRefusedError(Exception):
 def check_before_crawl(settings: BaseSettings) -> None:
     """Every pre-flight check, in order; CrawlRefusedError (one line) for the first that fails."""
     check_configuration(settings)
-    sites = Sites(settings.getdict("CSTO_SITES"))
-    sources = run_sources(settings.get("CSTO_SOURCES"))
-    bases = [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")] if walks_sections(sources) else []
-    check_network(settings, bases + [source.home for source in discovered(sources)])
+    check_network(settings, crawled_bases(settings))
+
+
+def run_sources(settings: BaseSettings) -> list[Source]:
+    """The run's sources (``CSTO_SOURCES``; empty: the CSTO alone), or CrawlRefusedError naming the mistake."""
+    try:
+        return setting_sources(settings.get("CSTO_SOURCES"))  # a list, or JSON text from `scrapy crawl -s`
+    except (SourceError, ValueError, TypeError) as exc:  # SourceError, or JSON that is no list of tables
+        raise CrawlRefusedError(str(exc).replace("\n", "; ")) from exc
+
+
+def crawled_bases(settings: BaseSettings) -> list[str]:
+    """Where the run's requests go: the CSTO's sites of the crawled languages (when the CSTO is
+    crawled), and every other source's language bases (its home when it declares none)."""
+    sources = run_sources(settings)
+    bases: list[str] = []
+    if not sources or any(source.name == DEFAULT_SOURCE_NAME for source in sources):
+        sites = Sites(settings.getdict("CSTO_SITES"))
+        bases += [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")]
+    for source in sources:
+        if source.name != DEFAULT_SOURCE_NAME:
+            bases += [language.base for language in source.languages] or [source.home]
+    return bases
 
 
 def check_configuration(settings: BaseSettings) -> None:
@@ -44,13 +66,10 @@ def check_configuration(settings: BaseSettings) -> None:
         sites = Sites(settings.getdict("CSTO_SITES"))
     except ValueError as exc:
         raise CrawlRefusedError(str(exc)) from exc
-    try:
-        run_sources(settings.get("CSTO_SOURCES"))
-    except (ValueError, TypeError) as exc:  # SourceError, or JSON that is not a list of tables
-        raise CrawlRefusedError(f"CSTO_SOURCES: {exc}") from exc
     unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in sites.by_lang]
     if unknown:
         raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")
+    run_sources(settings)
     try:
         # A path whose parent is a file, a file that is not a csto archive, or one from a newer
         # schema, is refused without creating anything (nor <archive>.lock next to it).

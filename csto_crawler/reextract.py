@@ -110,10 +110,13 @@ def _outcome(driver: RunDriver, reading: Reading) -> Iterator[object]:
             return
         driver.tally["still_held"] += 1
         title = item.title if item else None
-        yield HeldPage(page.url, page.lang, page.section, reading.doubts, reading.method, page.fetch, title)
+        yield HeldPage(
+            page.url, page.lang, page.section, reading.doubts, reading.method, page.fetch, title, source=page.source
+        )
         return
     if page.article_id is not None and content_fingerprint(content_values(item)) == page.content_sha256:
         driver.tally["unchanged"] += 1
         return
     driver.tally["filled" if page.article_id is None else "changed"] += 1
+    item.source = page.source
     yield item

@@ -48,6 +48,7 @@ BLOCKS = {
     ("For researchers", 3): "needs your PostgreSQL server (tests/test_postgres.py runs the command)",
     ("Any page: `csto extract`", 1): RUN,
     ("Crawling", 1): "crawls the live sites (tests/test_crawl_e2e.py crawls the demo site)",
+    ("Adding a source", 1): "crawls the live agency sites (tests/test_cli_sources.py runs the sources commands)",
     ("WARC in and out", 1): "its files are examples (tests/test_warc.py and test_demo.py run the commands)",
     ("WARC in and out", 2): "installs pywb from the package index and serves it",
     ("Testing against the local replica", 1): "needs ../shared/replica, which only the maintainers have",

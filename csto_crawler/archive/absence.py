@@ -3,18 +3,22 @@
 A 404 of the article itself is the plain witness (``history_writer.save_gone``). Two others need no
 request per article: a sitemap file that no longer lists it, and a listing walked from page 1 to its
 last page without a failed page that no longer shows it; the second does not depend on the sitemaps
-being up. A third applies the sitemap rule to what a crawl could not know: articles only imported
-captures show, absent from the sitemaps as the latest crawl read them (``mark_dropped``). Each
-guards against a broken source: when it would remove too large a share, nothing is marked and a
-warning says why.
+being up. Both judge the CSTO's sitemaps and section walks, so they mark only the CSTO's articles
+(``source``); another source's complete walk judges its own language (``mark_from_source_walk``:
+the crawl hands it the URLs the walk saw). A third applies the sitemap rule to what a crawl could
+not know: articles only imported captures show, absent from the sitemaps as the latest crawl read
+them (``mark_dropped``). Each guards against a broken source: when it would remove too large a
+share, nothing is marked and a warning says why.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from ..outcomes import RunMode
+from ..sources.csto import DEFAULT_SOURCE_NAME
 from .events import mark_gone
 from .statements import Statements
 
@@ -24,11 +28,14 @@ logger = logging.getLogger("csto_crawler.archive.store")
 # clean-up; the share guard is for large sections that lose most of their articles at once).
 FEW_DELETIONS = 3
 
+# The live articles of one source's language: the base of the share guards.
+ALIVE = "SELECT count(*) AS n FROM articles WHERE lang = :lang AND source = :source AND gone_at IS NULL"
+
 ABSENT_FROM_SITEMAP = (
     "SELECT a.id, a.section FROM sitemap_files f"
     " JOIN sitemap_entries s ON s.sitemap_url = f.url AND s.last_run_id < f.parsed_run_id"
     " JOIN articles a ON a.url = s.url AND a.vacated_by IS NULL"
-    " WHERE f.lang = :lang AND f.confirmed_run_id = :run AND a.gone_at IS NULL"
+    " WHERE f.lang = :lang AND f.confirmed_run_id = :run AND a.gone_at IS NULL AND a.source = :source"
     " AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
 )
 
@@ -38,6 +45,7 @@ FROM section_walks w
 JOIN listing_sightings s ON s.lang = w.lang AND s.section = w.section AND s.last_run_id < :run
 JOIN articles a ON a.url = s.article_url AND a.vacated_by IS NULL
 WHERE w.run_id = :run AND a.gone_at IS NULL AND (a.last_run_id IS NULL OR a.last_run_id != :run)
+  AND a.source = :source
   AND NOT EXISTS (SELECT 1 FROM listing_sightings t WHERE t.article_url = a.url AND t.last_run_id = :run)
 """
 
@@ -48,15 +56,17 @@ class Absence:
     def __init__(self, sql: Statements) -> None:
         self.sql = sql
 
-    def mark_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
-        """Live articles of ``lang`` whose sitemap file, read in this run, dropped them (spared if
-        fetched in this run; only files read in this run count: a file that vanished from the index
-        proves nothing). Nothing is marked when more than ``max_share`` of the language's live
-        articles would be. Returns the number marked per section."""
-        absent = self.sql.all(ABSENT_FROM_SITEMAP, lang=lang, run=run_id)
+    def mark_from_sitemap(
+        self, lang: str, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
+    ) -> dict[str, int]:
+        """Live articles of ``source`` and ``lang`` whose sitemap file, read in this run, dropped them
+        (spared if fetched in this run; only files read in this run count: a file that vanished from
+        the index proves nothing). Nothing is marked when more than ``max_share`` of the language's
+        live articles would be. Returns the number marked per section."""
+        absent = self.sql.all(ABSENT_FROM_SITEMAP, lang=lang, run=run_id, source=source)
         if not absent:
             return {}
-        alive = self.sql.one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
+        alive = self.sql.one(ALIVE, lang=lang, source=source)
         total = int(alive["n"]) if alive else 0
         if len(absent) > max_share * total:
             logger.warning(
@@ -73,11 +83,14 @@ class Absence:
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 
-    def mark_from_walks(self, run_id: int, max_share: float) -> dict[tuple[str, str], int]:
-        """Live articles that this run's complete listing walks no longer show; per walk, nothing is
-        marked when more than ``max_share`` of what it listed would be (beyond ``FEW_DELETIONS``)."""
+    def mark_from_walks(
+        self, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
+    ) -> dict[tuple[str, str], int]:
+        """Live articles of ``source`` that this run's complete section walks (``section_walks``, the
+        CSTO's listings) no longer show; per walk, nothing is marked when more than ``max_share`` of
+        what it listed would be (beyond ``FEW_DELETIONS``)."""
         by_walk: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for row in absent_from_walks(self.sql, run_id):
+        for row in absent_from_walks(self.sql, run_id, source):
             by_walk.setdefault((row["lang"], row["walk"]), []).append(row)
         sizes = walk_sizes(self.sql, run_id)
         now = self.sql.now()
@@ -101,7 +114,9 @@ class Absence:
                     marked[key] = marked.get(key, 0) + 1
         return marked
 
-    def mark_dropped(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+    def mark_dropped(
+        self, lang: str, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
+    ) -> dict[str, int]:
         """Articles that only imported captures show, and that the latest crawl's complete reading
         of the language's sitemaps no longer lists: gone since that reading (the crawl's sitemap
         rule, applied to what the crawl could not know). Nothing is marked when more than
@@ -114,8 +129,10 @@ class Absence:
             run=reading["id"],
         ):
             return {}  # no crawl read every sitemap file of the language
-        dropped = self.sql.all(DROPPED, lang=lang, at=reading["finished_at"], imports=RunMode.WARC_IMPORT.value)
-        alive = self.sql.one("SELECT count(*) AS n FROM articles WHERE lang = :lang AND gone_at IS NULL", lang=lang)
+        dropped = self.sql.all(
+            DROPPED, lang=lang, at=reading["finished_at"], imports=RunMode.WARC_IMPORT.value, source=source
+        )
+        alive = self.sql.one(ALIVE, lang=lang, source=source)
         if not dropped or len(dropped) > max_share * int(alive["n"] if alive else 0):
             return {}
         marked: dict[str, int] = {}
@@ -125,6 +142,48 @@ class Absence:
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 
+    def mark_from_source_walk(
+        self, source: str, lang: str, seen_urls: Iterable[str], run_id: int, max_share: float
+    ) -> dict[str, int]:
+        """A complete walk of ``source``'s language ``lang`` (every listing, feed or sitemap its
+        discovery reads, to the end, without a failed page) saw ``seen_urls``: its live articles seen
+        under none of them (canonical URL or alias) and not fetched in this run are gone. Nothing is
+        marked when more than ``max_share`` of the language's live articles would be (beyond
+        ``FEW_DELETIONS``). Never touches another source or language. Returns the number marked per section."""
+        seen = set(seen_urls)
+        absent = [
+            row
+            for row in self.sql.all(LIVE_WITH_ALIASES, source=source, lang=lang, run=run_id)
+            if row["url"] not in seen and not seen.intersection((row["aliases"] or "").split("\n"))
+        ]
+        alive = self.sql.one(ALIVE, lang=lang, source=source)
+        total = int(alive["n"]) if alive else 0
+        if not absent:
+            return {}
+        if len(absent) > max(max_share * total, FEW_DELETIONS):
+            logger.warning(
+                "The complete walk of %s %s no longer shows %d of %d articles: more likely a broken walk;"
+                " marking none gone",
+                source,
+                lang,
+                len(absent),
+                total,
+            )
+            return {}
+        now = self.sql.now()
+        marked: dict[str, int] = {}
+        for row in absent:
+            mark_gone(self.sql, row["id"], now, f"absent from a complete walk of {source} {lang}", run_id)
+            marked[row["section"]] = marked.get(row["section"], 0) + 1
+        return marked
+
+
+# A source's live articles of one language, not fetched in the run, with their aliases (newline-joined).
+LIVE_WITH_ALIASES = (
+    "SELECT a.id, a.url, a.section, (SELECT group_concat(u.url, char(10)) FROM url_aliases u"
+    " WHERE u.article_id = a.id) AS aliases FROM articles a WHERE a.source = :source AND a.lang = :lang"
+    " AND a.gone_at IS NULL AND a.vacated_by IS NULL AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
+)
 
 # The latest finished crawl that read a language's sitemap files.
 LATEST_SITEMAP_READING = (
@@ -133,16 +192,17 @@ LATEST_SITEMAP_READING = (
 )
 # Live articles last seen by an import before that reading, that no sitemap file lists as last read.
 DROPPED = (
-    "SELECT a.id, a.section FROM articles a WHERE a.lang = :lang AND a.gone_at IS NULL AND a.last_seen_at < :at"
+    "SELECT a.id, a.section FROM articles a WHERE a.lang = :lang AND a.source = :source AND a.gone_at IS NULL"
+    " AND a.last_seen_at < :at"
     " AND a.vacated_by IS NULL AND a.last_run_id IN (SELECT id FROM crawl_runs WHERE mode = :imports)"
     " AND NOT EXISTS (SELECT 1 FROM sitemap_entries s JOIN sitemap_files f ON f.url = s.sitemap_url"
     " WHERE s.url = a.url AND s.last_run_id >= f.parsed_run_id)"
 )
 
 
-def absent_from_walks(sql: Statements, run_id: int) -> list[dict[str, Any]]:
-    """Live articles that this run's complete listing walks no longer show (see the module doc)."""
-    return sql.all(ABSENT_FROM_WALKS, run=run_id)
+def absent_from_walks(sql: Statements, run_id: int, source: str = DEFAULT_SOURCE_NAME) -> list[dict[str, Any]]:
+    """Live articles of ``source`` that this run's complete listing walks no longer show (see the module doc)."""
+    return sql.all(ABSENT_FROM_WALKS, run=run_id, source=source)
 
 
 def walk_sizes(sql: Statements, run_id: int) -> dict[tuple[str, str], int]:

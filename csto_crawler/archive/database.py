@@ -31,6 +31,7 @@ from .errors import (
 )
 from .migrations import MIGRATIONS, add_registered
 from .schema import SCHEMA_VERSION, TABLES, create_schema
+from .source_rows import seed_default_sources
 
 # Re-exported: the archive's callers open files, catch these errors and read rows through this module.
 __all__ = [
@@ -220,6 +221,7 @@ def migrate(db: dataset.Database, path: Path) -> None:
         connection = dbapi_connection(db)
         if current == 0:
             create_schema(connection)
+            seed_default_sources(connection)
         for version in range(current + 1, SCHEMA_VERSION + 1) if current else ():
             step = MIGRATIONS.get(version)
             if step is not None:

@@ -1,4 +1,4 @@
-"""One filter over archive rows and the one WHERE builder: language, section, publication dates, fetch date.
+"""One filter over archive rows and the one WHERE builder: source, language, section, publication and fetch dates.
 
 Exports, search, ``csto reextract`` and ``csto warc export`` narrow their rows with a ``RowFilter``;
 ``where`` turns it into SQL over the columns a query names (``Columns``). The clauses are fixed text
@@ -25,6 +25,7 @@ class RowFilter:
     langs: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     fetched_since: str | None = None
+    sources: tuple[str, ...] = ()  # names of sources (``articles.source``); none: every source
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Columns:
     section: str = "a.section"
     published: str = "a.published"
     fetched: str = "f.fetched_at"
+    source: str = "a.source"
 
 
 def escape_like(value: str) -> str:
@@ -51,6 +53,10 @@ def clauses(flt: RowFilter, columns: Columns = Columns()) -> tuple[list[str], di
         marks = ", ".join(f":lang{i}" for i in range(len(langs)))
         found.append(f"{columns.lang} IN ({marks})")
         params.update({f"lang{i}": lang for i, lang in enumerate(langs)})
+    if flt.sources:
+        marks = ", ".join(f":source{i}" for i in range(len(flt.sources)))
+        found.append(f"{columns.source} IN ({marks})")
+        params.update({f"source{i}": source for i, source in enumerate(flt.sources)})
     if flt.sections:
         parts = []
         for i, section in enumerate(flt.sections):

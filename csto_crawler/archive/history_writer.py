@@ -20,7 +20,7 @@ from ..dates import to_utc_iso
 from ..items import ArticleItem, GoneNotice, HeldPage, NotModified
 from ..outcomes import Doubt, VersionChange
 from ..stand_ins import replacement_doubts
-from .article_ids import article_id, section_of
+from .article_ids import section_of
 from .content import content_fingerprint, content_values
 from .events import Event, mark_gone, record_event
 from .ledger import Ledger, header
@@ -28,6 +28,7 @@ from .placement import Placement, precedes
 from .registry import Fill
 from .results import ItemKind, LedgerOutcome, SaveOutcome, WriteResult
 from .search import index_article
+from .source_ids import ArticleIds
 from .statements import Statements, moment
 from .tables import ARTICLES
 from .version_rows import ARTICLE_SEEN, VersionRows
@@ -38,6 +39,9 @@ logger = logging.getLogger("csto_crawler.archive.store")
 # The live article at a URL (a vacated article keeps its URL, but no longer holds it).
 AT_URL = "SELECT * FROM articles WHERE url = :url AND vacated_by IS NULL"
 _ITEM = ARTICLES.filled_by(Fill.ITEM)
+# What a later fetch never changes: the source an article belongs to (a stored page read again by
+# csto reextract may come back as the default source's item).
+_IDENTITY = ("source",)
 _CONTENT = ARTICLES.filled_by(Fill.CONTENT)
 INSERT_ARTICLE = ARTICLES.insert(
     (
@@ -61,7 +65,11 @@ INSERT_ARTICLE = ARTICLES.insert(
 # never moves the marks back. A value the page may omit (``keep``) keeps the archived one.
 UPDATE_CURRENT = (
     "UPDATE articles SET "  # noqa: S608  registry names
-    + ", ".join(f"{n} = COALESCE(:{n}, {n})" if ARTICLES[n].keep else f"{n} = :{n}" for n in (*_ITEM, *_CONTENT))
+    + ", ".join(
+        f"{n} = COALESCE(:{n}, {n})" if ARTICLES[n].keep else f"{n} = :{n}"
+        for n in (*_ITEM, *_CONTENT)
+        if n not in _IDENTITY
+    )
     + ", vacated_by = NULL, content_sha256 = :content_sha256, current_version = :number, version_count = :count,"
     " gone_at = NULL, gone_reason = NULL,"
     " last_run_id = CASE WHEN :now >= last_seen_at THEN :run ELSE last_run_id END,"
@@ -85,6 +93,7 @@ class History:
     def __init__(self, sql: Statements, ledger: Ledger, extractor_version: str) -> None:
         self.sql = sql
         self.ledger = ledger
+        self.ids = ArticleIds(sql)
         self.versions = VersionRows(sql, extractor_version)
         self.placement = Placement(sql, self.versions)
 
@@ -100,7 +109,7 @@ class History:
 
     def save_article(self, item: ArticleItem, run_id: int) -> WriteResult:
         fields = article_fields(item)
-        existing = self._find_article(item)
+        existing = self._find_article(item, run_id)
         doubts = self._stand_in(existing, item, fields) if existing is not None else []
         if doubts:
             logger.warning("Holding back %s: %s (the archived text stays current)", item.url, ", ".join(doubts))
@@ -113,7 +122,7 @@ class History:
                 self._put_alias(alias, existing["id"], now)
             return WriteResult(ItemKind.ARTICLE, item.lang, existing["section"], outcome)
         if existing is None:
-            aid = article_id(item.lang, item.element_id, item.url)
+            aid = self.ids.new_id(item)
             outcome = self._new_article(aid, item, fields, fetch_id, run_id, now)
         else:
             aid = existing["id"]
@@ -126,13 +135,16 @@ class History:
         self._after_save(aid, item, now)
         return WriteResult(ItemKind.ARTICLE, item.lang, item.section, outcome)
 
-    def _find_article(self, item: ArticleItem) -> dict[str, Any] | None:
+    def _find_article(self, item: ArticleItem, run_id: int) -> dict[str, Any] | None:
         """By the Bitrix element ID, the article's identity (it survives slug edits); then, for
         pages without one, by URL and by a former URL (alias). A URL that now shows another
         element than the article stored under it is vacated first (``_vacate``)."""
         if item.element_id:
             row = self.sql.one(
-                "SELECT * FROM articles WHERE lang = :lang AND element_id = :eid", lang=item.lang, eid=item.element_id
+                "SELECT * FROM articles WHERE source = :source AND lang = :lang AND element_id = :eid",
+                source=item.source,
+                lang=item.lang,
+                eid=item.element_id,
             )
             if row is not None:
                 return row
@@ -141,6 +153,8 @@ class History:
             row = self.sql.one(
                 "SELECT a.* FROM url_aliases u JOIN articles a ON a.id = u.article_id WHERE u.url = :url", url=item.url
             )
+        if row is None:
+            row = self.ids.same_native_id(item, run_id)
         if row is not None and item.element_id and row["element_id"] and row["element_id"] != item.element_id:
             return None  # the URL now shows another element: a new article (its URL vacated below)
         return row
@@ -300,14 +314,15 @@ class History:
         fetch_id = self.ledger.put_fetch(item.fetch, run_id)
         now = to_utc_iso(item.fetch.fetched_at)
         self.sql.execute(
-            "INSERT INTO held_pages (url, lang, section, title, doubts, method, fetch_id, extractor_version,"
-            " first_held_at, last_held_at, run_id) VALUES (:url, :lang, :section, :title, :doubts, :method,"
+            "INSERT INTO held_pages (url, source, lang, section, title, doubts, method, fetch_id, extractor_version,"
+            " first_held_at, last_held_at, run_id) VALUES (:url, :source, :lang, :section, :title, :doubts, :method,"
             " :fetch, :extractor, :now, :now, :run) ON CONFLICT (url) DO UPDATE SET lang = excluded.lang,"
             " section = excluded.section, title = excluded.title, doubts = excluded.doubts,"
             " method = excluded.method, fetch_id = excluded.fetch_id,"
             " extractor_version = excluded.extractor_version, last_held_at = excluded.last_held_at,"
             " run_id = excluded.run_id",
             url=item.url,
+            source=item.source,
             lang=item.lang,
             section=item.section,
             title=item.title,
@@ -350,5 +365,7 @@ class History:
             return LedgerOutcome.ALIAS_GONE
         if not self.ledger.made_in_run(at, run_id):
             return LedgerOutcome.NOT_ARCHIVED
-        self.ledger.record_failure(item.url, item.lang, "article", f"HTTP {item.status}", 1, item.status, run_id)
+        self.ledger.record_failure(
+            item.url, item.lang, "article", f"HTTP {item.status}", 1, item.status, run_id, item.source
+        )
         return LedgerOutcome.FAILED

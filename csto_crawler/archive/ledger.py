@@ -30,6 +30,7 @@ from ..items import (
     SkippedPage,
 )
 from ..outcomes import RunMode
+from ..sources.csto import DEFAULT_SOURCE_NAME
 from . import blobs
 from .article_ids import section_of
 from .results import ItemKind, LedgerOutcome, WriteResult
@@ -197,14 +198,16 @@ class Ledger:
         attempts: int,
         status: int | None,
         run_id: int,
+        source: str = DEFAULT_SOURCE_NAME,
     ) -> None:
         self.sql.execute(
-            "INSERT INTO failures (url, lang, kind, error, status, attempts, first_failed_at, last_failed_at,"
-            " last_run_id) VALUES (:url, :lang, :kind, :error, :status, :attempts, :now, :now, :run)"
+            "INSERT INTO failures (url, source, lang, kind, error, status, attempts, first_failed_at, last_failed_at,"
+            " last_run_id) VALUES (:url, :source, :lang, :kind, :error, :status, :attempts, :now, :now, :run)"
             " ON CONFLICT (url) DO UPDATE SET error = excluded.error, status = excluded.status,"
             " attempts = failures.attempts + excluded.attempts, last_failed_at = excluded.last_failed_at,"
             " last_run_id = excluded.last_run_id",
             url=url,
+            source=source,
             lang=lang,
             kind=kind,
             error=error,
@@ -221,7 +224,7 @@ class Ledger:
     def save_failure(self, item: FetchFailure, run_id: int) -> WriteResult:
         if item.fetch is not None:
             self.put_fetch(item.fetch, run_id)
-        self.record_failure(item.url, item.lang, item.kind, item.error, item.attempts, item.status, run_id)
+        self.record_failure(item.url, item.lang, item.kind, item.error, item.attempts, item.status, run_id, item.source)
         section = section_of(item.url) if item.kind == "article" else None
         return WriteResult(ItemKind.FAILURE, item.lang, section, LedgerOutcome.FAILED)
 

@@ -4,6 +4,7 @@ attachments and their text) and the tables a release adds for Datasette."""
 from __future__ import annotations
 
 from .registry import Column, Export, Kind, Table, exported
+from .tables import source_column
 from .word_indexes import ATTACHMENT_WORDS
 
 _SEEN = (
@@ -191,6 +192,7 @@ FAILURES = Table(
     " fetched successfully (by a fetch no older than the failure).",
     (
         Column("url", "TEXT PRIMARY KEY", "the URL", site_url=True),
+        source_column("the source whose crawl failed on it (`sources.name`)"),
         Column("lang", "TEXT", "site language"),
         Column("kind", "TEXT NOT NULL", "`article`, `listing`, `sitemap` or `attachment`"),
         Column("error", "TEXT NOT NULL", "last error (`HTTP 500`, `ResponseDataLossError: ...`, `maintenance page`,"
@@ -309,6 +311,7 @@ ATTACHMENT_EXPORT = Export(
         Column("article_id", None, "the article that links it (`articles.id`), when archived", export=True,
                expr="a.id"),
         *exported(ATTACHMENTS, "t", ("article_url",)),
+        Column("source", None, "the article's source (`articles.source`)", export=True, expr="a.source"),
         Column("lang", None, "the article's language", export=True, expr="a.lang"),
         *exported(ATTACHMENTS, "t", [c.name for c in ATTACHMENTS.columns if c.export][2:]),
         *_TEXT_FIELDS,

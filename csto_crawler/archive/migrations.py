@@ -24,7 +24,8 @@ from .content import refingerprint_all
 from .registry import Table
 from .renumbering import renumber_shifted
 from .search import reindex_all
-from .tables import ARTICLES, ARTICLES_FTS
+from .source_rows import seed_default_sources
+from .tables import ARTICLE_ELEMENT_INDEX, ARTICLES, ARTICLES_FTS, SOURCES, SOURCES_SCHEMA
 
 Migration = Callable[[dataset.Database], None]
 SCHEMA_HEADING_RE = re.compile(r"^-- schema (\d+):")  # "-- schema 3: incremental runs ..."
@@ -115,6 +116,21 @@ def permanent_versions(db: dataset.Database) -> None:
     connection = dbapi_connection(db)
     rebuild_articles(connection)
     renumber_shifted(connection, utc_now().isoformat())
+
+
+@migration(SOURCES_SCHEMA)
+def sources(db: dataset.Database) -> None:
+    """Sources other than the CSTO (issue 22): the ``sources`` table holding the CSTO, a ``source`` column
+    on articles (every existing one the CSTO's, ``csto``), held pages and failures, and the element ID
+    unique per source and language. Made here, not after the step, because the index needs the column."""
+    connection = dbapi_connection(db)
+    have = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
+    if "source" not in have:  # an archive of schema 7 (older ones were rebuilt with it by schema 7)
+        connection.execute(f"ALTER TABLE articles ADD COLUMN {ARTICLES['source'].ddl()}")
+    connection.execute("DROP INDEX IF EXISTS ux_articles_element")
+    connection.execute(ARTICLE_ELEMENT_INDEX)
+    add_registered(connection, (SOURCES,), SOURCES_SCHEMA)
+    seed_default_sources(connection)
 
 
 # Fragments the writer of schemas 2 to 5 appended to a URL another article had taken.

@@ -62,6 +62,14 @@ class ArchiveReader:
             " FROM articles GROUP BY lang, section, year ORDER BY lang, section, year"
         )
 
+    def stats_by_source(self) -> list[dict[str, Any]]:
+        """Article counts per source (``languages``: its languages, comma-joined), the CSTO first."""
+        return self.query(
+            "SELECT source, count(*) AS articles, group_concat(DISTINCT lang) AS languages,"
+            " sum(gone_at IS NOT NULL) AS gone, sum(version_count > 1) AS edited"
+            " FROM articles GROUP BY source ORDER BY source != 'csto', source"
+        )
+
     def totals(self) -> dict[str, Any]:
         rows = self.query(
             "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM versions) AS versions,"

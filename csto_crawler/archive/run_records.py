@@ -103,8 +103,13 @@ def sources_of(arguments: dict[str, Any]) -> list[str]:
     sites = arguments.get("sites")
     if not isinstance(sites, dict):  # reextract reads the archive itself
         return []
+    names = arguments.get("source_names")
+    others = [str(name) for name in names if name != "csto"] if isinstance(names, list) else []
+    if isinstance(names, list) and "csto" not in names:
+        return others  # a crawl of other sources only (csto crawl --source NAME)
     langs = set(languages_of(arguments)) or set(sites)
-    return [urlsplit(str(base)).netloc or str(base) for lang, base in sorted(sites.items()) if lang in langs]
+    hosts = [urlsplit(str(base)).netloc or str(base) for lang, base in sorted(sites.items()) if lang in langs]
+    return hosts + others
 
 
 def languages_of(arguments: dict[str, Any]) -> list[str]:

@@ -28,11 +28,12 @@ from .ledger_tables import (
 )
 from .migrations import MIGRATIONS
 from .registry import Table
-from .tables import ALIASES, ARTICLES, ARTICLES_FTS, EVENTS, HELD_PAGES, SEARCH_INDEX, VERSIONS
+from .tables import ALIASES, ARTICLES, ARTICLES_FTS, EVENTS, HELD_PAGES, SEARCH_INDEX, SOURCES, VERSIONS
 
 # In the order the schema document shows them (and a new archive creates them).
 TABLES: tuple[Table, ...] = (
     META,
+    SOURCES,
     CRAWL_RUNS,
     BLOBS,
     FETCHES,

@@ -64,6 +64,7 @@ class SearchFilter:
     until: str | None = None
     limit: int = 20
     offset: int = 0
+    sources: tuple[str, ...] = ()
 
 
 # Articles matched in their title and body, and through the attachment files they link; the
@@ -158,7 +159,7 @@ def count_matches(db: dataset.Database, query: str, flt: SearchFilter) -> int:
 def _where(flt: SearchFilter) -> tuple[list[str], dict[str, Any]]:
     """The WHERE clauses on the article ``a`` and their bound parameters (the archive's one builder)."""
     sections = (flt.section,) if flt.section else ()
-    found, params = clauses(RowFilter(flt.lang, flt.since, flt.until, sections=sections))
+    found, params = clauses(RowFilter(flt.lang, flt.since, flt.until, sections=sections, sources=flt.sources))
     return ["1 = 1", *found], params
 
 

@@ -37,6 +37,8 @@ from ..items import (
     SkippedPage,
 )
 from ..outcomes import RunMode
+from ..sources.csto import DEFAULT_SOURCE_NAME
+from ..sources.model import Source
 from .absence import Absence
 from .article_ids import article_id, section_of
 from .connection import abandon_transaction
@@ -44,6 +46,7 @@ from .database import open_database
 from .history_writer import History, article_fields
 from .ledger import SNAPSHOT_HEADERS, Ledger, RunRecord
 from .results import ItemKind, LedgerOutcome, SaveOutcome, WriteResult
+from .source_rows import SourceRows
 from .statements import Clock, Statements
 
 __all__ = [
@@ -168,6 +171,13 @@ class ArchiveWriter:
         with self.db:
             self.ledger.finish_run(run_id, reason, record)
 
+    def use_sources(self, sources: list[Source]) -> None:
+        """The run's sources (setting ``CSTO_SOURCES``): they give new articles their IDs, and the
+        archive records any it does not hold yet (``source_rows.SourceRows.ensure``)."""
+        self.history.ids.use(sources)
+        with self.db:
+            SourceRows(self.sql).ensure(sources)
+
     def walked_before(self) -> bool:
         """Whether a run ever walked a section's listing to its end (a crawl is then incremental)."""
         with self.db:
@@ -213,13 +223,24 @@ class ArchiveWriter:
         with self.db:
             return self.absence.mark_from_walks(run_id, max_share)
 
+    def mark_absent_from_source_walk(
+        self, source: str, lang: str, seen_urls: Iterable[str], run_id: int, max_share: float
+    ) -> dict[str, int]:
+        """A complete walk of ``source``'s language ``lang`` saw ``seen_urls`` (canonical article URLs):
+        mark gone its other live articles not fetched in this run, unless more than ``max_share`` of
+        them would be (``absence.Absence.mark_from_source_walk``). Returns the number marked per section."""
+        with self.db:
+            return self.absence.mark_from_source_walk(source, lang, seen_urls, run_id, max_share)
+
     def mark_dropped(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
         """Mark gone the articles only imported captures show that the sitemaps no longer list
         (``absence.Absence.mark_dropped``). Returns the number marked per section."""
         with self.db:
             return self.absence.mark_dropped(lang, run_id, max_share)
 
-    def mark_absent_from_sitemap(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
+    def mark_absent_from_sitemap(
+        self, lang: str, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
+    ) -> dict[str, int]:
         """Mark gone the live articles of ``lang`` that a sitemap file read in this run no longer lists.
 
         Only entries of files read in this run count, articles fetched in this run are spared, and
@@ -227,4 +248,4 @@ class ArchiveWriter:
         the number marked per section.
         """
         with self.db:
-            return self.absence.mark_from_sitemap(lang, run_id, max_share)
+            return self.absence.mark_from_sitemap(lang, run_id, max_share, source)

@@ -12,6 +12,15 @@ from ..outcomes import Doubt
 from .registry import Column, Export, Fill, Kind, Table, exported
 from .word_indexes import ARTICLE_WORDS
 
+# Schema 8 (issue 22): sources other than the CSTO; rows per article or per URL name their source.
+SOURCES_SCHEMA = 8
+
+
+def source_column(meaning: str, fill: Fill = Fill.WRITER, export: bool = False) -> Column:
+    """The ``source`` column of a row that belongs to one source (rows older than schema 8: the CSTO's)."""
+    return Column("source", "TEXT NOT NULL DEFAULT 'csto'", meaning, fill=fill, export=export, added=SOURCES_SCHEMA)
+
+
 # The clean fields an article and each of its versions hold (the item's attributes of these names).
 # Which of them make a new version when they change: content.py (the fingerprint).
 _CONTENT = (
@@ -44,12 +53,20 @@ _CONTENT = (
            kind=Kind.STRING_LIST, fill=Fill.CONTENT, export=True, site_url=True),
 )  # fmt: skip
 
+# An element ID names one article of a source's language (schema 8 added the source to the key).
+ARTICLE_ELEMENT_INDEX = (
+    "CREATE UNIQUE INDEX ux_articles_element ON articles(source, lang, element_id) WHERE element_id IS NOT NULL"
+)
+
 ARTICLES = Table(
     "articles",
     "One row per article: its identity, its current content (that of its latest version in time), and its life"
     " on the site.",
     (
-        Column("id", "TEXT PRIMARY KEY", "stable article ID (`en-8573`)", export=True),
+        Column("id", "TEXT PRIMARY KEY", "stable article ID: the CSTO's `en-8573` (its Bitrix element ID) or"
+               " `en-u<digest>`; another source's `<source>-<lang>-<its own ID>` (`agency-ru-e3a91d`) or"
+               " `<source>-<lang>-u<digest of the canonical path and query>`", export=True),
+        source_column("the source it belongs to (`sources.name`): `csto` for the CSTO's sites", Fill.ITEM, True),
         Column("url", "TEXT NOT NULL", "canonical URL (site base, normalised path with trailing slash, no tracking"
                " query); unique among the articles whose URL is not vacated", fill=Fill.ITEM, export=True,
                site_url=True),
@@ -57,7 +74,8 @@ ARTICLES = Table(
                " article's URL to another element (it renumbers duplicate slugs), the ID of the article that holds"
                " the URL now; NULL while the URL is this article's. The article keeps its row and URL until it is"
                " met at a new URL (a `url_changed` event records both moves)", export=True, added=7),
-        Column("lang", "TEXT NOT NULL", "`en` or `ru`", fill=Fill.ITEM, export=True),
+        Column("lang", "TEXT NOT NULL", "language code: `en` or `ru` for the CSTO, any ISO 639-1 code for other"
+               " sources", fill=Fill.ITEM, export=True),
         Column("section", "TEXT NOT NULL", "URL path without the slug (`news/news_odkb`)", fill=Fill.ITEM,
                export=True),
         Column("slug", "TEXT NOT NULL", "last path segment (Bitrix code)", fill=Fill.ITEM),
@@ -93,7 +111,7 @@ ARTICLES = Table(
     ),
     indexes=(
         "CREATE UNIQUE INDEX ux_articles_url ON articles(url) WHERE vacated_by IS NULL",
-        "CREATE UNIQUE INDEX ux_articles_element ON articles(lang, element_id) WHERE element_id IS NOT NULL",
+        ARTICLE_ELEMENT_INDEX,
         "CREATE INDEX ix_articles_published ON articles(lang, published)",
         "CREATE INDEX ix_articles_last_run ON articles(last_run_id)",
     ),
@@ -185,6 +203,7 @@ HELD_PAGES = Table(
     " removes the row.",
     (
         Column("url", "TEXT PRIMARY KEY", "the page URL", site_url=True),
+        source_column("the source of the page (`sources.name`)"),
         Column("lang", "TEXT NOT NULL", "site language"),
         Column("section", "TEXT NOT NULL", "section it was found in"),
         Column("title", "TEXT", "the title read, if any"),
@@ -199,6 +218,25 @@ HELD_PAGES = Table(
         Column("run_id", "INTEGER", "the run that last held it", kind=Kind.INTEGER),
     ),
     added=4,
+)  # fmt: skip
+
+SOURCES = Table(
+    "sources",
+    "The outlets the archive keeps (issue 22): the CSTO's sites (`csto`, in every archive) and those added with"
+    " `csto sources add`. A source is data: `config` holds its table as a sources file writes it"
+    " (docs/cli.md, examples/kazinform.toml). A source removed while it had articles keeps its row, marked"
+    " `removed_at`: its articles stay, and say where they came from.",
+    (
+        Column("name", "TEXT PRIMARY KEY", "the source's name (`csto`, `kazinform`): `articles.source`"),
+        Column("config", "TEXT NOT NULL", "JSON: the source's table (home, languages, start pages, must_mention,"
+               " ...; the keys of a sources file)", kind=Kind.JSON),
+        Column("added_at", "TEXT NOT NULL", "when it was added (a new archive: when it was created)",
+               kind=Kind.INSTANT),
+        Column("changed_at", "TEXT", "when `csto sources add --replace` last changed it", kind=Kind.INSTANT),
+        Column("removed_at", "TEXT", "when `csto sources remove --force` took it out of the crawls (its articles"
+               " stay); NULL while crawled", kind=Kind.INSTANT),
+    ),
+    added=SOURCES_SCHEMA,
 )  # fmt: skip
 
 SEARCH_INDEX = Table(
@@ -253,7 +291,7 @@ VERSION_EXPORT = Export(
     "v.article_id, v.first_seen_at, v.version",
     (
         *exported(VERSIONS, "v", _VERSION_KEY),
-        *exported(ARTICLES, "a", ("lang", "section")),
+        *exported(ARTICLES, "a", ("source", "lang", "section")),
         *exported(VERSIONS, "v", [c.name for c in VERSIONS.columns if c.export and c.name not in _VERSION_KEY]),
         *exported(ARTICLES, "a", ("gone_at",)),
     ),

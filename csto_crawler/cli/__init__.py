@@ -31,6 +31,7 @@ from .report import report
 from .research import diff, search, show
 from .runs import runs
 from .snapshot import snapshot
+from .sources import sources
 from .warc import warc
 
 __all__ = ["ExitCode", "main"]
@@ -99,5 +100,6 @@ for command in (
     backup,
     report,
     warc,
+    sources,
 ):
     main.add_command(command)

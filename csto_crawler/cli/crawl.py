@@ -12,6 +12,8 @@ from ..crawl import CrawlOptions, CrawlOutcome, CrawlRefusedError, run_crawl
 from ..demo import DEMO_CRAWL_SETTINGS, REAL_BASES, DemoSite, replay_settings
 from ..outcomes import ExitCode
 from ..settings_check import SettingError, check_overrides, check_sites
+from ..sources.config import sources_setting
+from ..sources.csto import DEFAULT_SOURCE_NAME
 from .common import (
     DEFAULT_ARCHIVE,
     ArchiveInt,
@@ -26,6 +28,7 @@ from .common import (
 )
 from .export import stats
 from .logs import say, scheduled
+from .sources import crawl_sources, csto_site_pairs, moved_sources
 
 DEMO_ARCHIVE = "archive/demo.sqlite"
 logger = logging.getLogger(__name__)
@@ -33,8 +36,13 @@ logger = logging.getLogger(__name__)
 
 @click.command()
 @click.option(
-    "--site", "sites", multiple=True, metavar="LANG=BASE_URL", help="Point a language (en, ru) at another base URL."
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="KEY=BASE_URL",
+    help="Point a language (en, ru), a source (NAME) or a source's language (NAME.LANG) at another origin.",
 )
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
 @archive_option()
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "ru"]), help="Crawl only these languages.")
 @settings_option("Override a Scrapy or CSTO_* setting (checked before anything runs).")
@@ -45,6 +53,7 @@ logger = logging.getLogger(__name__)
 @scheduled
 def crawl(
     sites: tuple[str, ...],
+    source_names: tuple[str, ...],
     archive_path: Path,
     langs: tuple[str, ...],
     overrides: tuple[str, ...],
@@ -53,26 +62,34 @@ def crawl(
     log_file: str | None,
     log_level: str,
 ) -> None:
-    """Crawl the sites into the archive (incremental when the archive has data).
+    """Crawl the archive's sources (incremental when the archive has data): every source it holds
+    (`csto sources list`), or those named with --source.
 
     \b
     Example:
       csto crawl
       csto crawl --site en=http://127.0.0.1:8801 --site ru=http://127.0.0.1:8802 -s DOWNLOAD_DELAY=0
       csto crawl --lang en --full --archive /data/csto.sqlite
+      csto crawl --source agency --site agency=http://127.0.0.1:8811 --full
     """
     site_pairs, override_pairs = parse_pairs(sites, "--site"), parse_pairs(overrides, "-s")
-    # Before anything else: a misspelt setting, a value of the wrong type or a language we have no
-    # site for is refused here (exit 2), not ignored or found out after the crawl.
+    # Before anything else: a misspelt setting, a value of the wrong type, a source or a language we
+    # have no site for is refused here (exit 2), not ignored or found out after the crawl.
     try:
         check_overrides(override_pairs)
-        check_sites(site_pairs, override_pairs)
+        chosen = crawl_sources(archive_path, source_names)
+        csto_pairs = csto_site_pairs(site_pairs, chosen)
+        check_sites(csto_pairs, override_pairs)
     except SettingError as exc:
         raise BadUsageError(str(exc)) from exc
+    moved = moved_sources(site_pairs, chosen)
     check_archive_folder(archive_path, DEFAULT_ARCHIVE)
+    # The CSTO alone is crawled as before sources existed (CSTO_SOURCES empty: the default source).
+    only_csto = [source.name for source in moved] == [DEFAULT_SOURCE_NAME]
     options = CrawlOptions(
         archive_path=archive_path,
-        sites=site_pairs,
+        sources=[] if only_csto else sources_setting(moved),
+        sites=csto_pairs,
         langs=list(langs),
         overrides=override_pairs,
         full=full,

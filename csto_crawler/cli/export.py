@@ -38,6 +38,7 @@ DEFAULT_FORMAT = OutputFormat.JSONL
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--to", "to_url", metavar="URL", help="Load into PostgreSQL (postgresql://USER@HOST/DB).")
 def export(
     archive_path: Path,
@@ -47,6 +48,7 @@ def export(
     lang: str | None,
     since: Any,
     until: Any,
+    source_names: tuple[str, ...],
     to_url: str | None,
 ) -> None:
     """Export articles (or every version) as JSONL, CSV or Parquet, same columns in each.
@@ -62,19 +64,22 @@ def export(
       csto export -o articles.csv                               # opens in Excel, Cyrillic intact
       csto export --versions --lang ru --since 2024-01-01 -o ru-versions.parquet
       csto export --to postgresql://postgres@127.0.0.1/csto    # articles, versions, attachments
+      csto export --source agency -o agency.jsonl               # one source's articles
     """
     if to_url is not None:
         try:
             engine_url(to_url)  # a URL that is not PostgreSQL's is a bad argument (exit 2), found before any work
         except PostgresError as exc:
             raise BadUsageError(str(exc)) from exc
-        return export_to_url(archive_path, to_url, RowFilter(lang, iso_day(since), iso_day(until)))
+        return export_to_url(
+            archive_path, to_url, RowFilter(lang, iso_day(since), iso_day(until), sources=source_names)
+        )
     chosen = output_format(Path(output) if output else None, fmt, EXPORT_FORMATS, DEFAULT_FORMAT)
     if chosen is OutputFormat.PARQUET and not output:
         raise BadUsageError("Parquet is binary: give an output file with -o")
     if output is not None:
         check_output_folder(Path(output))
-    flt = RowFilter(lang, iso_day(since), iso_day(until))
+    flt = RowFilter(lang, iso_day(since), iso_day(until), sources=source_names)
     table = VERSION_EXPORT if versions else ARTICLE_EXPORT
     render = typed_row if chosen is OutputFormat.PARQUET else text_row
     with open_reader(archive_path) as reader:
@@ -112,9 +117,10 @@ def stats(archive_path: Path, as_json: bool) -> None:
       csto stats --archive archive/csto.sqlite
     """
     with open_reader(archive_path) as reader:
-        rows, totals = reader.stats(), reader.totals()
+        rows, totals, by_source = reader.stats(), reader.totals(), reader.stats_by_source()
     if as_json:
-        click.echo(json.dumps({"totals": totals, "by_lang_section_year": rows}, ensure_ascii=False, indent=1))
+        found = {"totals": totals, "by_source": by_source, "by_lang_section_year": rows}
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
         return
     click.echo(f"{'lang':4} {'section':40} {'year':4} {'articles':>8} {'edited':>6} {'gone':>5}")
     for row in rows:
@@ -122,6 +128,12 @@ def stats(archive_path: Path, as_json: bool) -> None:
             f"{row['lang']:4} {row['section']:40} {row['year'] or '----':4} {row['articles']:8d}"
             f" {row['edited'] or 0:6d} {row['gone'] or 0:5d}"
         )
+    if len(by_source) > 1:  # an archive of the CSTO alone prints what it printed before sources
+        for row in by_source:
+            click.echo(
+                f"source {row['source']}: {row['articles']} articles ({row['languages']}), {row['edited'] or 0}"
+                f" edited, {row['gone'] or 0} gone"
+            )
     ratio = totals["stored_bytes"] / totals["raw_bytes"] if totals["raw_bytes"] else 0.0
     click.echo(
         f"total: {totals['articles']} articles, {totals['versions']} versions, {totals['fetches']} fetches, "

@@ -26,6 +26,7 @@ SHOW_TEXT_CHARS = 1_500
 @archive_option()
 @click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
 @click.option("--limit", type=ArchiveInt(1, 1000), default=20, show_default=True, help="Show this many results.")
@@ -36,6 +37,7 @@ def search(
     archive_path: Path,
     lang: str | None,
     section: str | None,
+    source_names: tuple[str, ...],
     since: Any,
     until: Any,
     limit: int,
@@ -55,9 +57,10 @@ def search(
       csto search безопасность --lang ru
       csto search collective security --since 2024-01-01 --limit 5
       csto search '"collective security"' OR treaty -draft --offset 20
+      csto search учения --source agency
     """
     text = query_text(query)
-    flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit, offset)
+    flt = SearchFilter(lang, section, iso_day(since), iso_day(until), limit, offset, source_names)
     with open_reader(archive_path) as reader:
         try:
             hits = run_search(reader.db, text, flt)
