@@ -103,6 +103,9 @@ def test_a_filtered_source_without_start_pages_keeps_what_mentions_the_csto(agen
     found = {row["url"] for row in articles(archive)}
     mentions = {f"{site.url}{s.path}" for s in state.live() if any("ОДКБ" in p for p in [s.title, *s.paragraphs])}
     assert found == mentions  # every CSTO article, the two that mention it in passing, no other
+    old = state.story(2)  # linked by its old URL form, which redirects: one article, the old URL an alias
+    aliases = {url for (url,) in rows(archive, "SELECT url FROM url_aliases")}
+    assert f"{site.url}/ru/{old.slug}_a{old.old_id}" in aliases
     assert len([path for path in crawl.requests if path.startswith("/ru/archive/")]) <= 5
     again = agency_crawl(state, site, archive, source)
     turned_away = {s.path for s in state.live()} - {url.removeprefix(site.url) for url in mentions}
