@@ -133,6 +133,10 @@ class SourceBooks:
         self.walk_pages += 1
 
     def walk_answered(self, url: str, complete: bool = True) -> None:
+        """A page of the start walk was read (``complete``: it ended the walk or led on); other pages
+        (sitemaps, explored pages) say nothing of the walk."""
+        if url not in self.walk_pending:
+            return
         self.walk_pending.discard(url)
         self.walk_incomplete |= not complete
 

@@ -245,13 +245,12 @@ class Discovering:
         candidates = reading.candidates if everything else reading.main()
         yield SkippedPage(response.url, fetch.lang, "listing page", fetch, source=source.name)
         new_here = 0
-        for candidate in candidates:
-            url = canonical_url(candidate.url, source)
+        for url, title in listed_titles(candidates, source).items():
             if everything and not book.is_article(url):
                 yield from self.explore(book, url, role)
                 continue
             new_here += self.state.known(url) is None and url not in book.articles
-            yield from self.fetch_if_wanted(book, url, listed_title=candidate.title or None)
+            yield from self.fetch_if_wanted(book, url, listed_title=title)
         if everything:
             for feed in reading.feeds:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
@@ -377,6 +376,17 @@ class Discovering:
             if language is not None:
                 return language.code
         return book.source.name
+
+
+def listed_titles(candidates: Any, source: Source) -> dict[str, str | None]:
+    """Canonical URL -> the title its own link shows (not a copy's: an item's "accessibility
+    version" link folds into the same article, tests/district_site.py), in page order."""
+    found: dict[str, str | None] = {}
+    for candidate in candidates:
+        url = canonical_url(candidate.url, source)
+        if candidate.url == url or url not in found:
+            found[url] = candidate.title or found.get(url)
+    return found
 
 
 def _links(root: Any, page_url: str) -> Iterator[str]:
