@@ -43,6 +43,10 @@ ARTICLES = [
     )
     for i in range(1, 11)
 ]
+# The district's main story of the year, at a URL that names no item: only its page says it is an article.
+FEATURE_TEXT = ["Район завершил год с ростом производства и новыми объектами социальной сферы."]
+FEATURE = DistrictArticle("", 0, "Итоги года: район в цифрах и событиях", "29.12.2023", FEATURE_TEXT)
+FEATURE_PATH = "/ru/glavnoe/"
 PANEL = (
     "<div class='panel'><span>Настройки шрифта:</span> <a href='#'>Times New Roman</a> <a href='#'>Arial</a>"
     " <span>Размер шрифта</span> <a href='#'>A</a> <a href='#'>A+</a> <span>Цвета сайта</span>"
@@ -99,7 +103,12 @@ def answer(target: str) -> Answer:
     plain = path.removeprefix("/special") if special else path
     if plain in ("/", ""):
         latest = "".join(f"<li><a href='{a.path}'>{escape(a.title)}</a> {a.date}</li>" for a in live()[::-1][:3])
-        return page(200, layout("Главная", f"<h2>Новости</h2><ul>{latest}</ul>", special))
+        feature = f"<p><a href='{FEATURE_PATH}'>Главное</a></p>"
+        return page(200, layout("Главная", f"<h2>Новости</h2><ul>{latest}</ul>{feature}", special))
+    if plain == FEATURE_PATH:
+        return page(
+            200, article_page(FEATURE, special).replace("<head>", "<head><meta property='og:type' content='article'>")
+        )
     if plain == "/ru/news-rayon/":
         number = int(parse_qs(parts.query).get("page", ["1"])[0])
         return page(200, listing(number, special))
