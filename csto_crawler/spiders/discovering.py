@@ -206,6 +206,11 @@ class Discovering:
         )
         return reason is not None
 
+    def is_new(self, book: SourceBooks, url: str) -> bool:
+        """Never archived, never turned away by the source's filter, not yet asked for in this run:
+        what keeps an incremental listing walk going."""
+        return url not in book.articles and self.state.known(url) is None and not self.state.is_skipped(url)
+
     def fetch_if_wanted(self, book: SourceBooks, url: str, **seen: str | None) -> Iterator[Request]:
         if self.wanted(book, url, **seen):
             known = self.state.known(url)
@@ -250,7 +255,7 @@ class Discovering:
             if everything and not book.is_article(url):
                 yield from self.explore(book, url, role)
                 continue
-            new_here += self.state.known(url) is None and url not in book.articles
+            new_here += self.is_new(book, url)
             yield from self.fetch_if_wanted(book, url, listed_title=title)
         if everything:
             for feed in reading.feeds:
@@ -290,7 +295,7 @@ class Discovering:
         for item in listing.items:
             url = canonical_url(item.url, source)
             if source.owns(url):
-                new_here += self.state.known(url) is None and url not in book.articles
+                new_here += self.is_new(book, url)
                 book.listed.add(url)
                 yield from self.fetch_if_wanted(book, url, listed_title=item.title)
         goes_on = bool(listing.items and listing.next_url)
