@@ -22,6 +22,7 @@ from tenacity import RetryCallState, wait_exponential, wait_random
 from . import stopping
 from .dates import utc_now
 from .encoding import choose_encoding
+from .source_books import discovered, run_sources
 from .stoppable import CrawlStoppedError
 from .urls import Sites
 
@@ -32,7 +33,7 @@ STOP_CHECK_SECONDS = 0.5
 
 
 class AllowedHostsMiddleware:
-    """Refuse every request outside the configured sites, redirects included.
+    """Refuse every request outside the configured sites and the run's sources, redirects included.
 
     Scrapy's OffsiteMiddleware compares host names only; the two CSTO sites can share a host name
     (127.0.0.1 in tests) and differ by port, so this compares scheme-insensitive host *and* port.
@@ -41,6 +42,7 @@ class AllowedHostsMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.sites = Sites(crawler.settings.getdict("CSTO_SITES"))
+        self.sources = discovered(run_sources(crawler.settings.get("CSTO_SOURCES")))
         self.stats = crawler.stats
 
     @classmethod
@@ -49,6 +51,9 @@ class AllowedHostsMiddleware:
 
     def process_request(self, request: Request) -> None:
         site = self.sites.site_for(request.url)
+        if site is None and any(source.owns(request.url) for source in self.sources):
+            request.meta.setdefault("download_slot", urlsplit(request.url).netloc.lower())
+            return
         if site is None:
             self.stats.inc_value("csto/hosts/refused")
             logger.warning("Refused request outside the configured sites: %s", request.url)

@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
-from .sources.config import sources_from_setting
+from .source_books import run_sources as setting_sources
 from .sources.csto import DEFAULT_SOURCE_NAME
 from .sources.model import Source, SourceError
 from .urls import Sites
@@ -41,8 +41,8 @@ def check_before_crawl(settings: BaseSettings) -> None:
 def run_sources(settings: BaseSettings) -> list[Source]:
     """The run's sources (``CSTO_SOURCES``; empty: the CSTO alone), or CrawlRefusedError naming the mistake."""
     try:
-        return sources_from_setting(settings.getlist("CSTO_SOURCES"))
-    except SourceError as exc:
+        return setting_sources(settings.get("CSTO_SOURCES"))  # a list, or JSON text from `scrapy crawl -s`
+    except (SourceError, ValueError, TypeError) as exc:  # SourceError, or JSON that is no list of tables
         raise CrawlRefusedError(str(exc).replace("\n", "; ")) from exc
 
 

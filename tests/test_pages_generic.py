@@ -123,3 +123,75 @@ def test_generic_reader_attachments_are_document_links_of_the_article_only() -> 
     assert fields["attachments"] == [
         {"url": "https://news.example/city/2024/docs/report-2024.PDF", "filename": "report-2024.PDF"}
     ]
+
+
+LEAD_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Ministers meet in Yerevan on border security | Wire</title>
+<meta property="og:type" content="article">
+<meta name="description" content="Ministers of the six states met on Thursday to agree a plan…">
+</head><body><header><a href="/">Wire</a> <a href="/en/world/">World</a></header>
+<div class="page"><div class="content"><section class="story">
+<h1>Ministers meet in Yerevan on border security</h1>
+<div class="byline">By Asel Nur <time datetime="2024-03-18T09:40:00+05:00">18 March 2024, 09:40</time></div>
+<div class="standfirst"><p><b>YEREVAN. WIRE</b> – Ministers of the six states met on Thursday to agree a plan of
+joint border exercises for the coming year, the press service reports.</p></div>
+<figure><img src="/p.jpg"><figcaption>Photo credit: press service</figcaption></figure>
+<div class="text">{body}</div>
+<div class="tags"><a href="/en/tag/security/">Security</a></div></section>
+<aside><h3>Most read</h3><ul><li><a href="/en/news/other-1">Another story of the day here</a></li></ul></aside>
+</div></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>The plan covers four exercises and a common training centre for the border guards.</p>"
+        "<div class='box'><span>Read also:</span> <a href='/en/news/old-3'>An older story on the topic</a></div>"
+        "<p>The next meeting will be held in Minsk in the autumn, the organisers said.</p>",
+        "<p>The next meeting will be held in Minsk in the autumn, the organisers said.</p>",
+    ],
+    ids=["long-body", "one-paragraph-body"],
+)
+def test_a_lead_beside_the_body_is_read_once_with_its_dateline(body: str) -> None:
+    """An agency's lead stands in a container of its own between the headline and the body
+    (trafilatura leaves it out, or returns it after a short body): it opens the body, once, with
+    its dateline; the caption and the "Read also" box are not text."""
+    page = LEAD_PAGE.replace("{body}", body).encode()
+    fields = extract_page(page, "https://wire.example/en/news/ministers-meet-4d721a", fetched_at=FETCHED_AT)
+    text = fields["body_text"]
+    assert text.startswith("YEREVAN. WIRE – Ministers of the six states met")
+    assert text.count("YEREVAN. WIRE") == 1
+    assert text.endswith("the organisers said.")
+    assert "Photo credit" not in text and "Read also" not in text and "Most read" not in text
+    assert fields["published"] == "2024-03-18T09:40:00+05:00"
+    assert fields["title"] == "Ministers meet in Yerevan on border security"
+
+
+def test_the_whole_article_block_as_one_paragraph_is_read_line_by_line() -> None:
+    """trafilatura's fallback on a short page gives the article block as one paragraph (headline,
+    byline, caption, a "Read also" box, tags, share buttons run together): read line by line, only
+    the headline (dropped later by the title rules) and the prose paragraphs stay."""
+    from lxml import html
+
+    from csto_crawler.pages.generic_text import Block, _split_whole_article
+    from csto_crawler.pages.lines import page_lines
+
+    root = html.fromstring(
+        "<html><body><article><h1>Quake hits the region</h1>"
+        "<div>Author: Jane Doe <time datetime='2022-09-03T10:34:00+06:00'>3 September 2022</time></div>"
+        "<div class='lead'><p>BEIJING. WIRE – A quake has been recorded, seismologists said.</p></div>"
+        "<figure><figcaption>Photo credit: press service</figcaption></figure>"
+        "<p>The epicenter was 34 kilometers deep.</p>"
+        "<div><span>Read also:</span> <a href='/en/old_a3281860'>Another story on another topic</a></div>"
+        "<p>There were no reports of damage.</p><div><a href='/tag/world/'>World</a></div>"
+        "<div>Share: <a href='https://t.me/x'>Telegram</a> <button>Copy link</button></div></article></body></html>"
+    )
+    lines = page_lines(root)
+    blob = " ".join(line.text for line in lines) + " Copy link"
+    texts = [block.text for block in _split_whole_article([Block(blob, "p")], lines, None)]
+    assert texts == [
+        "Quake hits the region",
+        "BEIJING. WIRE – A quake has been recorded, seismologists said.",
+        "The epicenter was 34 kilometers deep.",
+        "There were no reports of damage.",
+    ]

@@ -49,6 +49,7 @@ SIDE_TAGS = frozenset({"aside", "nav", "footer", "header"})
 SIDE_FACTOR = 0.25
 MAIN_FACTOR = 2.0
 TRACKED_FACTOR = 0.25
+REGION_TAGS = SIDE_TAGS | {"main", "body", "html"}  # <article> is often one card: an item
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,9 @@ def _items(links: list[_Link], chosen: set[str]) -> dict[str, etree._Element]:
         if link.url in chosen and link.url not in items:
             item = link.element
             for ancestor in link.element.iterancestors():
-                if len(holders[ancestor]) > 1 or ancestor.tag in ("body", "html"):
+                # Never wider than a page region: the one teaser of a listing's last page and a
+                # "Most read" link would otherwise both be <main> and <aside>, one block under <body>.
+                if len(holders[ancestor]) > 1 or ancestor.tag in REGION_TAGS:
                     break
                 item = ancestor
             items[link.url] = item

@@ -190,9 +190,11 @@ def _head(lines: list[Line], title: str) -> _Head:
 def _line_date(line: Line) -> str | None:
     """The date a line under the title shows: a <time datetime>, or a line that is mostly a date
     ("14 ноября 2023, 15:20 · 1532", "By Jane Doe · 7 April 2021"), not a sentence that names one."""
-    element = line.first
-    if isinstance(element.tag, str) and element.tag == "time" and element.get("datetime"):
-        return find_date_in_text(str(element.get("datetime")))
+    for element in (line.first, *line.block.iter("time")):
+        shown = norm_ws(" ".join(element.itertext())) if element.tag == "time" else ""
+        # A byline and its <time> on one line ("By Jane Doe <time datetime=...>"): the time's own.
+        if element.tag == "time" and element.get("datetime") and shown in line.text:
+            return find_date_in_text(str(element.get("datetime")))
     found = find_date_in_text(line.text)
     return found if found and len(line.text) <= len(found) + DATE_LINE_EXTRA_CHARS else None
 

@@ -30,6 +30,16 @@ SUBHEADING_LEVEL = 2
 CHUNK_LEVELS = 4
 CHUNK_MIN_PARAGRAPHS = 2
 CHUNK_PARAGRAPH_CHARS = 80
+# A lead standing between the headline and the body in a container of its own (an agency's
+# "MOSCOW. KAZINFORM – ..." first paragraph in <div class="lead">): looked for this many lines up,
+# a paragraph of prose at least this long, sharing an ancestor with the body this few levels up.
+LEAD_LOOKBACK_LINES = 6
+LEAD_MIN_CHARS = 80
+LEAD_LEVELS = 3
+# A single block that runs over this many of the page's lines, a top heading among them, is the
+# whole article block as one paragraph; its lines of these tags are the article's text.
+MIN_WHOLE_ARTICLE_LINES = 4
+PROSE_TAGS = frozenset({"p", "li", "blockquote"})
 # trafilatura may join this many of the page's lines into one of its paragraphs.
 MAX_JOINED_LINES = 400
 
@@ -87,7 +97,9 @@ def body_blocks(root: etree._Element, url: str, lines: list[Line]) -> list[Block
             squashed = [squash(line.text) for line in lines]
         _annotate(block, [match] if match is not None else _source_lines(block.text, lines, squashed or []))
         last = block.source[-1].index if block.source else last
-    return _fill_gaps(blocks, lines) + _continuation(blocks, lines)
+    blocks = _split_whole_article(blocks, lines, squashed)
+    blocks = _in_page_order(blocks)
+    return _lead(blocks, lines) + _fill_gaps(blocks, lines) + _continuation(blocks, lines)
 
 
 def _same_text_line(candidates: list[Line], last: int) -> Line | None:
@@ -179,6 +191,87 @@ def _line(pieces: list[str], kind: str, group: int) -> Iterator[Block]:
     text = norm_ws("".join(pieces))
     if text:
         yield Block(text, kind, group=group)
+
+
+def _split_whole_article(blocks: list[Block], lines: list[Line], squashed: list[str] | None) -> list[Block]:
+    """trafilatura's fallback on a short page returns the whole article block as one paragraph:
+    headline, byline, caption, "Read also" box, tags and share buttons run together (the agency
+    fixture of tests/test_pages_generic.py, ``whole-article-as-one-paragraph``). Such a block, one
+    that runs over a page's top heading or over two lines that are no paragraph (a byline, a
+    caption, a box), is read again line by line: its heading (for the title rules) and its
+    paragraphs of prose, not the rest."""
+    if len(blocks) != 1:
+        return blocks
+    run = blocks[0].source or _longest_run(blocks[0].text, lines, squashed or [squash(line.text) for line in lines])
+    chrome = [line for line in run if not line.heading and line.block.tag not in PROSE_TAGS]
+    if len(run) < MIN_WHOLE_ARTICLE_LINES or not (any(line.heading == 1 for line in run) or len(chrome) >= 2):
+        return blocks
+    return [_gap_block(line) for line in run if _is_text_line(line)]
+
+
+def _is_text_line(line: Line) -> bool:
+    """A heading, or a paragraph, item, quote or sentence with few links (not a byline, a caption,
+    a "Read also" box, a row of tags or share buttons)."""
+    if line.heading:
+        return True
+    if line.link_density >= GAP_LINK_DENSITY:
+        return False
+    sentence = len(line.text) >= LEAD_MIN_CHARS // 2 and line.text.rstrip("\"'»”) ").endswith((".", "!", "?", "…"))
+    return line.block.tag in PROSE_TAGS or sentence
+
+
+def _longest_run(text: str, lines: list[Line], squashed: list[str]) -> list[Line]:
+    """The longest run of the page's lines that ``text`` opens with (buttons and other text the
+    lines leave out may follow it)."""
+    key, best = squash(text), list[Line]()
+    for start, first in enumerate(squashed):
+        if not first or not key.startswith(first):
+            continue
+        joined, end = "", start
+        for i in range(start, min(len(lines), start + MAX_JOINED_LINES)):
+            if not key.startswith(joined + squashed[i]):
+                break
+            joined, end = joined + squashed[i], i + 1
+        if end - start > len(best):
+            best = lines[start:end]
+    return best
+
+
+def _in_page_order(blocks: list[Block]) -> list[Block]:
+    """The blocks in the page's order when each is tied to a line of the page: trafilatura's fast
+    mode can return a short body first and the headline and lead after it."""
+    if not blocks or not all(block.source for block in blocks):
+        return blocks
+    return sorted(blocks, key=lambda block: block.source[0].index)
+
+
+def _lead(blocks: list[Block], lines: list[Line]) -> list[Block]:
+    """The lead paragraphs right above the body, below the headline, that trafilatura leaves out
+    when they stand in a container of their own beside the body's (tests/test_pages_generic.py,
+    ``lead-beside-body``): prose paragraphs, few links, in the same article container."""
+    first = next((block.source[0] for block in blocks if block.source), None)
+    if first is None:
+        return []
+    near = {first.block, *list(first.block.iterancestors())[:LEAD_LEVELS]}
+    read = {fold(block.text) for block in blocks}
+    found: list[Line] = []
+    for line in reversed(lines[max(0, first.index - LEAD_LOOKBACK_LINES) : first.index]):
+        if line.heading:
+            break
+        beside = any(ancestor in near for ancestor in line.block.iterancestors())
+        if _is_lead(line) and fold(line.text) not in read and beside:
+            found.append(line)
+    return [_gap_block(line) for line in reversed(found)]
+
+
+def _is_lead(line: Line) -> bool:
+    text = line.text.rstrip("\"'»”) ")
+    return (
+        line.block.tag == "p"
+        and len(line.text) >= LEAD_MIN_CHARS
+        and line.link_density < GAP_LINK_DENSITY
+        and text.endswith((".", "!", "?", "…"))
+    )
 
 
 def _fill_gaps(blocks: list[Block], lines: list[Line]) -> list[Block]:

@@ -52,7 +52,10 @@ SITE_META_NAMES = ("og:site_name", "application-name")
 URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 # "By Jane Doe", "By Jane Doe · 7 April 2021", "Автор: Иван Петров": bylines read from text, at most
 # five words of name.
-BYLINE_RE = re.compile(r"^(?:by|автор[:]?|текст[:]?)\s+(?P<name>[^\d,|•·]{3,60}?)\s*(?:(?:[,|•·]|\s[—–]\s).*)?$", re.I)
+# ... the name, then nothing, a separator, or the date the same line shows ("Автор: Иван Петров 31.12.2025, 19:30")
+BYLINE_RE = re.compile(
+    r"^(?:by|автор[:]?|текст[:]?)\s+(?P<name>[^\d,|•·]{3,60}?)\s*(?:(?:[,|•·]|\s[—–]\s|(?<=\s)(?=\d)).*)?$", re.I
+)
 # An author given as a profile URL rather than a name.
 URL_LIKE_RE = re.compile(r"^https?://|^www\.", re.I)
 

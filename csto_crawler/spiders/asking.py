@@ -181,7 +181,10 @@ class Asking:
             return
         since = policy.today - dt.timedelta(days=policy.recheck_days)
         for url, known in self.state.published_since(since, policy.langs):
-            if is_within_recheck_window(known.published, policy.today, policy.recheck_days):
+            # Another source's articles share the languages; they are its walk's to check again.
+            if self.sites.is_allowed(url) and is_within_recheck_window(
+                known.published, policy.today, policy.recheck_days
+            ):
                 for request in self.article(url, known.lang, FetchReason.RECHECK.value):
                     self.on.count("csto/plan/recheck", 1)
                     yield request

@@ -19,8 +19,9 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
-from ..crawl_stats import SITEMAPS_COMPLETE
+from ..crawl_stats import SITEMAPS_COMPLETE, SOURCE_SITEMAPS_COMPLETE
 from ..dates import utc_now
+from ..discovery.canonical import canonical_url
 from ..extraction import extract_article, extract_listing
 from ..items import (
     ArticleItem,
@@ -43,10 +44,14 @@ from ..pages.health import page_problem
 from ..pages.sitemap import SitemapError, parse_sitemap
 from ..preflight import CrawlRefusedError, check_configuration
 from ..sitemap_ledger import SitemapLedger
+from ..source_books import SourceBooks, discovered, run_sources, walks_sections
 from ..urls import Sites, article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks
 from .asking import Asking, Callbacks, Policy, interleave
+from .discovering import Discovering, Role, SourcePolicy
 from .failures import failure_item
+from .listed import says_article
+from .source_articles import SourceArticles
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +75,8 @@ class NewsSpider(Spider):
         self.walks = ListingWalks()
         self.sitemaps = SitemapLedger()
         self.leads = ArticleLeads()
+        self.books: dict[str, SourceBooks] = {}
+        self.walks_sections = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -85,6 +92,7 @@ class NewsSpider(Spider):
         spider.walks.walked_before = set(spider.state.walked)
         spider.sitemaps.on_change = spider.publish_sitemaps_complete
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_robots, signal=signals.robots_parsed)
         crawler.signals.connect(spider.state.close, signal=signals.spider_closed)
         return spider
 
@@ -106,6 +114,14 @@ class NewsSpider(Spider):
         self.walk_all_without_sitemaps: bool = settings.getbool("CSTO_WALK_ALL_WITHOUT_SITEMAPS")
         max_pages = settings.getint("CSTO_MAX_LISTING_PAGES") or DEFAULT_MAX_PAGES
         self.walks = ListingWalks(full=self.full, max_pages=max_pages)
+        # The run's sources (CSTO_SOURCES): the CSTO's sites are walked by their sections and
+        # sitemaps (above); every other source by discovery (spiders/discovering.py).
+        sources = run_sources(settings.get("CSTO_SOURCES"))
+        self.walks_sections = walks_sections(sources)
+        if not self.walks_sections:
+            self.langs = []
+        self.books = {source.name: SourceBooks(source, self.full) for source in discovered(sources)}
+        self.obeys_robots = settings.getbool("ROBOTSTXT_OBEY")
 
     @property
     def asking(self) -> Asking:
@@ -115,6 +131,15 @@ class NewsSpider(Spider):
         )
         policy = Policy(self.langs, self.full, self.today, self.recheck_days)
         return Asking(self.sites, self.walks, self.leads, self.sitemaps, self.state, policy, on)
+
+    @property
+    def discovering(self) -> Discovering:
+        """The requests and page reading of the sources walked by discovery."""
+        policy = SourcePolicy(self.full, self.today, self.recheck_days)
+        return Discovering(
+            self.books, self.state, policy, self.parse_source_page, self.parse_source_article, self.on_error,
+            self.count, self.clock,
+        )  # fmt: skip
 
     def count(self, key: str, increment: int = 1) -> None:
         self.crawler.stats.inc_value(key, increment)
@@ -138,8 +163,14 @@ class NewsSpider(Spider):
         # so one site's whole list first would keep the other waiting behind it.
         sitemaps = self.sitemap_paths if self.use_sitemap else []
         firsts = [self.asking.first_requests(lang, self.sections, sitemaps) for lang in self.langs]
+        discovering = self.discovering
+        firsts += [discovering.first_requests(book) for book in self.books.values()]
         for request in interleave(firsts):
             yield request
+        for book in self.books.values():
+            # Without robots.txt (ROBOTSTXT_OBEY off) no Sitemap: lines: the usual /sitemap.xml.
+            for request in [] if self.obeys_robots else discovering.sitemaps(book, []):
+                yield request
         for request in self.asking.rechecks():
             yield request
 
@@ -223,6 +254,39 @@ class NewsSpider(Spider):
     def publish_sitemaps_complete(self) -> None:
         """Tell the pipelines, through the crawl's stats, which languages' sitemaps were all read."""
         self.crawler.stats.set_value(SITEMAPS_COMPLETE, self.sitemaps_complete())
+        complete = [
+            [name, lang] for name, book in self.books.items() if book.sitemaps_complete for lang in book.sitemap_langs
+        ]
+        self.crawler.stats.set_value(SOURCE_SITEMAPS_COMPLETE, sorted(complete))
+
+    # --- sources walked by discovery -------------------------------------------------------------
+
+    def parse_source_page(self, response: Response, source: str, role: str) -> Iterator[Any]:
+        """A start page, listing, feed, sitemap or JSON page of a source walked by discovery; a page
+        reached as a listing that says it is an article (og:type, JSON-LD) and reads as one is one."""
+        if role == Role.EXPLORE and says_article(response):
+            read_before = len(self.books[source].done)
+            outputs = list(self.parse_source_article(response, source))
+            if any(isinstance(output, ArticleItem) for output in outputs) or len(self.books[source].done) > read_before:
+                self.count("csto/source/explored_article")
+                yield from outputs
+                return
+        yield from self.discovering.read_page(response, source, role)
+        if role == Role.SITEMAP:
+            self.publish_sitemaps_complete()
+
+    def parse_source_article(self, response: Response, source: str) -> Iterator[Any]:
+        yield from SourceArticles(self.books, self.state, self.clock, self.count).read(response, source)
+
+    def on_robots(self, robotparser: Any, request: Request) -> None:
+        """robots.txt of a source's host was read (Scrapy's robots middleware): ask for the
+        sitemaps it names (Protego's ``sitemaps``), else the usual /sitemap.xml."""
+        parser = getattr(robotparser, "rp", None)
+        named = [str(url) for url in getattr(parser, "sitemaps", [])]
+        for book in self.books.values():
+            if book.source.owns(request.url):
+                for sitemap in self.discovering.sitemaps(book, [u for u in named if book.source.owns(u)]):
+                    self.crawler.engine.crawl(sitemap)
 
     # --- articles and attachments --------------------------------------------------------------
 
@@ -275,6 +339,9 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> Iterator[FetchFailure | Request]:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("csto_kind", "other")
+        if request.meta.get("csto_source") in self.books:
+            yield from self.on_source_error(failure, self.books[request.meta["csto_source"]])
+            return
         item = failure_item(failure, self.sites.canonicalize, self.fetch_record)
         self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
         if item is None:
@@ -287,6 +354,14 @@ class NewsSpider(Spider):
             self.walks.answered((lang, section), page, failed=True)
             yield from self.asking.after_failed_page(lang, section, page)
 
+    def on_source_error(self, failure: Failure, book: SourceBooks) -> Iterator[FetchFailure]:
+        """A request of a source walked by discovery that failed for good (its books learn it)."""
+        item = failure_item(failure, lambda url: canonical_url(url, book.source), self.fetch_record)
+        kind = failure.request.meta.get("csto_kind", "other")  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
+        yield from self.discovering.failed(failure.request, book, item)  # type: ignore[attr-defined]
+        self.publish_sitemaps_complete()
+
     # --- idle: rescue walks, then articles only the sitemap knows ------------------------------
 
     def on_idle(self) -> None:
@@ -295,6 +370,12 @@ class NewsSpider(Spider):
         of the walks that stopped early where the sitemaps were not all read (so deletions are
         still seen), then fetch what is still unrequested."""
         engine = self.crawler.engine
+        self.publish_sitemaps_complete()
+        absent = [request for book in self.books.values() for request in self.discovering.absent(book)]
+        for request in absent:
+            engine.crawl(request)
+        if absent:
+            raise DontCloseSpider
         rescue = self.walks.rescue_walks(self.state.sections())
         pending = self.sitemaps.unrequested(self.leads.requested)
         discovered = sorted(self.walks.uncovered((self.sites.lang_of(url), section_of_article(url)) for url in pending))
