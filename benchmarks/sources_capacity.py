@@ -11,8 +11,10 @@
    ``agency_score.f1``; which reader answered, per page.
 2. Memory: ``csto crawl --full`` of 1, 2, 4 ... agency sources at once (``--sources``), each replica
    instance on its own port a source of its own (``csto sources add aN URL --start URL/ru/tag/odkb/
-   --start URL/en/tag/csto/``), fresh archive, politeness off (measure.FAST_SETTINGS): peak RSS of
-   the crawl process, pages, CPU ms per fetched page (every process of the crawl).
+   --start URL/en/tag/csto/``) with its own ``--seed N`` (other news: copies of one replica repeat
+   every body, and a body repeated across three pages is held as a stand-in, decision 0015), fresh
+   archive, politeness off (measure.FAST_SETTINGS): peak RSS of the crawl process, pages, articles
+   and held pages, CPU ms per fetched page (every process of the crawl).
 3. Polite (``--polite-seconds T``, 0 skips): the largest set of sources crawled with the default
    settings for T seconds (CLOSESPIDER_TIMEOUT): requests per second per source, and the share of a
    core the crawl used meanwhile.
@@ -60,11 +62,11 @@ RUN_REPORT_RE = re.compile(r"run \d+ \w+ in ([\d.]+)s: (\d+) pages fetched")
 class Agency:
     """One ``agency_serve.py`` on a free port, stopped by its PID."""
 
-    def __init__(self, folder: Path, scale: int) -> None:
+    def __init__(self, folder: Path, scale: int, seed: int = 1) -> None:
         script = folder / "agency_serve.py"
         if not script.is_file():
             raise ReplicaError(f"no agency replica at {folder} (expected agency_serve.py; pass --replica PATH)")
-        command = [sys.executable, str(script), "--port", "0", "--scale", str(scale)]
+        command = [sys.executable, str(script), "--port", "0", "--scale", str(scale), "--seed", str(seed)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.base = ""
         for line in iter(self.process.stdout.readline if self.process.stdout else str, ""):
@@ -202,7 +204,7 @@ def crawl_sources(replica: Path, count: int, scale: int, work: Path, settings: l
     agencies: list[Agency] = []
     try:
         for n in range(1, count + 1):
-            agencies.append(Agency(replica, scale))
+            agencies.append(Agency(replica, scale, seed=n))
             base = agencies[-1].base
             starts = [arg for start in TAG_STARTS for arg in ("--start", base + start)]
             add = [sys.executable, "-m", "csto_crawler", "sources", "add", f"a{n}", f"{base}/", *starts]
@@ -223,11 +225,13 @@ def crawl_row(result: RunResult, count: int, work: Path) -> dict[str, Any]:
     seconds, pages = (float(report.group(1)), int(report.group(2))) if report else (float("nan"), 0)
     with sqlite3.connect(work / f"{result.label}.sqlite") as db:
         (articles,) = db.execute("SELECT count(*) FROM articles").fetchone()
+        (held,) = db.execute("SELECT count(*) FROM held_pages").fetchone()
     return {
         "sources": count,
         "returncode": result.returncode,
         "pages": pages,
         "articles": articles,
+        "held": held,
         "elapsed_s": seconds,
         "pages_per_s": round(pages / seconds, 1),
         "max_rss_mb": result.max_rss_mb,
@@ -253,6 +257,7 @@ def print_crawls(title: str, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         print(
             f"{r['sources']:>7} {r['returncode']:>3} {r['pages']:>6} {r['articles']:>8} {r['elapsed_s']:>6.1f}"
+            f" {r['held']:>5}"
             f" {r['pages_per_s']:>8.1f} {r['max_rss_mb']:>7.1f} {r['tree_cpu_ms_per_page']:>11.2f}"
             f" {r['cores_busy']:>10.2f}"
         )
