@@ -33,6 +33,7 @@ from .crawl_stats import (
     RUN_COUNTS_LIVE,
     RUN_ID,
     SITEMAPS_COMPLETE,
+    SOURCE_SITEMAPS_COMPLETE,
 )
 from .dates import site_timezone, utc_now
 from .items import ArticleItem, HeldPage, ListingPageItem
@@ -41,6 +42,7 @@ from .preflight import CrawlRefusedError, check_before_crawl
 from .quality import HealthReport, article_doubts
 from .runs import RunDriver, RunLimits
 from .source_books import run_sources
+from .sources import DEFAULT_SOURCE_NAME
 from .sources.model import Source
 
 logger = logging.getLogger(__name__)
@@ -264,8 +266,10 @@ class ArchivePipeline:
         """Articles a complete sitemap no longer lists are gone (the spider publishes which are complete)."""
         if self.archive is None or self.driver is None:
             return
-        for lang in self.crawler.stats.get_value(SITEMAPS_COMPLETE) or []:
-            marked = self.archive.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share)
+        complete = [(DEFAULT_SOURCE_NAME, lang) for lang in self.crawler.stats.get_value(SITEMAPS_COMPLETE) or []]
+        complete += [tuple(pair) for pair in self.crawler.stats.get_value(SOURCE_SITEMAPS_COMPLETE) or []]
+        for source, lang in complete:
+            marked = self.archive.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share, source=source)
             for section, count in marked.items():
                 self.driver.sections[lang][section]["gone"] += count
                 self.crawler.stats.inc_value("csto/archive/gone/absent_from_sitemap", count)

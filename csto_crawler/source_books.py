@@ -8,7 +8,7 @@ spider's discovery routing (``spiders/discovering.py``) keeps it, the archive ne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -163,17 +163,3 @@ class SourceBooks:
     def sitemaps_complete(self) -> bool:
         """Every sitemap file of the source read in this run, none failed: absence means removal."""
         return self.sitemap_read and not self.sitemap_failed and not self.sitemap_pending
-
-
-def complete_labels(walked: list[str], walked_complete: list[str], books: Iterable[SourceBooks]) -> list[str]:
-    """The sitemap labels (languages) whose files were all read in this run: of the CSTO walk's
-    languages (``walked``) those it read completely, and each source's labels when its sitemaps are
-    complete. A label that an incomplete walk or source used is left out: its absence proves nothing."""
-    complete = set(walked_complete)
-    spoiled = set(walked) - complete
-    for book in books:
-        if book.sitemaps_complete:
-            complete |= book.sitemap_langs
-        else:
-            spoiled |= book.sitemap_langs
-    return sorted(complete - spoiled)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -318,7 +319,7 @@ class Discovering:
     def read_sitemap(self, book: SourceBooks, response: Response, fetch: FetchRecord) -> Iterator[Any]:
         """A sitemap or index of the source; its files are kept under one label (``label``) so that
         absence from files all read in the run marks the source's archived articles gone."""
-        url, label = fetch.url, self.label(book)
+        url, label = fetch.url, self.label(book)  # a urlset file's own languages decide below
         index_lastmod = response.meta.get("csto_index_lastmod")
         if not self.policy.full and self.state.sitemap_files.get(url) == fetch.sha256:
             self.count("csto/sitemap/unchanged", 1)
@@ -341,6 +342,7 @@ class Discovering:
             for entry in source_entries(document, book.source)
             if entry.news is not None or book.is_article(canonical_url(entry.url, book.source))
         }
+        label = self.entries_label(book, entries) or label
         book.sitemap_answered(url, label=label)
         yield SitemapItem(label, entries, fetch, index_lastmod=index_lastmod)
         for article_url, lastmod in entries.items():
@@ -358,6 +360,12 @@ class Discovering:
                 yield SitemapConfirmed(label, loc)
             else:
                 yield from self.page(book, loc, Role.SITEMAP, PRIORITY_FEED, lastmod)
+
+    def entries_label(self, book: SourceBooks, entries: dict[str, str | None]) -> str | None:
+        """The language most of a sitemap file's entries are in: the file is kept under it, and its
+        dropped entries (of any language) are judged with the source's articles of it."""
+        languages = Counter(language.code for url in entries if (language := book.source.language_of(url)))
+        return languages.most_common(1)[0][0] if languages else None
 
     def label(self, book: SourceBooks) -> str:
         """The language the source's sitemap files are kept under: its first declared language,

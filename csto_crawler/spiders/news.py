@@ -19,7 +19,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
-from ..crawl_stats import SITEMAPS_COMPLETE
+from ..crawl_stats import SITEMAPS_COMPLETE, SOURCE_SITEMAPS_COMPLETE
 from ..dates import utc_now
 from ..discovery.canonical import canonical_url
 from ..extraction import extract_article, extract_listing
@@ -44,7 +44,7 @@ from ..pages.health import page_problem
 from ..pages.sitemap import SitemapError, parse_sitemap
 from ..preflight import CrawlRefusedError, check_configuration
 from ..sitemap_ledger import SitemapLedger
-from ..source_books import SourceBooks, complete_labels, discovered, run_sources, walks_sections
+from ..source_books import SourceBooks, discovered, run_sources, walks_sections
 from ..urls import Sites, article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks
 from .asking import Asking, Callbacks, Policy, interleave
@@ -245,13 +245,16 @@ class NewsSpider(Spider):
         yield from self.asking.sitemap_changes(entries, lang)
 
     def sitemaps_complete(self) -> list[str]:
-        """Languages whose sitemaps were all read (the archive pipeline marks absent articles gone):
-        the CSTO walk's, and the labels of the sources whose sitemaps were all read."""
-        return complete_labels(self.langs, self.sitemaps.complete(self.langs), self.books.values())
+        """Languages whose sitemaps were all read (the archive pipeline marks absent articles gone)."""
+        return self.sitemaps.complete(self.langs)
 
     def publish_sitemaps_complete(self) -> None:
         """Tell the pipelines, through the crawl's stats, which languages' sitemaps were all read."""
         self.crawler.stats.set_value(SITEMAPS_COMPLETE, self.sitemaps_complete())
+        complete = [
+            [name, lang] for name, book in self.books.items() if book.sitemaps_complete for lang in book.sitemap_langs
+        ]
+        self.crawler.stats.set_value(SOURCE_SITEMAPS_COMPLETE, sorted(complete))
 
     # --- sources walked by discovery -------------------------------------------------------------
 

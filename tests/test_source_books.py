@@ -1,0 +1,72 @@
+"""The run's books of a source walked by discovery (csto_crawler/source_books.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from csto_crawler.source_books import SMALL_LISTING_PAGES, SourceBooks, discovered, run_sources, walks_sections
+from csto_crawler.sources import Source, SourceConfigError, csto_source, sources_setting
+
+AGENCY = Source(name="agency", home="https://agency.example/", start=("https://agency.example/ru/tag/odkb/",))
+
+
+def test_run_sources_reads_a_list_of_tables_or_the_same_as_json_text() -> None:
+    tables = sources_setting([csto_source(), AGENCY])
+    assert run_sources(tables) == run_sources(json.dumps(tables)) == [csto_source(), AGENCY]
+    assert run_sources(None) == run_sources("") == run_sources([]) == []
+
+
+def test_run_sources_refuses_a_bad_table_with_its_place() -> None:
+    with pytest.raises(SourceConfigError, match=r"CSTO_SOURCES: sources\.agency\.home"):
+        run_sources('[{"name": "agency", "home": "ftp://x"}]')
+
+
+def test_the_csto_walk_runs_when_no_source_is_named_or_the_csto_is_among_them() -> None:
+    assert walks_sections([]) and walks_sections([csto_source(), AGENCY])
+    assert not walks_sections([AGENCY])
+    assert discovered([csto_source(), AGENCY]) == [AGENCY]
+
+
+def test_pages_are_asked_once_and_never_when_asked_as_an_article() -> None:
+    book = SourceBooks(AGENCY)
+    assert book.claim_page("https://agency.example/ru/tag/odkb/?page=2")
+    assert not book.claim_page("https://agency.example/ru/tag/odkb/?page=2")
+    assert book.claim_article("https://agency.example/ru/news/x-e3a91d")
+    assert not book.claim_page("https://agency.example/ru/news/x-e3a91d")
+
+
+def test_an_endless_space_gets_its_budget_counting_the_page_above_it() -> None:
+    book = SourceBooks(Source(name="agency", home="https://agency.example/", max_trap_requests=3))
+    assert book.claim_page("https://agency.example/ru/archive/")  # not dated: outside the space
+    days = [f"https://agency.example/ru/archive/2026-02-{day:02d}/" for day in range(1, 10)]
+    admitted = [url for url in days if book.claim_page(url)]
+    assert len(admitted) == 2  # the archive's own page counted as the third request into it
+
+
+def test_a_start_walk_is_complete_once_every_page_asked_was_read_to_its_end() -> None:
+    book = SourceBooks(AGENCY)
+    first, second = AGENCY.start[0], AGENCY.start[0] + "?page=2"
+    book.walk_asked(first)
+    assert not book.walk_complete
+    book.walk_answered(first)
+    book.walk_asked(second)
+    assert not book.walk_complete
+    book.walk_answered(second)
+    assert book.walk_complete
+    book.walk_answered(second, complete=False)  # a failed or stopped page spoils the walk
+    assert not book.walk_complete
+
+
+def test_a_short_start_listing_counts_as_small_up_to_its_page_budget() -> None:
+    book = SourceBooks(AGENCY)
+    for page in range(SMALL_LISTING_PAGES):
+        assert book.walk_is_small
+        book.walk_asked(f"{AGENCY.start[0]}?page={page + 1}")
+    assert not book.walk_is_small
+
+
+def test_a_source_without_start_pages_discovers_everything_its_filter_then_judges() -> None:
+    assert SourceBooks(Source(name="any", home="https://any.example/")).discovers_everything
+    assert not SourceBooks(AGENCY).discovers_everything
