@@ -16,16 +16,21 @@
    archive, politeness off (measure.FAST_SETTINGS): peak RSS of the crawl process, pages, articles
    and held pages, CPU ms per fetched page (every process of the crawl).
 3. Polite (``--polite-seconds T``, 0 skips): the largest set of sources crawled with the default
-   settings for T seconds (CLOSESPIDER_TIMEOUT): requests per second per source, and the share of a
-   core the crawl used meanwhile.
+   settings for T seconds (CLOSESPIDER_TIMEOUT), then once more with each ``--polite-set NAME=VALUE``;
+   ``--latency-ms N`` makes every replica answer after N ms (``agency_serve.py --delay-ms``), as a
+   distant server would: requests per second per source, and the share of a core the crawl used.
+   ``--polite-only`` runs only these.
 Then the arithmetic of the default delay: requests per second per host, pages per day per source.
 
 Example:
-  python benchmarks/sources_capacity.py --sources 1,2,4,8 --repeats 5 --polite-seconds 60
+  python benchmarks/sources_capacity.py --sources 1,2,4,8 --repeats 5 --polite-seconds 120
+  python benchmarks/sources_capacity.py --polite-only --sources 8 --polite-seconds 60 --latency-ms 1000 \
+      --polite-set CONCURRENT_REQUESTS=16
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gc
 import importlib.util
@@ -62,11 +67,12 @@ RUN_REPORT_RE = re.compile(r"run \d+ \w+ in ([\d.]+)s: (\d+) pages fetched")
 class Agency:
     """One ``agency_serve.py`` on a free port, stopped by its PID."""
 
-    def __init__(self, folder: Path, scale: int, seed: int = 1) -> None:
+    def __init__(self, folder: Path, scale: int, seed: int = 1, latency_ms: int = 0) -> None:
         script = folder / "agency_serve.py"
         if not script.is_file():
             raise ReplicaError(f"no agency replica at {folder} (expected agency_serve.py; pass --replica PATH)")
         command = [sys.executable, str(script), "--port", "0", "--scale", str(scale), "--seed", str(seed)]
+        command += ["--delay-ms", str(latency_ms)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.base = ""
         for line in iter(self.process.stdout.readline if self.process.stdout else str, ""):
@@ -196,7 +202,9 @@ def print_reading(rows: dict[str, Any], n_pages: int) -> None:
     )
 
 
-def crawl_sources(replica: Path, count: int, scale: int, work: Path, settings: list[str], kind: str) -> RunResult:
+def crawl_sources(
+    replica: Path, count: int, scale: int, work: Path, settings: list[str], kind: str, latency_ms: int = 0
+) -> RunResult:
     """``csto crawl --full`` of ``count`` agency sources at once, each replica on its own port, into a
     fresh archive ``work/<kind>-<count>.sqlite``."""
     label = f"{kind}-{count}"
@@ -204,7 +212,7 @@ def crawl_sources(replica: Path, count: int, scale: int, work: Path, settings: l
     agencies: list[Agency] = []
     try:
         for n in range(1, count + 1):
-            agencies.append(Agency(replica, scale, seed=n))
+            agencies.append(Agency(replica, scale, seed=n, latency_ms=latency_ms))
             base = agencies[-1].base
             starts = [arg for start in TAG_STARTS for arg in ("--start", base + start)]
             add = [sys.executable, "-m", "csto_crawler", "sources", "add", f"a{n}", f"{base}/", *starts]
@@ -266,7 +274,7 @@ def print_crawls(title: str, rows: list[dict[str, Any]]) -> None:
 def print_arithmetic(reading: dict[str, Any], crawls: list[dict[str, Any]]) -> dict[str, float]:
     delay = float(defaults.DOWNLOAD_DELAY)
     base_mb, per_source_mb = rss_slope(crawls)
-    crawl_ms = median([r["tree_cpu_ms_per_page"] for r in crawls])
+    crawl_ms = round(median([r["tree_cpu_ms_per_page"] for r in crawls]), 2)
     figures = {
         "download_delay_s": delay,
         "requests_per_s_per_source": round(1 / delay, 3),
@@ -293,6 +301,22 @@ def print_arithmetic(reading: dict[str, Any], crawls: list[dict[str, Any]]) -> d
     return figures
 
 
+def polite_crawls(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    """The most sources crawled for ``--polite-seconds`` with the defaults, then with each ``--polite-set``."""
+    count, rows = int(args.sources.split(",")[-1]), []
+    for n, extra in enumerate([None, *args.polite_set]):
+        settings = [f"CLOSESPIDER_TIMEOUT={args.polite_seconds}", *([extra] if extra else [])]
+        result = crawl_sources(args.replica, count, args.scale, work, settings, f"polite{n}", args.latency_ms)
+        rows.append(crawl_row(result, count, work) | {"set": extra or "defaults", "latency_ms": args.latency_ms})
+        print_crawls(
+            f"polite, {extra or 'defaults'}, replicas answer after {args.latency_ms} ms, "
+            f"stopped after {args.polite_seconds} s",
+            rows[-1:],
+        )
+        print(f"requests/s per source: {rows[-1]['pages_per_s'] / count:.3f}")
+    return rows
+
+
 def main() -> None:
     parser = script_parser(__doc__, scale=0)
     parser.add_argument("--pages", type=int, default=0, help="read at most this many pages (default: all)")
@@ -300,39 +324,36 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed passes per reader (default 5)")
     parser.add_argument("--sources", default="1,2,4", help="sources per crawl, comma-separated (default 1,2,4)")
     parser.add_argument("--polite-seconds", type=int, default=0, help="polite crawl of the most sources (0: skip)")
+    parser.add_argument(
+        "--polite-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another polite crawl with this setting (repeatable)",
+    )
+    parser.add_argument("--latency-ms", type=int, default=0, help="polite crawls: replicas answer after N ms")
+    parser.add_argument("--polite-only", action="store_true", help="only the polite crawls")
     parser.add_argument("--work", type=Path, help="keep archives and logs here (default: a temporary folder)")
     args = parser.parse_args()
-    replica = args.replica
-    f1 = load_agency_score(replica).f1
+    data: dict[str, Any] = {"scale": args.scale}
     with tempfile.TemporaryDirectory(prefix="csto-capacity-") as tmp:
-        pages = ensure_pages(replica, args.pages_dir or Path(tmp, "pages"), args.scale, args.pages)
-        reading = measure_reading(pages, args.repeats, f1)
-        print_reading(reading, len(pages))
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        fast = [f"{name}={value}" for name, value in FAST_SETTINGS.items()]
-        counts = [int(part) for part in args.sources.split(",")]
-        crawls = [crawl_row(crawl_sources(replica, n, args.scale, work, fast, "fast"), n, work) for n in counts]
-        print_crawls("2. csto crawl --full of N agency sources at once, politeness off", crawls)
-        polite = []
+        if not args.polite_only:
+            pages = ensure_pages(args.replica, args.pages_dir or Path(tmp, "pages"), args.scale, args.pages)
+            data["reading"] = measure_reading(pages, args.repeats, load_agency_score(args.replica).f1)
+            data |= {"pages": len(pages), "repeats": args.repeats}
+            print_reading(data["reading"], len(pages))
+            fast = [f"{name}={value}" for name, value in FAST_SETTINGS.items()]
+            counts = [int(part) for part in args.sources.split(",")]
+            runs = [(n, crawl_sources(args.replica, n, args.scale, work, fast, "fast")) for n in counts]
+            data["crawls"] = [crawl_row(result, n, work) for n, result in runs]
+            print_crawls("2. csto crawl --full of N agency sources at once, politeness off", data["crawls"])
         if args.polite_seconds:
-            timeout = [f"CLOSESPIDER_TIMEOUT={args.polite_seconds}"]
-            polite = [
-                crawl_row(crawl_sources(replica, counts[-1], args.scale, work, timeout, "polite"), counts[-1], work)
-            ]
-            print_crawls(f"polite defaults, stopped after {args.polite_seconds} s", polite)
-            print(f"requests/s per source: {polite[0]['pages_per_s'] / counts[-1]:.3f}")
-    figures = print_arithmetic(reading, crawls)
+            data["polite"] = polite_crawls(args, work)
+    if not args.polite_only:
+        data["arithmetic"] = print_arithmetic(data["reading"], data["crawls"])
     if args.save:
-        data = {
-            "scale": args.scale,
-            "pages": len(pages),
-            "repeats": args.repeats,
-            "reading": reading,
-            "crawls": crawls,
-            "polite": polite,
-            "arithmetic": figures,
-        }
         print(f"saved {save_results(args.save, data)}")
 
 
