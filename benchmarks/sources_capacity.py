@@ -24,7 +24,7 @@ Then the arithmetic of the default delay: requests per second per host, pages pe
 
 Example:
   python benchmarks/sources_capacity.py --sources 1,2,4,8 --repeats 5 --polite-seconds 120
-  python benchmarks/sources_capacity.py --polite-only --sources 8 --polite-seconds 60 --latency-ms 1000 \
+  python benchmarks/sources_capacity.py --polite-only --sources 8 --polite-seconds 60 --latency-ms 1000 \\
       --polite-set CONCURRENT_REQUESTS=16
 """
 
@@ -259,7 +259,7 @@ def rss_slope(rows: list[dict[str, Any]]) -> tuple[float, float]:
 def print_crawls(title: str, rows: list[dict[str, Any]]) -> None:
     print(f"\n{title}")
     print(
-        f"{'sources':>7} {'rc':>3} {'pages':>6} {'articles':>8} {'secs':>6} {'pages/s':>8} {'RSS MB':>7}"
+        f"{'sources':>7} {'rc':>3} {'pages':>6} {'articles':>8} {'secs':>6} {'held':>5} {'pages/s':>8} {'RSS MB':>7}"
         f" {'CPU ms/page':>11} {'cores busy':>10}"
     )
     for r in rows:
