@@ -21,11 +21,11 @@ from .sources import DEFAULT_SOURCE_NAME, Source, sources_from_setting
 # Listing pages a source's walk may ask for in one run, over all its listings: a site whose every
 # page links dozens of others (tags, static pages) must not turn a run into a crawl of the web site.
 DEFAULT_MAX_SOURCE_PAGES = 2_000
-# A start listing (a tag page) is walked to its end in every run while it has at most this many
+# A start listing (a tag page) is walked to its end in every run while it has fewer than this many
 # pages per start page: a walk that reaches the end shows which archived articles it no longer lists
-# (asked for again: a 404 or 410 is their tombstone), for a few requests (the agency's CSTO tag: 3).
+# (asked for again: a 404 or 410 is their tombstone), for a few requests (the agency's CSTO tags: 3 and 4 pages).
 # Longer listings stop at the first page that brings nothing new, as the CSTO's walk does.
-SMALL_LISTING_PAGES = 10
+SMALL_LISTING_PAGES = 5
 
 
 def run_sources(value: Any) -> list[Source]:
@@ -133,6 +133,10 @@ class SourceBooks:
         self.walk_pages += 1
 
     def walk_answered(self, url: str, complete: bool = True) -> None:
+        """A page of the start walk was read (``complete``: it ended the walk or led on); other pages
+        (sitemaps, explored pages) say nothing of the walk."""
+        if url not in self.walk_pending:
+            return
         self.walk_pending.discard(url)
         self.walk_incomplete |= not complete
 

@@ -23,6 +23,7 @@ class DistrictArticle:
     title: str
     date: str  # dd.mm.yyyy, as the site shows it
     paragraphs: list[str]
+    gone: int = 0  # 404 or 410 once the site removed it
 
     @property
     def path(self) -> str:
@@ -42,6 +43,10 @@ ARTICLES = [
     )
     for i in range(1, 11)
 ]
+# The district's main story of the year, at a URL that names no item: only its page says it is an article.
+FEATURE_TEXT = ["Район завершил год с ростом производства и новыми объектами социальной сферы."]
+FEATURE = DistrictArticle("", 0, "Итоги года: район в цифрах и событиях", "29.12.2023", FEATURE_TEXT)
+FEATURE_PATH = "/ru/glavnoe/"
 PANEL = (
     "<div class='panel'><span>Настройки шрифта:</span> <a href='#'>Times New Roman</a> <a href='#'>Arial</a>"
     " <span>Размер шрифта</span> <a href='#'>A</a> <a href='#'>A+</a> <span>Цвета сайта</span>"
@@ -63,9 +68,13 @@ def layout(title: str, main: str, special: bool = False) -> str:
     )
 
 
+def live() -> list[DistrictArticle]:
+    return [article for article in ARTICLES if not article.gone]
+
+
 def listing(number: int, special: bool = False) -> str:
-    items = ARTICLES[::-1][(number - 1) * PER_PAGE : number * PER_PAGE]
-    pages = (len(ARTICLES) + PER_PAGE - 1) // PER_PAGE
+    items = live()[::-1][(number - 1) * PER_PAGE : number * PER_PAGE]
+    pages = (len(live()) + PER_PAGE - 1) // PER_PAGE
     blocks = "".join(
         f"<div class='news-item'><a href='{'/special' if special else ''}{a.path}'>{escape(a.title)}</a>"
         f" <span class='date'>{a.date}</span><p>{escape(a.paragraphs[0])}</p>"
@@ -93,12 +102,19 @@ def answer(target: str) -> Answer:
     path, special = parts.path, parts.path.startswith("/special/")
     plain = path.removeprefix("/special") if special else path
     if plain in ("/", ""):
-        latest = "".join(f"<li><a href='{a.path}'>{escape(a.title)}</a> {a.date}</li>" for a in ARTICLES[::-1][:3])
-        return page(200, layout("Главная", f"<h2>Новости</h2><ul>{latest}</ul>", special))
+        latest = "".join(f"<li><a href='{a.path}'>{escape(a.title)}</a> {a.date}</li>" for a in live()[::-1][:3])
+        feature = f"<p><a href='{FEATURE_PATH}'>Главное</a></p>"
+        return page(200, layout("Главная", f"<h2>Новости</h2><ul>{latest}</ul>{feature}", special))
+    if plain == FEATURE_PATH:
+        return page(
+            200, article_page(FEATURE, special).replace("<head>", "<head><meta property='og:type' content='article'>")
+        )
     if plain == "/ru/news-rayon/":
         number = int(parse_qs(parts.query).get("page", ["1"])[0])
         return page(200, listing(number, special))
     for article in ARTICLES:
+        if plain == article.path and article.gone:
+            return page(article.gone, layout("Страница удалена", "<h1>Страница удалена</h1>"))
         if plain == article.path:
             return page(200, article_page(article, special))
     if plain in ("/ru/about/", "/ru/contacts/"):

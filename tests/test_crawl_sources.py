@@ -8,6 +8,7 @@ a day-by-day archive).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,12 @@ def test_a_site_without_feed_or_sitemap_gives_every_article_once_and_no_accessib
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     found = {row["url"]: row for row in articles(archive)}
     expected = {f"{site.url}{article.path}": article for article in district_site.ARTICLES}
+    # A page reached as a listing that says it is an article (og:type) and reads as one is archived.
+    expected[f"{site.url}{district_site.FEATURE_PATH}"] = district_site.FEATURE
     assert set(found) == set(expected)
     # Every news item links its accessibility copy: folded into the article before any request.
     assert not [path for path in crawl.requests if path.startswith("/special/ru/news-rayon/view/")]
-    assert len([path for path in crawl.requests if "/view/" in path]) == len(expected)
+    assert len([path for path in crawl.requests if "/view/" in path]) == len(district_site.ARTICLES)
     for url, article in expected.items():
         row = found[url]
         day, month, year = article.date.split(".")
@@ -103,7 +106,43 @@ def test_a_filtered_source_without_start_pages_keeps_what_mentions_the_csto(agen
     found = {row["url"] for row in articles(archive)}
     mentions = {f"{site.url}{s.path}" for s in state.live() if any("ОДКБ" in p for p in [s.title, *s.paragraphs])}
     assert found == mentions  # every CSTO article, the two that mention it in passing, no other
+    old = state.story(2)  # linked by its old URL form, which redirects: one article, the old URL an alias
+    aliases = {url for (url,) in rows(archive, "SELECT url FROM url_aliases")}
+    assert f"{site.url}/ru/{old.slug}_a{old.old_id}" in aliases
     assert len([path for path in crawl.requests if path.startswith("/ru/archive/")]) <= 5
     again = agency_crawl(state, site, archive, source)
     turned_away = {s.path for s in state.live()} - {url.removeprefix(site.url) for url in mentions}
     assert not turned_away & set(again.requests)  # remembered: not fetched again
+
+
+@pytest.fixture
+def district() -> Iterator[SiteServer]:
+    saved = [dataclasses.replace(article, paragraphs=list(article.paragraphs)) for article in district_site.ARTICLES]
+    with SiteServer(district_site.answer) as site:
+        yield site
+    district_site.ARTICLES[:] = saved
+
+
+def test_a_section_start_page_follows_the_site_between_runs(district: SiteServer, tmp_path: Path) -> None:
+    """A district site's news section as the start page (numbered pager, no sitemap): a later run
+    archives the new article, keeps an edit as a version and a removed article as a tombstone;
+    a run with nothing new asks for a few pages."""
+    archive, articles_now = tmp_path / "district.sqlite", district_site.ARTICLES
+    source = [{"name": "district", "home": f"{district.url}/", "start": [f"{district.url}/ru/news-rayon/"]}]
+    assert crawl_sources(district, archive, source, "CSTO_FULL=1").returncode == 0
+    text = ["Гости района посетили выставку народных ремесел в районном центре."]
+    added = district_site.DistrictArticle(
+        "novost-rayona-11", 13571, "Новое событие в районе с гостями", "20.10.2023", text
+    )
+    articles_now.append(added)
+    articles_now[2].title += " (дополнено)"
+    articles_now[4].gone = 410
+    assert crawl_sources(district, archive, source).returncode == 0
+    found = {row["url"]: row for row in articles(archive)}
+    assert found[f"{district.url}{added.path}"]["versions"] == 1
+    assert found[f"{district.url}{articles_now[2].path}"]["versions"] == 2
+    assert found[f"{district.url}{articles_now[4].path}"]["gone_at"] is not None
+    assert sum(row["versions"] for row in found.values()) == len(found) + 1
+    quiet = crawl_sources(district, archive, source)
+    assert quiet.returncode == 0
+    assert len(quiet.requests) <= 12, quiet.requests

@@ -55,7 +55,10 @@ def test_a_start_walk_is_complete_once_every_page_asked_was_read_to_its_end() ->
     assert not book.walk_complete
     book.walk_answered(second)
     assert book.walk_complete
-    book.walk_answered(second, complete=False)  # a failed or stopped page spoils the walk
+    book.walk_answered("https://agency.example/sitemap.xml", complete=False)  # no page of the walk
+    assert book.walk_complete
+    book.walk_asked(second + "3")
+    book.walk_answered(second + "3", complete=False)  # a failed or stopped page spoils the walk
     assert not book.walk_complete
 
 

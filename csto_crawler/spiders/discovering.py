@@ -46,6 +46,7 @@ from ..source_books import SourceBooks
 from ..sources import Source
 from ..sources.languages import LANGUAGE_SPELLINGS
 from .asking import PRIORITY_ARTICLE, PRIORITY_LISTING
+from .listed import listed_titles, page_links
 
 logger = logging.getLogger(__name__)
 
@@ -245,17 +246,16 @@ class Discovering:
         candidates = reading.candidates if everything else reading.main()
         yield SkippedPage(response.url, fetch.lang, "listing page", fetch, source=source.name)
         new_here = 0
-        for candidate in candidates:
-            url = canonical_url(candidate.url, source)
+        for url, title in listed_titles(candidates, source).items():
             if everything and not book.is_article(url):
                 yield from self.explore(book, url, role)
                 continue
             new_here += self.state.known(url) is None and url not in book.articles
-            yield from self.fetch_if_wanted(book, url, listed_title=candidate.title or None)
+            yield from self.fetch_if_wanted(book, url, listed_title=title)
         if everything:
             for feed in reading.feeds:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
-            for link in _links(root, response.url):
+            for link in page_links(root, response.url):
                 yield from self.explore(book, canonical_url(link, source), role)
         if not everything:
             book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
@@ -367,6 +367,18 @@ class Discovering:
         languages = Counter(language.code for url in entries if (language := book.source.language_of(url)))
         return languages.most_common(1)[0][0] if languages else None
 
+    def failed(self, request: Request, book: SourceBooks, item: FetchFailure | None) -> Iterator[FetchFailure]:
+        """A request that failed for good: a sitemap left unread, a start walk left incomplete."""
+        redirects = request.meta.get("redirect_urls")
+        asked = redirects[0] if redirects else request.url
+        if request.meta.get("csto_kind") == "sitemap":
+            book.sitemap_answered(asked, failed=item is not None)
+        else:
+            book.walk_answered(asked, complete=False)
+        if item is not None:
+            item.source = book.source.name
+            yield item
+
     def label(self, book: SourceBooks) -> str:
         """The language the source's sitemap files are kept under: its first declared language,
         else the language its start pages (or home) name, else its name."""
@@ -377,10 +389,3 @@ class Discovering:
             if language is not None:
                 return language.code
         return book.source.name
-
-
-def _links(root: Any, page_url: str) -> Iterator[str]:
-    for element in root.iter("a"):
-        href = (element.get("href") or "").strip()
-        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            yield urljoin(page_url, href).split("#", 1)[0]

@@ -50,6 +50,7 @@ from ..walks import DEFAULT_MAX_PAGES, ListingWalks
 from .asking import Asking, Callbacks, Policy, interleave
 from .discovering import Discovering, Role, SourcePolicy
 from .failures import failure_item
+from .listed import says_article
 from .source_articles import SourceArticles
 
 logger = logging.getLogger(__name__)
@@ -259,7 +260,15 @@ class NewsSpider(Spider):
     # --- sources walked by discovery -------------------------------------------------------------
 
     def parse_source_page(self, response: Response, source: str, role: str) -> Iterator[Any]:
-        """A start page, listing, feed, sitemap or JSON page of a source walked by discovery."""
+        """A start page, listing, feed, sitemap or JSON page of a source walked by discovery; a page
+        reached as a listing that says it is an article (og:type, JSON-LD) and reads as one is one."""
+        if role == Role.EXPLORE and says_article(response):
+            read_before = len(self.books[source].done)
+            outputs = list(self.parse_source_article(response, source))
+            if any(isinstance(output, ArticleItem) for output in outputs) or len(self.books[source].done) > read_before:
+                self.count("csto/source/explored_article")
+                yield from outputs
+                return
         yield from self.discovering.read_page(response, source, role)
         if role == Role.SITEMAP:
             self.publish_sitemaps_complete()
@@ -344,20 +353,12 @@ class NewsSpider(Spider):
             yield from self.asking.after_failed_page(lang, section, page)
 
     def on_source_error(self, failure: Failure, book: SourceBooks) -> Iterator[FetchFailure]:
-        request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("csto_kind", "other")
+        """A request of a source walked by discovery that failed for good (its books learn it)."""
         item = failure_item(failure, lambda url: canonical_url(url, book.source), self.fetch_record)
+        kind = failure.request.meta.get("csto_kind", "other")  # type: ignore[attr-defined]
         self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
-        redirects = request.meta.get("redirect_urls")
-        asked = redirects[0] if redirects else request.url
-        if kind == "sitemap":
-            book.sitemap_answered(asked, failed=item is not None)
-            self.publish_sitemaps_complete()
-        elif kind == "listing":
-            book.walk_answered(asked, complete=False)
-        if item is not None:
-            item.source = book.source.name
-            yield item
+        yield from self.discovering.failed(failure.request, book, item)  # type: ignore[attr-defined]
+        self.publish_sitemaps_complete()
 
     # --- idle: rescue walks, then articles only the sitemap knows ------------------------------
 

@@ -76,10 +76,9 @@ class SourceArticles:
         lang = page_language(source, url, root) or UNKNOWN_LANGUAGE
         fetch.lang = lang
         if url != requested and url in book.done:
-            # Another URL of an article read in this run (an old URL form that redirects, a copy).
+            # Another URL of an article read in this run (an old URL form that redirects, a copy):
+            # read again, the same content adds no version and the writer keeps the URL as an alias.
             self.count("csto/source/copy_of_read_article", 1)
-            yield SkippedPage(fetch.url, lang, f"another URL of {url}", _as_other(fetch), source=source.name)
-            return
         extraction = extract_article(fetch, url, lang, response.encoding, Hints())
         item = extraction.item
         book.read(url, is_article=item is not None)
