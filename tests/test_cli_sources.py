@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,12 @@ from click.testing import CliRunner, Result
 from scrapy.settings import Settings
 from test_cli import one_error_line
 
+from csto_crawler.archive.run_records import sources_of
 from csto_crawler.cli import main
-from csto_crawler.crawl import CrawlOptions, CrawlRefusedError
+from csto_crawler.crawl import CrawlOptions, CrawlRefusedError, build_settings, crawls_csto
 from csto_crawler.outcomes import ExitCode
 from csto_crawler.preflight import crawled_bases
-from csto_crawler.sources import sources_from_setting
+from csto_crawler.sources import csto_source, sources_from_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "https://agency.example/"
@@ -188,3 +191,31 @@ def test_preflight_checks_the_hosts_of_the_run_s_sources() -> None:
     assert crawled_bases(settings) == ["https://en.odkb-csto.org", "https://odkb-csto.org"]
     settings.set("CSTO_SOURCES", [{"name": "agency", "home": "http://127.0.0.1:8811/"}])
     assert crawled_bases(settings) == ["http://127.0.0.1:8811/"]
+
+
+def test_runs_name_the_sources_a_crawl_crawled() -> None:
+    sites = {"en": "https://en.odkb-csto.org", "ru": "https://odkb-csto.org"}
+    assert sources_of({"sites": sites, "langs": ["en"]}) == ["en.odkb-csto.org"]
+    both = {"sites": sites, "langs": [], "source_names": ["csto", "agency"]}
+    assert sources_of(both) == ["en.odkb-csto.org", "odkb-csto.org", "agency"]
+    assert sources_of({"sites": sites, "langs": [], "source_names": ["agency"]}) == ["agency"]
+
+
+def test_the_crawl_s_settings_carry_the_sources_and_its_record_their_names(tmp_path: Path) -> None:
+    tables = [{"name": "agency", "home": HOME}]
+    settings = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=tables))
+    assert settings.getlist("CSTO_SOURCES") == tables and not crawls_csto(settings)
+    assert json.loads(settings.get("CSTO_RUN_ARGUMENTS"))["source_names"] == ["agency"]
+    before = build_settings(CrawlOptions(tmp_path / "a.sqlite"))
+    assert before.getlist("CSTO_SOURCES") == [] and crawls_csto(before)
+    assert "source_names" not in json.loads(before.get("CSTO_RUN_ARGUMENTS"))
+
+
+def test_the_csto_is_crawled_as_today_s_settings_build_it(tmp_path: Path, crawled: list[CrawlOptions]) -> None:
+    path = tmp_path / "a.sqlite"
+    add_agency(path)
+    with closing(sqlite3.connect(path)) as db:  # a row written by an older version, with fewer sections
+        db.execute("UPDATE sources SET config = ? WHERE name = 'csto'", (json.dumps({"home": "https://old.example/"}),))
+        db.commit()
+    crawl(path)
+    assert sources_from_setting(crawled[0].sources)[0] == csto_source()

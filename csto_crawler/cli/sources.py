@@ -209,8 +209,10 @@ def crawl_sources(archive_path: Path, names: tuple[str, ...]) -> list[Source]:
     else:
         with source_reader(archive_path) as reader:
             stored = reader.all()
-        known = [each.source for each in stored]
-        crawled = [each.source for each in stored if not each.removed_at]
+        # The CSTO as today's settings build it (its row records what it was when the archive began).
+        fresh = {source.name: source for source in default_sources()}
+        known = [fresh.get(each.name, each.source) for each in stored]
+        crawled = [fresh.get(each.name, each.source) for each in stored if not each.removed_at]
     if not names:
         if not crawled:
             raise CstoError("the archive crawls no source: add one with csto sources add")
