@@ -365,38 +365,35 @@ class NewsSpider(Spider):
     # --- idle: rescue walks, then articles only the sitemap knows ------------------------------
 
     def on_idle(self) -> None:
-        """When the listings are done: walk what makes up for dead listing pages, then the listings
-        of sections only the sitemaps revealed (so their articles get listing dates), then the rest
-        of the walks that stopped early where the sitemaps were not all read (so deletions are
-        still seen), then fetch what is still unrequested."""
-        engine = self.crawler.engine
+        """When the listings are done: ask again for what complete source walks no longer list, walk
+        what makes up for dead listing pages, then the sections only the sitemaps revealed (their
+        articles get listing dates), then the rest of walks that stopped early where the sitemaps
+        were not all read (deletions are still seen), then fetch what is still unrequested."""
         self.publish_sitemaps_complete()
-        absent = [request for book in self.books.values() for request in self.discovering.absent(book)]
-        for request in absent:
-            engine.crawl(request)
-        if absent:
-            raise DontCloseSpider
+        self.go_on_with([request for book in self.books.values() for request in self.discovering.absent(book)])
         rescue = self.walks.rescue_walks(self.state.sections())
         pending = self.sitemaps.unrequested(self.leads.requested)
         discovered = sorted(self.walks.uncovered((self.sites.lang_of(url), section_of_article(url)) for url in pending))
+        walks = []
         for lang, section in rescue or discovered:
             why = "to make up for a dead listing page" if rescue else "a section found only in the sitemaps"
             logger.info("Walking %s listing %s, %s", lang, section, why)
-            engine.crawl(self.asking.listing(lang, section, 1, start=True, rescue=bool(rescue)))
+            walks.append(self.asking.listing(lang, section, 1, start=True, rescue=bool(rescue)))
         if rescue or discovered:
             self.crawler.stats.inc_value("csto/plan/rescue_walks" if rescue else "csto/plan/discovered_sections")
-            raise DontCloseSpider
-        whole = list(self.asking.whole_walks(self.use_sitemap)) if self.walk_all_without_sitemaps else []
-        for request in whole:
-            engine.crawl(request)
-        if whole:
-            raise DontCloseSpider
+        self.go_on_with(walks)
+        self.go_on_with(list(self.asking.whole_walks(self.use_sitemap)) if self.walk_all_without_sitemaps else [])
         requests = [request for url in pending for request in self.asking.sitemap_only(url)]
         if requests:
             logger.info("Fetching %d article(s) found only in the sitemaps", len(requests))
             self.crawler.stats.inc_value("csto/plan/only_in_sitemap", len(requests))
-            for request in requests:
-                engine.crawl(request)
+        self.go_on_with(requests)
+
+    def go_on_with(self, requests: list[Request]) -> None:
+        """Hand ``requests`` to the engine; while there are any, the spider stays open."""
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
             raise DontCloseSpider
 
     def fetch_record(self, response: Response, kind: str, lang: str | None) -> FetchRecord:
