@@ -17,9 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.http import Headers, HtmlResponse
-from scrapy.responsetypes import responsetypes
-
 from .cleaning import normalize_dates, strip_item_boilerplate
 from .dates import SITE_TIMEZONE, site_timezone, utc_now
 from .encoding import choose_encoding
@@ -29,6 +26,7 @@ from .pages.anchored import Hints
 from .pages.article import ArticlePage
 from .pages.health import missing_content_reason, page_problem
 from .pages.listing import ListedItem, ListingPage
+from .pages.source import HTML_MIMETYPES, PageSource
 from .quality import article_doubts
 
 logger = logging.getLogger(__name__)
@@ -46,7 +44,7 @@ class Extraction:
 
 def extract_article(fetch: FetchRecord, url: str, lang: str, encoding: str, hints: Hints | None = None) -> Extraction:
     """Run the article page object over a fetched page (``url``: the article's canonical URL)."""
-    response = HtmlResponse(url=fetch.final_url, status=fetch.status, body=fetch.body, encoding=encoding)
+    response = PageSource(fetch.final_url, fetch.body, encoding, fetch.status)
     page = ArticlePage(response, hints)
     try:
         page.is_article()
@@ -72,19 +70,21 @@ class ListingReading:
 
 def extract_listing(body: bytes, page_url: str, encoding: str) -> ListingReading:
     """Run the listing page object over a listing page's bytes."""
-    response = HtmlResponse(url=page_url, body=body, encoding=encoding)
+    response = PageSource(page_url, body, encoding)
     page = ListingPage(response)
     if not page.is_listing():
         return ListingReading([], problem=missing_content_reason(response.text, "listing"), method=ReadingMethod.NONE)
     return ListingReading(page.items(), page.page_number(), page.last_page(), page.method)
 
 
-def stored_response(fetch: FetchRecord) -> HtmlResponse:
+def stored_response(fetch: FetchRecord) -> PageSource:
     """A stored page as the crawl saw it: its headers, and the encoding the crawl's
     EncodingRepairMiddleware would have chosen for it."""
-    response = HtmlResponse(url=fetch.final_url, body=fetch.body, headers=fetch.headers)
+    response = PageSource(fetch.final_url, fetch.body, headers=fetch.headers)
     encoding, _ = choose_encoding(response.body, response.encoding)
-    return response.replace(encoding=encoding) if encoding and encoding != response.encoding else response
+    if encoding and encoding != response.encoding:
+        return PageSource(fetch.final_url, fetch.body, encoding, headers=fetch.headers)
+    return response
 
 
 @dataclass
@@ -156,8 +156,7 @@ def extract_page(
     if not body.strip():
         raise PageError("empty page")
     lowered = {key.lower(): value for key, value in (headers or {}).items()}
-    kind = responsetypes.from_args(headers=Headers(lowered) if lowered else None, url=url, body=body[:5000])
-    if not issubclass(kind, HtmlResponse):
+    if not is_html(lowered, url, body):
         raise PageError(f"not HTML ({lowered.get('content-type') or 'no content type'})")
     lowered.setdefault("content-type", "text/html")
     fetch = FetchRecord(url, url, status, lowered, body, fetched_at or utc_now(), "article")
@@ -167,6 +166,22 @@ def extract_page(
     if not reading.readable:
         raise PageError(reading.problem or "not an article page")
     return article_fields(reading.item, url, lang, reading)
+
+
+def is_html(headers: Mapping[str, str], url: str, body: bytes) -> bool:
+    """Whether Scrapy would make an HtmlResponse of this page (headers: names in lower case).
+
+    A page served as HTML is decided here; any other (no content type, an unknown one, a
+    Content-Encoding left on) goes to Scrapy's own rules, which need Scrapy loaded.
+    """
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in HTML_MIMETYPES and not headers.get("content-encoding"):
+        return True
+    from scrapy.http import Headers, HtmlResponse  # Scrapy's sniffing, for the unusual page
+    from scrapy.responsetypes import responsetypes
+
+    kind = responsetypes.from_args(headers=Headers(headers) if headers else None, url=url, body=body[:5000])
+    return issubclass(kind, HtmlResponse)
 
 
 # The export's article fields, in its order, that a page alone can tell (no archive identity).

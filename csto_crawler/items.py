@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-
-from scrapy.http import Response
+from typing import TYPE_CHECKING
 
 from .outcomes import Doubt, ReadingMethod, VersionChange
 from .sources.csto import DEFAULT_SOURCE_NAME
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 
 @dataclass

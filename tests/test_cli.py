@@ -208,7 +208,7 @@ def test_sigterm_is_one_line_and_exit_143(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_csto_extract_starts_without_the_archive_or_the_crawl() -> None:
-    """``csto extract`` loads only its own command: no SQLAlchemy, pyarrow or crawl at start-up
+    """``csto extract`` loads only its own command: no SQLAlchemy, pyarrow, crawl or Scrapy at start-up
     (about a second of the benchmark's pages/s, docs/decisions/0012)."""
     probe = (
         "import sys\n"
@@ -217,7 +217,7 @@ def test_csto_extract_starts_without_the_archive_or_the_crawl() -> None:
         "    main(['extract', '--help'], prog_name='csto')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('sqlalchemy', 'dataset', 'pyarrow', 'csto_crawler.archive.store', 'csto_crawler.crawl')\n"
+        "heavy = ('sqlalchemy', 'dataset', 'pyarrow', 'csto_crawler.archive.store', 'csto_crawler.crawl', 'scrapy')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

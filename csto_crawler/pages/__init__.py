@@ -10,9 +10,8 @@ import threading
 
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
-from parsel import Selector
-from scrapy.http import TextResponse, XmlResponse
-from scrapy.utils.response import get_base_url
+
+from .source import PageResponse, base_url
 
 EMPTY_PAGE = b"<html/>"
 # lxml's report of bytes the declared encoding cannot decode.
@@ -26,7 +25,7 @@ HTML_CLASSES = etree.ElementDefaultClassLookup(
 )
 
 
-def page_root(response: TextResponse) -> etree._Element:
+def page_root(response: PageResponse) -> etree._Element:
     """The parsed page, as ``response.selector`` parses it, but without a reference to the response.
 
     Scrapy's selector points back at its response while the response caches it: a reference
@@ -34,15 +33,12 @@ def page_root(response: TextResponse) -> etree._Element:
     garbage collector ran. In a fast crawl hundreds of pages waited, about 100 MB of peak RSS
     (benchmarks/README.md); this tree is freed as soon as the page object is.
     """
-    base_url = get_base_url(response)
-    if isinstance(response, XmlResponse):
-        root: etree._Element = Selector(text=response.text, type="xml", base_url=base_url).root
-        return root
+    url = base_url(response)
     if response.body and codecs.lookup(response.encoding).name == "utf-8":
         # UTF-8 bytes go to lxml as they are: decoding the page and encoding it back cost a third
         # as much as parsing it.
-        return _parse_html(response.body.replace(b"\x00", b"").strip() or EMPTY_PAGE, base_url, response.encoding)
-    return _parse_html(response.text.strip().replace("\x00", "").encode("utf-8") or EMPTY_PAGE, base_url)
+        return _parse_html(response.body.replace(b"\x00", b"").strip() or EMPTY_PAGE, url, response.encoding)
+    return _parse_html(response.text.strip().replace("\x00", "").encode("utf-8") or EMPTY_PAGE, url)
 
 
 def _parse_html(data: bytes, base_url: str, encoding: str = "utf-8") -> etree._Element:

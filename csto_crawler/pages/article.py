@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
-from scrapy.http import TextResponse
 
 from ..htmltext import norm_ws
 from ..items import ArticleItem, AttachmentLink, DateCandidate, FetchRecord
@@ -30,6 +29,7 @@ from .items import ItemList, find_item_lists
 from .lines import Line, page_lines
 from .named import ELEMENT_ID_RE, absolute_html, read_named
 from .reading import ArticleReading, ReadingMethod
+from .source import PageResponse
 
 DOCUMENT_LINK_RE = re.compile(r"\.(docx?|pdf|xlsx?|rtf|pptx?|zip|rar|odt|ods)$", re.I)
 # A link whose URL path ends so names the extension in its href, unless the href has no path of its
@@ -52,7 +52,7 @@ OG_TITLE = compiled_css(OG_TITLE_CSS)
 class ArticlePage:
     """Extracts article fields from a detail page response; one method per field."""
 
-    def __init__(self, response: TextResponse, hints: Hints | None = None) -> None:
+    def __init__(self, response: PageResponse, hints: Hints | None = None) -> None:
         self.response = response
         self.hints = hints or Hints()
         self.root: etree._Element = page_root(response)

@@ -11,8 +11,12 @@ among others (``Doubt.MAINTENANCE``).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from scrapy.http import Response, TextResponse
+from .source import PageSource
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 # Phrases of maintenance and overload pages, Bitrix's own included ("Сайт находится на реконструкции"):
 # a name for the failure and an extra signal; what keeps a notice out of the archive is what the page does.
@@ -52,15 +56,21 @@ def missing_content_reason(text: str, expected: str) -> str:
     return f"not an {expected} page" if expected[0] in "aeiou" else f"not a {expected} page"
 
 
-def page_problem(response: Response, expected: str) -> str | None:
+def page_problem(response: Response | PageSource, expected: str) -> str | None:
     """Why a 200 response for an article or listing URL cannot be used, before parsing it.
 
     The declared type counts, not only Scrapy's response class: for a type it has no class for
     (application/pdf, application/octet-stream) Scrapy sniffs the body and makes HTML-looking bytes
-    an HtmlResponse anyway.
+    an HtmlResponse anyway. A ``PageSource`` is an HTML page read outside Scrapy.
     """
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    if isinstance(response, PageSource):
+        content_type, is_text = response.header("content-type"), True
+    else:
+        from scrapy.http import TextResponse  # a crawl's response: Scrapy is loaded already
+
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        is_text = isinstance(response, TextResponse)
     declared = content_type.split(";", 1)[0].strip().lower()
-    if not isinstance(response, TextResponse) or (declared and declared not in HTML_CONTENT_TYPES):
+    if not is_text or (declared and declared not in HTML_CONTENT_TYPES):
         return f"not HTML ({content_type or 'no content type'}) where an {expected} was expected"
     return truncation(response.body)

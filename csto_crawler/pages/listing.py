@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.http import TextResponse
-from scrapy.utils.response import get_base_url
 
 from ..htmltext import norm_ws
 from ..urls import is_under_section
 from . import compiled_css, page_root, search_scope
 from .items import ItemList, NewsItem, Pager, find_item_lists, pagen, read_item, read_pager
 from .reading import ReadingMethod
+from .source import PageResponse, base_url
 
 LIST_CSS = ".news-list"
 ITEM_CSS = ".news-list .news-item, .news-list p.news-item"
@@ -60,10 +59,10 @@ class ListedItem:
 class ListingPage:
     """Extracts the listed articles and the pager state of one listing page."""
 
-    def __init__(self, response: TextResponse) -> None:
+    def __init__(self, response: PageResponse) -> None:
         self.response = response
         self.root: etree._Element = page_root(response)
-        self._base_url = get_base_url(response)
+        self._base_url = base_url(response)
         self._lists = LIST(self.root)
 
     def _url(self, href: str) -> str:

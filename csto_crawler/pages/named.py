@@ -13,13 +13,13 @@ import copy
 import re
 
 from lxml import etree
-from scrapy.http import TextResponse
 
 from ..dates import split_leading_date, split_trailing_date
 from ..htmltext import clean_html, element_paragraphs, norm_ws, remove_keep_tail
 from ..items import DateCandidate
 from . import compiled_css, search_scope
 from .reading import ArticleReading, ReadingMethod
+from .source import PageResponse
 
 # The detail component; its id carries the Bitrix element ID: <div class="news-detail" id="bx_1373509569_8573">
 DETAIL_CSS = "div.news-detail"
@@ -75,7 +75,7 @@ def _attributes(nodes: list[etree._Element], name: str) -> list[str]:
     return [value for node in nodes if (value := node.get(name)) is not None]
 
 
-def read_named(root: etree._Element, response: TextResponse) -> ArticleReading | None:
+def read_named(root: etree._Element, response: PageResponse) -> ArticleReading | None:
     """The page read through the template's selectors, or None when its body container is absent."""
     if not TEMPLATE_MARK(root):
         return None  # none of the template's blocks: one scan of the page instead of three
@@ -148,7 +148,7 @@ def _body_tree(body: etree._Element) -> etree._Element:
     return tree
 
 
-def absolute_html(tree: etree._Element, response: TextResponse) -> str:
+def absolute_html(tree: etree._Element, response: PageResponse) -> str:
     """Sanitised inner HTML of ``tree`` (a copy: it is changed) with absolute links and sources."""
     for node in tree.iter("a", "img"):
         for attr in ("href", "src"):
