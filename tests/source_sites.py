@@ -38,9 +38,9 @@ def page(status: int, html: str, **headers: str) -> Answer:
 
 
 class SiteServer:
-    """A site on 127.0.0.1 on a free port; ``answer`` maps a path (with query) to an Answer."""
+    """A site on 127.0.0.1 on a free port (or ``port``); ``answer`` maps a path (with query) to an Answer."""
 
-    def __init__(self, answer: Callable[[str], Answer]) -> None:
+    def __init__(self, answer: Callable[[str], Answer], port: int = 0) -> None:
         self.answer = answer
         self.log: list[str] = []
         server = self
@@ -60,7 +60,7 @@ class SiteServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
