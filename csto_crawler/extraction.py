@@ -202,6 +202,8 @@ FIELD_NAMES = (
     "method",
     "doubts",
 )
+# Export fields the item names otherwise (the registry's Column.attribute).
+ITEM_ATTRIBUTES = {"counterpart_url": "paired_url"}
 
 
 def article_fields(item: ArticleItem | None, url: str, lang: str, reading: StoredReading) -> dict[str, Any]:
@@ -209,7 +211,7 @@ def article_fields(item: ArticleItem | None, url: str, lang: str, reading: Store
     if item is None:
         empty = dict.fromkeys(FIELD_NAMES)
         return empty | {"url": url, "lang": lang, "method": reading.method, "doubts": ["unreadable"]}
-    fields = {name: getattr(item, name, None) for name in FIELD_NAMES}
+    fields = {name: getattr(item, ITEM_ATTRIBUTES.get(name, name), None) for name in FIELD_NAMES}
     fields["attachments"] = [{"url": a.url, "filename": a.filename} for a in item.attachments]
     fields["method"] = item.reading_method
     return fields

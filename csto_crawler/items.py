@@ -88,7 +88,7 @@ class ArticleItem:
     signature_lines: list[str] = field(default_factory=list)
     attachments: list[AttachmentLink] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
-    counterpart_url: str | None = None  # the same article on the other language site
+    paired_url: str | None = None  # the same article on the other language site (the language switch)
     requested_url: str | None = None  # the canonical URL requested, when a redirect led elsewhere
     aliases: list[str] = field(default_factory=list)  # other URLs seen for this article (links, redirects)
     # Filled by the pipelines:

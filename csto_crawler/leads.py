@@ -46,10 +46,8 @@ class ArticleLeads:
     def finish(self, item: ArticleItem, fetch: FetchRecord, sites: Sites) -> ArticleItem:
         """What only the crawl knows: the fetch, the canonical counterpart, the links seen, redirects."""
         item.fetch = fetch
-        counterpart = item.counterpart_url
-        item.counterpart_url = (
-            sites.canonicalize(counterpart) if counterpart and sites.is_allowed(counterpart) else None
-        )
+        counterpart = item.paired_url
+        item.paired_url = sites.canonicalize(counterpart) if counterpart and sites.is_allowed(counterpart) else None
         item.aliases = self.aliases(item.url)
         requested = sites.canonicalize(fetch.url)
         if requested != item.url:

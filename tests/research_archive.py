@@ -129,7 +129,7 @@ def _items(clock: Clock, edited: bool = False) -> list[object]:
             title=title,
             body_text=body,
             at=clock.now,
-            counterpart_url=counterpart,
+            paired_url=counterpart,
             attachments=attachments,
         )
         items.append(item)

@@ -55,7 +55,7 @@ def gapped_archive(path: Path) -> None:
             listing_item("en", seen("en", "summit", "talks", "broken")),
             fetch_failure(article_url("en", "broken"), error="HTTP 500"),
             article_item("summit", element_id="1", published="2026-02-01"),
-            article_item("talks", element_id="2", counterpart_url=article_url("ru", "peregovory")),
+            article_item("talks", element_id="2", paired_url=article_url("ru", "peregovory")),
             article_item("solo", element_id="3", published="2026-02-05"),
             article_item("summit", lang="ru", element_id="11"),
             article_item("tolko-ru", lang="ru", element_id="12"),

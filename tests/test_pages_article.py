@@ -70,7 +70,7 @@ def test_article_page_attachments(case: Case) -> None:
 
 @pytest.mark.parametrize("case", ARTICLES)
 def test_article_page_counterpart_url(case: Case) -> None:
-    target = ArticlePage(case.response()).counterpart_url()
+    target = ArticlePage(case.response()).paired_url()
     found = fixture_sites().canonicalize(target) if target else None
     assert found == case.expected()["counterpart_url"]
 

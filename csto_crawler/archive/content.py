@@ -34,7 +34,7 @@ def content_values(item: ArticleItem) -> dict[str, Any]:
     """The content columns of ``item`` as the archive stores them (lists and links as JSON text)."""
     values: dict[str, Any] = {}
     for column in CONTENT_COLUMNS:
-        value = getattr(item, column.name)
+        value = column.item_value(item)
         if column.kind in JSON_KINDS:
             plain = [_plain(v) for v in value]
             value = json.dumps(plain, ensure_ascii=False)

@@ -193,7 +193,7 @@ class History:
         self.sql.execute(
             INSERT_ARTICLE,
             id=aid,
-            **{name: getattr(item, name) for name in _ITEM},
+            **ARTICLES.item_values(item, Fill.ITEM),
             **fields,
             vacated_by=vacated_by,
             current_version=1,
@@ -254,7 +254,7 @@ class History:
             self.versions.seen_again(aid, number, run_id, now)
         self.sql.execute(
             UPDATE_CURRENT,
-            **{name: getattr(item, name) for name in _ITEM},
+            **ARTICLES.item_values(item, Fill.ITEM),
             **fields,
             number=number,
             count=max(number, existing["version_count"]),

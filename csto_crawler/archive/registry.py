@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -54,6 +55,11 @@ class Column:
     keep: bool = False  # the page may not show it: a fetch without it keeps the archived value
     added: int = 1  # the schema version that added it (older archives gain it when upgraded)
     expr: str | None = None  # for a derived column: its SQL over the table alias ``{t}``
+    attribute: str | None = None  # the item attribute that fills it (Fill.ITEM), when named otherwise
+
+    def item_value(self, item: object) -> Any:
+        """The value an item (items.ArticleItem) gives this column."""
+        return getattr(item, self.attribute or self.name)
 
     def ddl(self) -> str:
         return f"{self.name} {self.sql}"
@@ -97,6 +103,10 @@ class Table:
 
     def filled_by(self, *fills: Fill) -> tuple[str, ...]:
         return tuple(c.name for c in self.stored if c.fill in fills)
+
+    def item_values(self, item: object, *fills: Fill) -> dict[str, Any]:
+        """Column name -> the item's value, for the columns the item fills (``fills``)."""
+        return {c.name: c.item_value(item) for c in self.stored if c.fill in fills}
 
     def ddl(self) -> list[str]:
         """CREATE statements of the table as this code defines it, then its indexes and triggers."""

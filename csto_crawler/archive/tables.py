@@ -83,7 +83,7 @@ ARTICLES = Table(
                keep=True),
         *_CONTENT,
         Column("counterpart_url", "TEXT", "the same article on the other language site (from the language switch)",
-               fill=Fill.ITEM, export=True, site_url=True, keep=True),
+               fill=Fill.ITEM, export=True, site_url=True, keep=True, attribute="paired_url"),
         Column("counterpart_id", None, "ID of that article when it is archived", export=True,
                expr="(SELECT c.id FROM articles c WHERE c.url = {t}.counterpart_url AND c.vacated_by IS NULL)"),
         Column("content_sha256", "TEXT NOT NULL", "content fingerprint of the current version"),

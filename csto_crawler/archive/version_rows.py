@@ -56,7 +56,7 @@ class VersionRows:
         self, aid: str, number: int, item: ArticleItem, fields: dict[str, Any], fetch_id: int, run_id: int, now: str
     ) -> None:
         """Version ``number`` of ``aid``: the item's content (``fields``), first and last seen ``now``."""
-        values = {name: getattr(item, name) for name in VERSIONS.filled_by(Fill.ITEM)}
+        values = VERSIONS.item_values(item, Fill.ITEM)
         self.sql.execute(
             INSERT_VERSION,
             **values,

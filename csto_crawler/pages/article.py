@@ -143,7 +143,7 @@ class ArticlePage:
                 out.append(url)
         return out
 
-    def counterpart_url(self) -> str | None:
+    def paired_url(self) -> str | None:
         """The language switch target when it is an article (not the other site's home page)."""
         own = self.html_lang()
         own_host = urlsplit(self.response.url).netloc
@@ -299,7 +299,7 @@ class ArticlePage:
             signature_lines=self.signature_lines(),
             attachments=self.attachments(),
             images=self.images(),
-            counterpart_url=self.counterpart_url(),
+            paired_url=self.paired_url(),
             reading_method=self.method,
             title_repeated=bool(self.reading and self.reading.title_repeated),
             listed_title=self.hints.title,

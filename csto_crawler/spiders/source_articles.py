@@ -103,7 +103,7 @@ def finished(
     item.aliases = sorted(set(aliases) - {item.url})
     item.requested_url = requested if requested != item.url else None
     item.section = section_of(source, item.url)
-    item.counterpart_url = None  # a language switch on another outlet is no CSTO counterpart
+    item.paired_url = None  # a language switch on another outlet is no CSTO counterpart
     known = state.known(item.url)
     item.archived_body_chars = known.body_chars if known is not None else 0
     return item

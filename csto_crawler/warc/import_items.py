@@ -129,8 +129,8 @@ class ItemBuilder:
     def _finish(self, item: ArticleItem, fetch: FetchRecord) -> ArticleItem:
         """What only the import knows: the capture's bytes, the canonical counterpart, the links seen."""
         item.fetch = fetch
-        counterpart = item.counterpart_url
-        item.counterpart_url = (
+        counterpart = item.paired_url
+        item.paired_url = (
             self.sites.canonicalize(counterpart) if counterpart and self.sites.is_allowed(counterpart) else None
         )
         item.aliases = sorted(links_seen(self.connection, item.url) | ({fetch.url} - {item.url}))
