@@ -69,6 +69,19 @@ def test_export_and_search_take_a_source_filter(archive: Path, tmp_path: Path) -
     assert json.loads(none.stdout) == []
 
 
+def test_export_and_search_take_another_source_s_language(tmp_path: Path) -> None:
+    """A Kazakh article of an agency: --lang kk finds it; a malformed code is one line, exit 2."""
+    path = tmp_path / "kk.sqlite"
+    kazakh = dataclasses.replace(agency_article("odkb-oqu-4d721a", "ҰҚШҰ оқуы Қазақстанда өтті."), lang="kk")
+    write_run(path, [article_item("meeting", element_id="8573"), kazakh])
+    result = run("export", "--archive", str(path), "--lang", "KK")
+    assert result.exit_code == 0 and [json.loads(line)["lang"] for line in result.stdout.splitlines()] == ["kk"]
+    found = run("search", "Қазақстанда", "--archive", str(path), "--lang", "kk", "--json")
+    assert [hit["lang"] for hit in json.loads(found.stdout)] == ["kk"]
+    bad = run("export", "--archive", str(path), "--lang", "k k")
+    assert bad.exit_code == 2 and "not a language code" in bad.output
+
+
 def test_stats_count_per_source(archive: Path) -> None:
     result = run("stats", "--archive", str(archive), "--json")
     by_source = json.loads(result.stdout)["by_source"]

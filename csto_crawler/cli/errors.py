@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..outcomes import ExitCode
+from ..sources.config import LANG_RE as LANGUAGE_CODE_RE
 
 
 class CstoError(click.ClickException):
@@ -63,6 +64,20 @@ class ArchiveInt(click.IntRange):
         except click.BadParameter as exc:
             name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
             raise BadUsageError(f"{name}: {exc.message}") from None
+
+
+class LanguageCode(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A language code as sources name them (``en``, ``ru``, ``kk``, ``sr-latn``): the CSTO's two
+    and any other source's; anything else is one line naming the option, exit 2."""
+
+    name = "language"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        code = str(value).strip().lower()
+        if LANGUAGE_CODE_RE.match(code):
+            return code
+        name = param.get_error_hint(ctx) if param is not None and ctx is not None else "value"
+        raise BadUsageError(f"{name}: not a language code (en, ru, kk, ...): {value!r}")
 
 
 class InterruptedRunError(CstoError):

@@ -17,6 +17,7 @@ from ..archive.tables import ARTICLE_EXPORT, VERSION_EXPORT
 from ..archive.typed_tables import arrow_schema, research_rows, text_row, typed_row
 from ..spreadsheet_csv import write_csv
 from .common import BadUsageError, CstoError, TerminalProgress, archive_option, iso_day, open_reader
+from .errors import LanguageCode
 from .outputs import OutputFormat, atomic_output, check_output_folder, output_format
 from .postgres import export_to_url
 
@@ -35,7 +36,7 @@ DEFAULT_FORMAT = OutputFormat.JSONL
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default stdout).")
 @click.option("--versions", is_flag=True, help="One row per version instead of one per article.")
-@click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
+@click.option("--lang", type=LanguageCode(), help="Only this language (en, ru, or another source's: kk...).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this date.")
 @click.option("--source", "source_names", multiple=True, metavar="NAME", help="Only this source (repeatable).")

@@ -15,6 +15,7 @@ from ..archive.search import SearchFilter, count_matches
 from ..archive.search import search as run_search
 from ..archive.search_query import SearchQueryError
 from .common import ArchiveInt, BadUsageError, CstoError, archive_option, iso_day, open_reader
+from .errors import LanguageCode
 from .files import printable
 
 # Characters of an attachment's text that `csto show` prints (all of it with --json).
@@ -24,7 +25,7 @@ SHOW_TEXT_CHARS = 1_500
 @click.command(context_settings={"ignore_unknown_options": True})  # -word is a word to exclude, not an option
 @click.argument("query", nargs=-1, required=True)
 @archive_option()
-@click.option("--lang", type=click.Choice(["en", "ru"]), help="Only this language.")
+@click.option("--lang", type=LanguageCode(), help="Only this language (en, ru, or another source's: kk...).")
 @click.option("--section", help="Only this section (and its subsections), e.g. news/news_odkb.")
 @click.option("--source", "source_names", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this date.")
