@@ -10,4 +10,4 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # The version of what page reading (csto_crawler.pages, cleaning) produces: recorded with every
 # version and held page, so an archive tells which extractor wrote what. Bump it when a change
 # makes the same page give other fields; `csto reextract` then brings stored pages up to date.
-EXTRACTOR_VERSION = "3"  # 3: the generic reader, back links by where they lead, labelled dates
+EXTRACTOR_VERSION = "4"  # 4: generic reader: a lead beside the body, blocks in page order, times beside bylines
