@@ -22,7 +22,7 @@ from ..dates import utc_now
 from .connection import dbapi_connection
 from .content import refingerprint_all
 from .registry import Table
-from .renumbering import renumber_shifted
+from .renumbering import give_back_moved_numbers
 from .search import reindex_all
 from .source_rows import seed_default_sources
 from .tables import ARTICLE_ELEMENT_INDEX, ARTICLES, ARTICLES_FTS, SOURCES, SOURCES_SCHEMA
@@ -110,12 +110,12 @@ def word_indexes(db: dataset.Database) -> None:
 @migration(7)
 def permanent_versions(db: dataset.Database) -> None:
     """Version numbers that never move: articles rebuilt with ``current_version`` and ``vacated_by`` (the
-    URL no longer unique among vacated articles, no ``#vacated-by-`` fragments); numbers an import moved
+    URL no longer unique among vacated articles, no state kept in URL fragments); numbers an import moved
     given back where provable (renumbering.py). The run outcome, author and reading method columns are
     added from the registry after this step."""
     connection = dbapi_connection(db)
     rebuild_articles(connection)
-    renumber_shifted(connection, utc_now().isoformat())
+    give_back_moved_numbers(connection, utc_now().isoformat())
 
 
 @migration(SOURCES_SCHEMA)

@@ -1,9 +1,10 @@
 """Schema 7: version numbers an import moved are given back, where the archive proves what they were.
 
 Until schema 7 an imported capture older than a version took that version's number, and the later
-versions moved up by one (``_shift``); a capture inside a version's seen range also added a copy of
-that version after it. Their rows kept their ids, and the ids grow in the order rows were written, so
-the number each version had before any import is its rank in id order: crawls only ever appended.
+versions moved up by one (the old backfill renumbered them); a capture inside a version's seen range
+also added a copy of that version after it. Their rows kept their ids, and the ids grow in the order
+rows were written, so the number each version had before any import is its rank in id order: crawls
+only ever appended.
 That is proven for an article when every row written before a version numbered higher than itself
 (a row slotted in) came from an imported capture (its fetch names a WARC record), or is the copy
 that followed such a capture (same content as an earlier row, written just after it). Those
@@ -57,7 +58,7 @@ def provable(rows: list[Row]) -> bool:
     return True
 
 
-def renumber_shifted(connection: sqlite3.Connection, now: str) -> None:
+def give_back_moved_numbers(connection: sqlite3.Connection, now: str) -> None:
     """Give back the numbers of every article whose versions an import renumbered, where provable."""
     by_article: dict[str, list[Row]] = {}
     for vid, aid, version, sha, imported in connection.execute(VERSION_ROWS):
