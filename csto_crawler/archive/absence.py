@@ -76,12 +76,7 @@ class Absence:
                 total,
             )
             return {}
-        now = self.sql.now()
-        marked: dict[str, int] = {}
-        for row in absent:
-            mark_gone(self.sql, row["id"], now, "absent from sitemap", run_id)
-            marked[row["section"]] = marked.get(row["section"], 0) + 1
-        return marked
+        return self.mark_sections(absent, "absent from sitemap", run_id)
 
     def mark_from_walks(
         self, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
@@ -170,10 +165,14 @@ class Absence:
                 total,
             )
             return {}
+        return self.mark_sections(absent, f"absent from a complete walk of {source} {lang}", run_id)
+
+    def mark_sections(self, rows: list[dict[str, Any]], why: str, run_id: int) -> dict[str, int]:
+        """Mark ``rows`` (articles with ``id`` and ``section``) gone now for ``why``; the count per section."""
         now = self.sql.now()
         marked: dict[str, int] = {}
-        for row in absent:
-            mark_gone(self.sql, row["id"], now, f"absent from a complete walk of {source} {lang}", run_id)
+        for row in rows:
+            mark_gone(self.sql, row["id"], now, why, run_id)
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 

@@ -113,11 +113,7 @@ class Asking:
         if not self.leads.claim(url):
             return
         known = self.state.known(url) if origin == FetchReason.RECHECK.value else None
-        headers = {}
-        if known is not None and known.etag:
-            headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
+        headers = conditional_headers(known)
         # ``leads`` keeps articles unique; Scrapy's duplicate filter would also drop a redirect back
         # to a URL seen before (a loop) silently. Unfiltered, a loop ends at REDIRECT_MAX_TIMES
         # with an IgnoreRequest the errback records.
@@ -317,3 +313,13 @@ class Asking:
             if not self.sites.is_allowed(url) or (not self.policy.full and self.state.has_attachment(url)):
                 continue
             yield from self.attachment(url, item.url, attachment.filename, item.lang)
+
+
+def conditional_headers(known: KnownArticle | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from what the archive kept of the article's last answer."""
+    headers = {}
+    if known is not None and known.etag:
+        headers["If-None-Match"] = known.etag
+    if known is not None and known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers

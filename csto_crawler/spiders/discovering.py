@@ -45,7 +45,7 @@ from ..plan import FetchReason, is_within_recheck_window, refetch_reason
 from ..source_books import SourceBooks
 from ..sources import Source
 from ..sources.languages import LANGUAGE_SPELLINGS
-from .asking import PRIORITY_ARTICLE, PRIORITY_LISTING
+from .asking import PRIORITY_ARTICLE, PRIORITY_LISTING, conditional_headers
 from .listed import listed_titles, page_links
 
 logger = logging.getLogger(__name__)
@@ -119,11 +119,7 @@ class Discovering:
         if not book.claim_article(url):
             return
         known = self.state.known(url) if reason == FetchReason.RECHECK.value else None
-        headers = {}
-        if known is not None and known.etag:
-            headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
+        headers = conditional_headers(known)
         self.count(f"csto/source/{reason}", 1)
         yield Request(
             url,
