@@ -25,8 +25,8 @@ from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
 from .preflight import check_before_crawl
 from .runs import RunLimits, Verdict, judge
+from .source_books import run_sources, walks_sections
 from .sources.config import sources_from_setting
-from .sources.csto import DEFAULT_SOURCE_NAME
 from .spiders.news import NewsSpider
 from .urls import Sites
 
@@ -164,8 +164,7 @@ def build_settings(options: CrawlOptions) -> Settings:
 
 def crawls_csto(settings: Settings) -> bool:
     """Whether the run crawls the CSTO's sites (no CSTO_SOURCES, or csto among them)."""
-    names = [str(table.get("name")) for table in settings.getlist("CSTO_SOURCES")]
-    return not names or DEFAULT_SOURCE_NAME in names
+    return walks_sections(run_sources(settings.get("CSTO_SOURCES")))
 
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:

@@ -18,8 +18,8 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
+from .source_books import discovered, walks_sections
 from .source_books import run_sources as setting_sources
-from .sources.csto import DEFAULT_SOURCE_NAME
 from .sources.model import Source, SourceError
 from .urls import Sites
 
@@ -51,12 +51,11 @@ def crawled_bases(settings: BaseSettings) -> list[str]:
     crawled), and every other source's language bases (its home when it declares none)."""
     sources = run_sources(settings)
     bases: list[str] = []
-    if not sources or any(source.name == DEFAULT_SOURCE_NAME for source in sources):
+    if walks_sections(sources):
         sites = Sites(settings.getdict("CSTO_SITES"))
         bases += [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")]
-    for source in sources:
-        if source.name != DEFAULT_SOURCE_NAME:
-            bases += [language.base for language in source.languages] or [source.home]
+    for source in discovered(sources):
+        bases += [language.base for language in source.languages] or [source.home]
     return bases
 
 
