@@ -23,10 +23,9 @@ from .archive.origins import move_sites
 from .crawl_stats import ARCHIVE_ERROR, DRIFT, EXIT_CODE, RUN_COUNTS, RUN_ID
 from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
-from .preflight import check_before_crawl
+from .preflight import check_before_crawl, crawled_langs, run_sources
+from .run_sources import section_sites, section_walked
 from .runs import RunLimits, Verdict, judge
-from .source_books import run_sources, walks_sections
-from .sources.config import sources_from_setting
 from .spiders.news import NewsSpider
 from .urls import Sites
 
@@ -144,8 +143,8 @@ def build_settings(options: CrawlOptions) -> Settings:
     if options.sources and "CONCURRENT_REQUESTS" not in options.overrides:
         # One request in flight per host (CONCURRENT_REQUESTS_PER_DOMAIN) for every host of the run:
         # a fixed total would make many sources wait on each other's slots (decision 0014).
-        hosts = {host for source in sources_from_setting(options.sources) for host in source.hosts}
-        wanted = len(hosts) + (len(sites) if crawls_csto(settings) else 0)
+        hosts = {host for source in run_sources(settings) for host in source.hosts}
+        wanted = len(hosts)
         settings.set("CONCURRENT_REQUESTS", max(settings.getint("CONCURRENT_REQUESTS"), wanted), priority="cmdline")
     for name, value in options.overrides.items():
         settings.set(name, value, priority="cmdline")
@@ -160,11 +159,6 @@ def build_settings(options: CrawlOptions) -> Settings:
         arguments["source_names"] = [str(table["name"]) for table in options.sources]
     settings.set("CSTO_RUN_ARGUMENTS", json.dumps(arguments, ensure_ascii=False), priority="cmdline")
     return settings
-
-
-def crawls_csto(settings: Settings) -> bool:
-    """Whether the run crawls the CSTO's sites (no CSTO_SOURCES, or csto among them)."""
-    return walks_sections(run_sources(settings.get("CSTO_SOURCES")))
 
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:
@@ -183,9 +177,10 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         db = open_database(options.archive_path, create=True)  # fail fast, before Scrapy starts
         try:
             check_integrity(db, options.archive_path)
-            sites = settings.getdict("CSTO_SITES")
-            if crawls_csto(settings):  # the CSTO's stored URLs follow its sites (origins.py)
-                move_sites(db, {lang: Sites(sites).by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")})
+            walked = section_walked(run_sources(settings))
+            if walked is not None:  # the section-walked source's stored URLs follow its sites (origins.py)
+                sites = section_sites(walked)
+                move_sites(db, {lang: sites.by_lang[lang].base for lang in crawled_langs(settings, walked)})
         finally:
             db.close()
         return _run_process(settings)

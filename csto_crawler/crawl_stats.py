@@ -13,6 +13,5 @@ RUN_COUNTS_LIVE = "csto/run_counts_live"  # counts so far, for the progress line
 RUN_COUNTS = "csto/run_counts"  # the run's final counts (archive pipeline)
 EXIT_CODE = "csto/exit_code"  # the exit code the run was recorded with (archive pipeline)
 ARCHIVE_ERROR = "csto/archive/error"  # why writing to the archive stopped the crawl (archive pipeline)
-SITEMAPS_COMPLETE = "csto/sitemap/complete"  # languages whose sitemaps were all read (spider)
-# [source, language] of the other sources whose sitemap files were all read in the run (spider)
-SOURCE_SITEMAPS_COMPLETE = "csto/sitemap/source_complete"
+# [source, language] pairs whose sitemap files were all read in the run (spider)
+SITEMAPS_COMPLETE = "csto/sitemap/complete"

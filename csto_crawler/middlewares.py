@@ -22,9 +22,8 @@ from tenacity import RetryCallState, wait_exponential, wait_random
 from . import stopping
 from .dates import utc_now
 from .encoding import choose_encoding
-from .source_books import discovered, run_sources
+from .run_sources import discovered, run_sources, section_sites, section_walked
 from .stoppable import CrawlStoppedError
-from .urls import Sites
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +40,9 @@ class AllowedHostsMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        self.sites = Sites(crawler.settings.getdict("CSTO_SITES"))
-        self.sources = discovered(run_sources(crawler.settings.get("CSTO_SOURCES")))
+        sources = run_sources(crawler.settings)
+        self.sites = section_sites(section_walked(sources))
+        self.sources = discovered(sources)
         self.stats = crawler.stats
 
     @classmethod

@@ -33,16 +33,14 @@ from .crawl_stats import (
     RUN_COUNTS_LIVE,
     RUN_ID,
     SITEMAPS_COMPLETE,
-    SOURCE_SITEMAPS_COMPLETE,
 )
 from .dates import site_timezone, utc_now
 from .items import ArticleItem, HeldPage, ListingPageItem
 from .outcomes import Doubt, ReadingMethod, RunMode
 from .preflight import CrawlRefusedError, check_before_crawl
 from .quality import HealthReport, article_doubts
+from .run_sources import run_sources, section_walked
 from .runs import RunDriver, RunLimits
-from .source_books import run_sources
-from .sources import DEFAULT_SOURCE_NAME
 from .sources.model import Source
 
 logger = logging.getLogger(__name__)
@@ -197,7 +195,7 @@ class ArchivePipeline:
         except CrawlRefusedError as exc:
             logger.error("Crawl refused before it began: %s", exc)
             raise CloseSpider("refused") from exc
-        self.sources = run_sources(self.crawler.settings.get("CSTO_SOURCES"))
+        self.sources = run_sources(self.crawler.settings)
         try:
             self.lock.acquire()
             self.archive = ArchiveWriter.open(Path(self.path))
@@ -255,9 +253,10 @@ class ArchivePipeline:
     def mark_absent_from_walks(self) -> None:
         """Articles a complete listing walk of this run no longer shows are gone, whatever the
         sitemaps' state (a sitemap that is down must not keep deletions unseen)."""
-        if self.archive is None or self.driver is None:
+        walked = section_walked(self.sources)
+        if self.archive is None or self.driver is None or walked is None:
             return
-        marked = self.archive.mark_absent_from_walks(self.run_id, self.max_absent_share)
+        marked = self.archive.mark_absent_from_walks(self.run_id, self.max_absent_share, walked.name)
         for (lang, section), count in marked.items():
             self.driver.sections[lang][section]["gone"] += count
             self.crawler.stats.inc_value("csto/archive/gone/absent_from_walk", count)
@@ -266,9 +265,7 @@ class ArchivePipeline:
         """Articles a complete sitemap no longer lists are gone (the spider publishes which are complete)."""
         if self.archive is None or self.driver is None:
             return
-        complete = [(DEFAULT_SOURCE_NAME, lang) for lang in self.crawler.stats.get_value(SITEMAPS_COMPLETE) or []]
-        complete += [tuple(pair) for pair in self.crawler.stats.get_value(SOURCE_SITEMAPS_COMPLETE) or []]
-        for source, lang in complete:
+        for source, lang in self.crawler.stats.get_value(SITEMAPS_COMPLETE) or []:
             marked = self.archive.mark_absent_from_sitemap(lang, self.run_id, self.max_absent_share, source=source)
             for section, count in marked.items():
                 self.driver.sections[lang][section]["gone"] += count

@@ -18,8 +18,8 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
-from .source_books import discovered, walks_sections
-from .source_books import run_sources as setting_sources
+from .run_sources import discovered, section_sites, section_walked
+from .run_sources import run_sources as settings_sources
 from .sources.model import Source, SourceError
 from .urls import Sites
 
@@ -39,36 +39,46 @@ def check_before_crawl(settings: BaseSettings) -> None:
 
 
 def run_sources(settings: BaseSettings) -> list[Source]:
-    """The run's sources (``CSTO_SOURCES``; empty: the CSTO alone), or CrawlRefusedError naming the mistake."""
+    """The run's sources (run_sources.py), or CrawlRefusedError naming the mistake."""
     try:
-        return setting_sources(settings.get("CSTO_SOURCES"))  # a list, or JSON text from `scrapy crawl -s`
+        sources = settings_sources(settings)  # CSTO_SOURCES: a list, or JSON text from `scrapy crawl -s`
+        section_walked(sources)
     except (SourceError, ValueError, TypeError) as exc:  # SourceError, or JSON that is no list of tables
         raise CrawlRefusedError(str(exc).replace("\n", "; ")) from exc
+    return sources
+
+
+def crawled_langs(settings: BaseSettings, walked: Source) -> list[str]:
+    """The languages of the section-walked source this run crawls (``CSTO_LANGS`` narrows them)."""
+    own = [language.code for language in walked.languages]
+    return [lang for lang in settings.getlist("CSTO_LANGS") if lang in own] or own
 
 
 def crawled_bases(settings: BaseSettings) -> list[str]:
-    """Where the run's requests go: the CSTO's sites of the crawled languages (when the CSTO is
-    crawled), and every other source's language bases (its home when it declares none)."""
+    """Where the run's requests go: the section-walked source's sites of the crawled languages,
+    and every other source's language bases (its home when it declares none)."""
     sources = run_sources(settings)
     bases: list[str] = []
-    if walks_sections(sources):
-        sites = Sites(settings.getdict("CSTO_SITES"))
-        bases += [sites.by_lang[lang].base for lang in settings.getlist("CSTO_LANGS")]
+    walked = section_walked(sources)
+    if walked is not None:
+        sites = section_sites(walked)
+        bases += [sites.by_lang[lang].base for lang in crawled_langs(settings, walked)]
     for source in discovered(sources):
         bases += [language.base for language in source.languages] or [source.home]
     return bases
 
 
 def check_configuration(settings: BaseSettings) -> None:
-    """The checks that need no network: the sites and languages, the archive's path."""
+    """The checks that need no network: the sources, their sites and languages, the archive's path."""
     try:
-        sites = Sites(settings.getdict("CSTO_SITES"))
+        Sites(settings.getdict("CSTO_SITES"))  # the default source's description
     except ValueError as exc:
         raise CrawlRefusedError(str(exc)) from exc
-    unknown = [lang for lang in settings.getlist("CSTO_LANGS") if lang not in sites.by_lang]
+    walked = section_walked(run_sources(settings))
+    own = [language.code for language in walked.languages] if walked is not None else []
+    unknown = [lang for lang in settings.getlist("CSTO_LANGS") if walked is not None and lang not in own]
     if unknown:
         raise CrawlRefusedError(f"no site configured for language(s): {', '.join(unknown)}")
-    run_sources(settings)
     try:
         # A path whose parent is a file, a file that is not a csto archive, or one from a newer
         # schema, is refused without creating anything (nor <archive>.lock next to it).

@@ -12,8 +12,8 @@ NEWSPIDER_MODULE = "csto_crawler.spiders"
 
 # Language -> base URL. ``www.`` and http/https variants of these hosts are aliases of the same site.
 CSTO_SITES = {"en": "https://en.odkb-csto.org", "ru": "https://odkb-csto.org"}
-# Languages crawled by default (``csto crawl --lang en`` narrows it).
-CSTO_LANGS = ["en", "ru"]
+# The languages of the section-walked source crawled (``csto crawl --lang en`` narrows them); empty: all.
+CSTO_LANGS: list[str] = []
 # The sources crawled in this run, as tables with a ``name`` (sources.config.sources_setting; the
 # fields of examples/*.toml). Empty: the default source, the CSTO's sites above. ``csto crawl`` fills
 # it from the archive's sources (``--source NAME`` picks some).

@@ -7,16 +7,13 @@ spider's discovery routing (``spiders/discovering.py``) keeps it, the archive ne
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .discovery.learner import PageKind, UrlShapeLearner
 from .discovery.traps import TrapBudget, trap_space
 from .discovery.urlshape import DATE_RE
-from .sources import DEFAULT_SOURCE_NAME, Source, sources_from_setting
+from .sources import Source
 
 # Listing pages a source's walk may ask for in one run, over all its listings: a site whose every
 # page links dozens of others (tags, static pages) must not turn a run into a crawl of the web site.
@@ -26,27 +23,6 @@ DEFAULT_MAX_SOURCE_PAGES = 2_000
 # (asked for again: a 404 or 410 is their tombstone), for a few requests (the agency's CSTO tags: 3 and 4 pages).
 # Longer listings stop at the first page that brings nothing new, as the CSTO's walk does.
 SMALL_LISTING_PAGES = 5
-
-
-def run_sources(value: Any) -> list[Source]:
-    """The sources of the ``CSTO_SOURCES`` setting: a list of tables, or that list as JSON text
-    (``scrapy crawl news -s CSTO_SOURCES='[{"name": ...}]'``); empty: none named (the CSTO only)."""
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else []
-    if isinstance(value, Mapping):
-        value = [value]
-    return sources_from_setting(list(value or []))
-
-
-def walks_sections(sources: list[Source]) -> bool:
-    """Does the run walk the CSTO's sites (its Bitrix sections and sitemaps)? Always when no source
-    is named, else when the CSTO's source is among them."""
-    return not sources or any(source.name == DEFAULT_SOURCE_NAME for source in sources)
-
-
-def discovered(sources: list[Source]) -> list[Source]:
-    """The sources walked by discovery: every named source but the CSTO's."""
-    return [source for source in sources if source.name != DEFAULT_SOURCE_NAME]
 
 
 @dataclass

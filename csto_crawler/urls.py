@@ -67,8 +67,9 @@ class Site:
 class Sites:
     """The configured language sites; maps any URL on them (or their aliases) to its canonical form."""
 
-    def __init__(self, bases: Mapping[str, str]) -> None:
-        if not bases:
+    def __init__(self, bases: Mapping[str, str], *, required: bool = True) -> None:
+        """``required=False`` admits no site at all (a run that walks no source by sections)."""
+        if required and not bases:
             raise ValueError("at least one site must be configured")
         self.by_lang: dict[str, Site] = {}
         for lang, base in bases.items():

@@ -20,10 +20,11 @@ from test_cli import one_error_line
 
 from csto_crawler.archive.run_records import sources_of
 from csto_crawler.cli import main
-from csto_crawler.crawl import CrawlOptions, CrawlRefusedError, build_settings, crawls_csto
+from csto_crawler.crawl import CrawlOptions, CrawlRefusedError, build_settings
 from csto_crawler.outcomes import ExitCode
-from csto_crawler.preflight import crawled_bases
-from csto_crawler.sources import csto_source, sources_from_setting
+from csto_crawler.preflight import crawled_bases, run_sources
+from csto_crawler.run_sources import section_walked
+from csto_crawler.sources import csto_source, sources_from_setting, sources_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "https://agency.example/"
@@ -204,10 +205,11 @@ def test_runs_name_the_sources_a_crawl_crawled() -> None:
 def test_the_crawl_s_settings_carry_the_sources_and_its_record_their_names(tmp_path: Path) -> None:
     tables = [{"name": "agency", "home": HOME}]
     settings = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=tables))
-    assert settings.getlist("CSTO_SOURCES") == tables and not crawls_csto(settings)
+    assert settings.getlist("CSTO_SOURCES") == tables and section_walked(run_sources(settings)) is None
     assert json.loads(settings.get("CSTO_RUN_ARGUMENTS"))["source_names"] == ["agency"]
     before = build_settings(CrawlOptions(tmp_path / "a.sqlite"))
-    assert before.getlist("CSTO_SOURCES") == [] and crawls_csto(before)
+    walked = section_walked(run_sources(before))
+    assert before.getlist("CSTO_SOURCES") == [] and walked is not None and walked.name == "csto"
     assert "source_names" not in json.loads(before.get("CSTO_RUN_ARGUMENTS"))
 
 
@@ -225,8 +227,10 @@ def test_many_sources_get_a_request_slot_per_host_unless_told_otherwise(tmp_path
     tables = [{"name": f"s{n}", "home": f"https://agency{n}.example/"} for n in range(9)]
     settings = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=tables))
     assert settings.getint("CONCURRENT_REQUESTS") == 9 and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
-    with_csto = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=[{"name": "csto", "home": HOME}, *tables]))
-    assert with_csto.getint("CONCURRENT_REQUESTS") == 9 + 1 + 2  # csto's table host, and its two sites
+    with_csto = build_settings(
+        CrawlOptions(tmp_path / "a.sqlite", sources=[*sources_setting([csto_source()]), *tables])
+    )
+    assert with_csto.getint("CONCURRENT_REQUESTS") == 9 + 2  # and the CSTO's two sites
     told = CrawlOptions(tmp_path / "a.sqlite", sources=tables, overrides={"CONCURRENT_REQUESTS": "2"})
     assert build_settings(told).getint("CONCURRENT_REQUESTS") == 2
     assert build_settings(CrawlOptions(tmp_path / "a.sqlite")).getint("CONCURRENT_REQUESTS") == 4

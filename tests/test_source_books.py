@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
-from csto_crawler.source_books import SMALL_LISTING_PAGES, SourceBooks, discovered, run_sources, walks_sections
-from csto_crawler.sources import Source, SourceConfigError, csto_source, sources_setting
+from csto_crawler.source_books import SMALL_LISTING_PAGES, SourceBooks
+from csto_crawler.sources import Source
 
 AGENCY = Source(name="agency", home="https://agency.example/", start=("https://agency.example/ru/tag/odkb/",))
-
-
-def test_run_sources_reads_a_list_of_tables_or_the_same_as_json_text() -> None:
-    tables = sources_setting([csto_source(), AGENCY])
-    assert run_sources(tables) == run_sources(json.dumps(tables)) == [csto_source(), AGENCY]
-    assert run_sources(None) == run_sources("") == run_sources([]) == []
-
-
-def test_run_sources_refuses_a_bad_table_with_its_place() -> None:
-    with pytest.raises(SourceConfigError, match=r"CSTO_SOURCES: sources\.agency\.home"):
-        run_sources('[{"name": "agency", "home": "ftp://x"}]')
-
-
-def test_the_csto_walk_runs_when_no_source_is_named_or_the_csto_is_among_them() -> None:
-    assert walks_sections([]) and walks_sections([csto_source(), AGENCY])
-    assert not walks_sections([AGENCY])
-    assert discovered([csto_source(), AGENCY]) == [AGENCY]
 
 
 def test_pages_are_asked_once_and_never_when_asked_as_an_article() -> None:

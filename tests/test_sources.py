@@ -98,18 +98,19 @@ def test_csto_default_source_is_todays_sites_sections_and_sitemaps() -> None:
     assert [(lang.code, lang.base) for lang in csto.languages] == [
         (code, f"{base}/") for code, base in settings.CSTO_SITES.items()
     ]
-    assert "https://en.odkb-csto.org/news/news_odkb/" in csto.start
-    assert "https://odkb-csto.org/sitemap.xml" in csto.start
-    assert len(csto.start) == len(settings.CSTO_SITES) * (
-        len(settings.CSTO_SECTIONS) + len(settings.CSTO_SITEMAP_PATHS)
-    )
+    # Walked by its sections and sitemaps (decision 0016), declared as data, not by its name.
+    assert csto.walk == "sections" and csto.start == ()
+    assert csto.sections == tuple(settings.CSTO_SECTIONS) and csto.sitemaps == tuple(settings.CSTO_SITEMAP_PATHS)
+    moved = csto_source({"en": "http://127.0.0.1:8801"}, ["/news/smi/"], [])
+    assert [lang.base for lang in moved.languages] == ["http://127.0.0.1:8801/"]
+    assert moved.sections == ("news/smi",) and moved.sitemaps == ()
     assert csto.id_scope("en") == "en" and AGENCY.id_scope("ru") == "agency-ru"
 
 
 def test_relocated_moves_a_language_or_the_whole_source() -> None:
     csto = csto_source().relocated({"en": "http://127.0.0.1:8801", "ru": "http://127.0.0.1:8802/"})
     assert [lang.base for lang in csto.languages] == ["http://127.0.0.1:8801/", "http://127.0.0.1:8802/"]
-    assert "http://127.0.0.1:8802/news/smi/" in csto.start and csto.owns("http://127.0.0.1:8801/news/")
+    assert csto.owns("http://127.0.0.1:8802/news/smi/") and csto.owns("http://127.0.0.1:8801/news/")
     assert not csto.owns("https://en.odkb-csto.org/")
     moved = AGENCY.relocated({"agency": "http://127.0.0.1:9999"})
     assert moved.language_of("http://127.0.0.1:9999/ru/news/x").code == "ru"  # type: ignore[union-attr]

@@ -31,7 +31,8 @@ from csto_crawler.archive.source_rows import SourceRefusedError, SourceRows
 from csto_crawler.archive.statements import Statements
 from csto_crawler.items import ArticleItem, HeldPage, SitemapItem
 from csto_crawler.outcomes import Doubt
-from csto_crawler.sources import article_id, csto_source, source_from_options, source_table
+from csto_crawler.sources import Language, Source, article_id, csto_source, source_from_options, source_table
+from csto_crawler.sources.model import SECTIONS
 
 HOME = "https://agency.example/"
 AGENCY = source_from_options("agency", HOME)
@@ -240,3 +241,27 @@ def test_sources_are_added_replaced_and_removed_without_losing_articles(tmp_path
         with pytest.raises(SourceRefusedError, match="cannot be removed"):
             table.remove("csto", force=True)
     assert len(articles(path)) == 1
+
+
+def test_a_second_source_walked_by_sections_may_not_share_a_language_and_section(tmp_path: Path) -> None:
+    """The section walk's ledgers are kept per language and section: the CSTO's (en, news/news_odkb)
+    may not be another section-walked source's too; other sections or languages are its own."""
+    path = tmp_path / "a.sqlite"
+    open_database(path).close()
+    ministry = Source(
+        name="ministry",
+        home="https://mil.example.kz/",
+        languages=(Language("en", "https://mil.example.kz/"),),
+        walk=SECTIONS,
+        sections=("news/news_odkb", "press"),
+    )
+    table = sources_of(path)
+    with table.sql.db:
+        with pytest.raises(
+            SourceRefusedError, match="ministry would share the section walk en news/news_odkb with csto"
+        ):
+            table.add(ministry)
+        assert table.add(dataclasses.replace(ministry, sections=("press",))) == "added"
+        kazakh = Language("kk", "https://mil.example.kz/")
+        other = dataclasses.replace(ministry, name="ministry-kk", languages=(kazakh,), sections=("news/news_odkb",))
+        assert table.add(other) == "added"

@@ -115,7 +115,7 @@ LISTING_SIGHTINGS = Table(
         Column("linked_url", "TEXT NOT NULL", "the link as the listing wrote it", site_url=True),
         Column("listing_url", "TEXT NOT NULL", "the listing page URL", site_url=True),
         Column("lang", "TEXT NOT NULL", "site language"),
-        Column("section", "TEXT NOT NULL", "the walked section (a `CSTO_SECTIONS` entry)"),
+        Column("section", "TEXT NOT NULL", "the walked section (a `sections` entry of the section-walked source)"),
         Column("page", "INTEGER NOT NULL", "page number", kind=Kind.INTEGER),
         Column("position", "INTEGER NOT NULL", "position on the page (1-based)", kind=Kind.INTEGER),
         Column("listed_date_raw", "TEXT NOT NULL", "date the listing showed ('' when none)"),
@@ -178,7 +178,7 @@ SECTION_WALKS = Table(
     " incrementally afterwards.",
     (
         Column("lang", "TEXT NOT NULL", "site language"),
-        Column("section", "TEXT NOT NULL", "`CSTO_SECTIONS` entry"),
+        Column("section", "TEXT NOT NULL", "a `sections` entry of the section-walked source"),
         Column("last_page", "INTEGER NOT NULL", "number of listing pages at that walk", kind=Kind.INTEGER),
         Column("completed_at", "TEXT NOT NULL", "when the walk completed", kind=Kind.INSTANT),
         Column("run_id", "INTEGER", "run of the walk", kind=Kind.INTEGER),

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..items import ArticleItem
-from ..sources.csto import DEFAULT_SOURCE_NAME
+from ..sources.csto import default_sources
 from ..sources.ids import article_id as source_article_id
 from ..sources.model import Source
 from .article_ids import article_id as csto_article_id
@@ -42,7 +42,10 @@ class ArticleIds:
         the digest)."""
         if name not in self.sources:
             stored = SourceRows(self.sql).get(name)
-            if stored is None:
+            default = {source.name: source for source in default_sources()}.get(name)
+            if stored is None and default is not None:
+                self.sources[name] = default
+            elif stored is None:
                 logger.warning("Articles of %s, a source the archive did not hold: recorded, IDs from the URLs", name)
                 parts = urlsplit(url)
                 self.sources[name] = Source(name=name, home=f"{parts.scheme}://{parts.netloc}/")
@@ -52,11 +55,12 @@ class ArticleIds:
         return self.sources[name]
 
     def new_id(self, item: ArticleItem) -> str:
-        """The ID of a new article (``_find_article`` found none for it)."""
-        if item.source == DEFAULT_SOURCE_NAME:
-            return csto_article_id(item.lang, item.element_id, item.url)
+        """The ID of a new article (``_find_article`` found none for it). A source whose URLs carry
+        no ID (the CSTO's: the page's element ID, else the URL's digest) needs no guard."""
         source = self.source(item.source, item.url)
         aid = source_article_id(source, item.lang, item.url, item.element_id)
+        if not source.url_ids:
+            return aid
         holder = self.sql.one("SELECT id FROM articles WHERE id = :aid", aid=aid)
         if holder is None:
             return aid
@@ -72,9 +76,9 @@ class ArticleIds:
     def same_native_id(self, item: ArticleItem, run_id: int) -> dict[str, Any] | None:
         """The archived article of another source whose own ID the item's URL carries, unless that
         article answered at its own URL in this run without a redirect between them (two pages)."""
-        if item.source == DEFAULT_SOURCE_NAME:
-            return None
         source = self.source(item.source, item.url)
+        if not source.url_ids:
+            return None
         aid = source_article_id(source, item.lang, item.url, item.element_id)
         row = self.sql.one("SELECT * FROM articles WHERE id = :aid AND source = :source", aid=aid, source=source.name)
         if row is None or row["url"] == item.url:

@@ -153,6 +153,7 @@ class SourceRows(SourceReader):
                 f"{DEFAULT_SOURCE_NAME} is the default source (the CSTO's sites, built from the settings); "
                 "choose another name"
             )
+        self._check_section_walk(source)
         now = self.sql.now()
         existing = self.sql.one("SELECT removed_at FROM sources WHERE name = :name", name=source.name)
         if existing is None:
@@ -167,6 +168,25 @@ class SourceRows(SourceReader):
             name=source.name,
         )
         return "replaced" if existing["removed_at"] is None else "restored"
+
+    def _check_section_walk(self, source: Source) -> None:
+        """The section walk's ledgers (listing pages, walks) are kept per language and section:
+        two sources walked by sections must not share a language code and a section path."""
+        if not source.walks_sections:
+            return
+        fresh = {default.name: default for default in default_sources()}  # as crawls build them
+        mine = {(language.code, section) for language in source.languages for section in source.sections}
+        for stored in self.all(include_removed=False):
+            other = fresh.get(stored.source.name, stored.source)
+            if other.name == source.name or not other.walks_sections:
+                continue
+            shared = sorted(mine & {(lang.code, section) for lang in other.languages for section in other.sections})
+            if shared:
+                lang, section = shared[0]
+                raise SourceRefusedError(
+                    f"{source.name} would share the section walk {lang} {section} with {other.name} "
+                    "(section ledgers are kept per language and section): rename its language or section"
+                )
 
     def remove(self, name: str, force: bool = False) -> str:
         """Take a source out of the crawls: its row deleted when it has no article, else (``force``

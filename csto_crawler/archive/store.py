@@ -217,11 +217,14 @@ class ArchiveWriter:
 
     # --- the sitemap's verdict ----------------------------------------------------------------
 
-    def mark_absent_from_walks(self, run_id: int, max_share: float) -> dict[tuple[str, str], int]:
-        """Mark gone the live articles that this run's complete listing walks no longer show
-        (``absence.Absence.mark_from_walks``). Returns the number marked per (lang, section)."""
+    def mark_absent_from_walks(
+        self, run_id: int, max_share: float, source: str = DEFAULT_SOURCE_NAME
+    ) -> dict[tuple[str, str], int]:
+        """Mark gone the live articles of ``source`` (the section-walked one) that this run's complete
+        listing walks no longer show (``absence.Absence.mark_from_walks``). Returns the number marked
+        per (lang, section)."""
         with self.db:
-            return self.absence.mark_from_walks(run_id, max_share)
+            return self.absence.mark_from_walks(run_id, max_share, source)
 
     def mark_absent_from_source_walk(
         self, source: str, lang: str, seen_urls: Iterable[str], run_id: int, max_share: float

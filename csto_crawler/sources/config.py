@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .languages import Language, address_of
-from .model import DEFAULT_MAX_TRAP_REQUESTS, Source, SourceError
+from .model import DEFAULT_MAX_TRAP_REQUESTS, DISCOVER, SECTIONS, WALKS, Source, SourceError
 
 # Every key a source table may hold, and what it means.
 FIELDS: dict[str, str] = {
@@ -40,6 +40,10 @@ FIELDS: dict[str, str] = {
     "variant_prefixes": "more path prefixes of copies of an article (print, accessibility), e.g. /print/",
     "max_trap_requests": "requests into endless spaces (day archives, calendars) per host "
     f"(default {DEFAULT_MAX_TRAP_REQUESTS})",
+    "walk": f'how articles are found: "{DISCOVER}" (default: feeds, sitemaps, listings, learned) or '
+    f'"{SECTIONS}" (the listed sections to their last ?PAGEN_1= page, then the sitemaps: 1C-Bitrix sites)',
+    "sections": 'walk = "sections": the section listings, as paths on every language\'s host ("news/news_odkb")',
+    "sitemaps": 'walk = "sections": sitemap paths on every language\'s host (["/sitemap.xml"])',
 }
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -130,6 +134,7 @@ def _source(name: str, table: Any, problems: _Problems) -> Source | None:
         return None
     source = Source(name=name, home=home, languages=languages, **fields)
     _check_hosts(source, key, problems)
+    _check_walk(source, key, problems)
     return source
 
 
@@ -149,6 +154,26 @@ def _check_hosts(source: Source, key: str, problems: _Problems) -> None:
     for url in (source.home, *source.start):
         if address_of(url) not in declared:
             problems.add(key, f"{url} is on none of the languages' hosts")
+
+
+def _check_walk(source: Source, key: str, problems: _Problems) -> None:
+    """A section walk needs its sections and, per language, a host of its own (section listings
+    sit at the root of each language's site); sections and sitemaps mean nothing to discovery."""
+    if not source.walks_sections:
+        for field in ("sections", "sitemaps"):
+            if getattr(source, field):
+                problems.add(f"{key}.{field}", f'only for walk = "{SECTIONS}"')
+        return
+    if not source.sections:
+        problems.add(f"{key}.sections", f'walk = "{SECTIONS}" needs at least one section')
+    if not source.languages:
+        problems.add(f"{key}.languages", f'walk = "{SECTIONS}" needs its languages, each on a host of its own')
+    for language in source.languages:
+        if urlsplit(language.base).path != "/":
+            problems.add(f"{key}.languages.{language.code}", f'walk = "{SECTIONS}": a language is a host, not a path')
+    hosts = [address_of(language.base) for language in source.languages]
+    if len(set(hosts)) < len(hosts):
+        problems.add(f"{key}.languages", f'walk = "{SECTIONS}": two languages share a host')
 
 
 def _url(value: Any, key: str, problems: _Problems, required: bool = False) -> str | None:
@@ -239,6 +264,29 @@ def _prefixes(value: Any, key: str, problems: _Problems) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _walk(value: Any, key: str, problems: _Problems) -> str:
+    if value not in WALKS:
+        problems.add(key, f"must be one of {', '.join(repr(w) for w in WALKS)}, got {value!r}")
+        return DISCOVER
+    return str(value)
+
+
+def _sections(value: Any, key: str, problems: _Problems) -> tuple[str, ...]:
+    found = [section.strip().strip("/") for section in _strings(value, key, problems)]
+    for section in found:
+        if not section or "?" in section or "#" in section or "://" in section:
+            problems.add(key, f"a section is a path such as news/news_odkb, got {section!r}")
+    return tuple(found)
+
+
+def _paths(value: Any, key: str, problems: _Problems) -> tuple[str, ...]:
+    found = _strings(value, key, problems)
+    for path in found:
+        if not path.startswith("/") or "://" in path:
+            problems.add(key, f"a sitemap path starts with /, got {path!r}")
+    return tuple(found)
+
+
 def _trap_budget(value: Any, key: str, problems: _Problems) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TRAP_REQUESTS_LIMIT:
         problems.add(key, f"must be a whole number from 0 to {MAX_TRAP_REQUESTS_LIMIT}")
@@ -256,6 +304,9 @@ FIELD_READERS: dict[str, Callable[[Any, str, _Problems], Any]] = {
     "trailing_slash": _flag,
     "variant_prefixes": _prefixes,
     "max_trap_requests": _trap_budget,
+    "walk": _walk,
+    "sections": _sections,
+    "sitemaps": _paths,
 }
 
 

@@ -19,6 +19,15 @@ from .languages import Address, Language, address_of, language_from_url
 # Requests into one endless space (day archive, calendar) per host: enough to see that it is one.
 DEFAULT_MAX_TRAP_REQUESTS = 40
 
+# How a source's articles are found (``walk``): by discovery (feeds, sitemaps, listings, learned URL
+# shapes; spiders/discovering.py), or by walking declared section listings with Bitrix's numbered
+# pager (``?PAGEN_1=N``) and the sitemaps at declared paths, the way 1C-Bitrix sites (the CSTO's,
+# many ministries' of its member states) are built; their listing readers and coverage ledger
+# (walks.py, sitemap_ledger.py) count every section to its end.
+DISCOVER = "discover"
+SECTIONS = "sections"
+WALKS = (DISCOVER, SECTIONS)
+
 
 class SourceError(ValueError):
     """A source description that cannot be used; the message is one line."""
@@ -40,6 +49,9 @@ class Source:
     trailing_slash: bool | None = None  # True add, False strip, None keep as linked
     variant_prefixes: tuple[str, ...] = ()  # more path prefixes of copies of an article ("/print/")
     max_trap_requests: int = DEFAULT_MAX_TRAP_REQUESTS
+    walk: str = DISCOVER  # how its articles are found: DISCOVER or SECTIONS
+    sections: tuple[str, ...] = ()  # SECTIONS: the section listings walked, as paths ("news/news_odkb")
+    sitemaps: tuple[str, ...] = ()  # SECTIONS: sitemap paths on each language's host ("/sitemap.xml")
     hosts: frozenset[Address] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +60,10 @@ class Source:
             found.update(address_of(base) for base in (language.base, *language.aliases))
         found.update(address_of(url) for url in self.start)
         object.__setattr__(self, "hosts", frozenset(a for a in found if a is not None))
+
+    @property
+    def walks_sections(self) -> bool:
+        return self.walk == SECTIONS
 
     @property
     def start_urls(self) -> tuple[str, ...]:

@@ -158,6 +158,12 @@ class Discovering:
         for url in urls or [urljoin(book.source.home, "/sitemap.xml")]:
             yield from self.page(book, url, Role.SITEMAP, priority=PRIORITY_FEED)
 
+    def robots_sitemaps(self, robots_url: str, named: list[str]) -> Iterator[Request]:
+        """The sitemaps a source's robots.txt names (its own only), else its /sitemap.xml."""
+        for book in self.books.values():
+            if book.source.owns(robots_url):
+                yield from self.sitemaps(book, [url for url in named if book.source.owns(url)])
+
     def rechecks(self, book: SourceBooks) -> Iterator[Request]:
         """The source's archived articles young enough to still be edited, with conditional headers."""
         policy = self.policy

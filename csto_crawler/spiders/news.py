@@ -19,7 +19,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..archive.state import CrawlState, load_crawl_state
-from ..crawl_stats import SITEMAPS_COMPLETE, SOURCE_SITEMAPS_COMPLETE
+from ..crawl_stats import SITEMAPS_COMPLETE
 from ..dates import utc_now
 from ..discovery.canonical import canonical_url
 from ..extraction import extract_article, extract_listing
@@ -42,16 +42,18 @@ from ..outcomes import Doubt, ReadingMethod, RunMode
 from ..pages.anchored import Hints
 from ..pages.health import page_problem
 from ..pages.sitemap import SitemapError, parse_sitemap
-from ..preflight import CrawlRefusedError, check_configuration
+from ..preflight import CrawlRefusedError, check_configuration, crawled_langs
+from ..run_sources import discovered, run_sources, section_sites, section_walked
 from ..sitemap_ledger import SitemapLedger
-from ..source_books import SourceBooks, discovered, run_sources, walks_sections
-from ..urls import Sites, article_candidate, section_of_article
+from ..source_books import SourceBooks
+from ..urls import article_candidate, section_of_article
 from ..walks import DEFAULT_MAX_PAGES, ListingWalks
 from .asking import Asking, Callbacks, Policy, interleave
 from .discovering import Discovering, Role, SourcePolicy
 from .failures import failure_item
 from .listed import says_article
 from .source_articles import SourceArticles
+from .walked import of_walked_source
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +62,9 @@ ArticleOutput = Request | ArticleItem | GoneNotice | FetchFailure | NotModified 
 
 
 class NewsSpider(Spider):
-    """Walks every configured section listing of each language site and archives every article.
-
-    Arguments come from settings (``CSTO_SITES``, ``CSTO_LANGS``, ``CSTO_SECTIONS``, ...), so the same
-    spider crawls the live sites or a local replica.
-    """
+    """Archives every article of the run's sources: one walked by its sections and sitemaps (its
+    ``walk`` says so), the others by discovery. Everything comes from settings (``CSTO_SOURCES``,
+    else the default source's ``CSTO_SITES``, ``CSTO_SECTIONS``; ``CSTO_LANGS``, ...)."""
 
     name = "news"
 
@@ -76,7 +76,7 @@ class NewsSpider(Spider):
         self.sitemaps = SitemapLedger()
         self.leads = ArticleLeads()
         self.books: dict[str, SourceBooks] = {}
-        self.walks_sections = True
+        self.section_source: str | None = None  # the name of the source walked by its sections
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -97,16 +97,15 @@ class NewsSpider(Spider):
         return spider
 
     def configure(self, settings: BaseSettings) -> None:
-        """Read the CSTO_* settings (kept apart from from_crawler so tests can configure directly)."""
-        self.sites = Sites(settings.getdict("CSTO_SITES"))
-        langs = settings.getlist("CSTO_LANGS") or self.sites.langs
-        unknown = [lang for lang in langs if lang not in self.sites.by_lang]
-        if unknown:
-            raise ValueError(f"CSTO_LANGS names languages without a site: {', '.join(unknown)}")
-        self.langs: list[str] = langs
-        self.sections: list[str] = [s.strip("/") for s in settings.getlist("CSTO_SECTIONS")]
+        """Read the run's sources and CSTO_* settings (apart from from_crawler: tests configure directly)."""
+        sources = run_sources(settings)
+        walked = section_walked(sources)
+        self.section_source = walked.name if walked is not None else None
+        self.sites = section_sites(walked)
+        self.langs: list[str] = crawled_langs(settings, walked) if walked is not None else []
+        self.sections: list[str] = list(walked.sections) if walked is not None else []
         self.use_sitemap: bool = settings.getbool("CSTO_USE_SITEMAP")
-        self.sitemap_paths: list[str] = settings.getlist("CSTO_SITEMAP_PATHS")
+        self.sitemap_paths: list[str] = list(walked.sitemaps) if walked is not None else []
         self.sitemaps.max_files = settings.getint("CSTO_MAX_SITEMAP_FILES", self.sitemaps.max_files)
         self.fetch_attachments: bool = settings.getbool("CSTO_FETCH_ATTACHMENTS")
         self.full: bool = settings.getbool("CSTO_FULL")
@@ -114,12 +113,6 @@ class NewsSpider(Spider):
         self.walk_all_without_sitemaps: bool = settings.getbool("CSTO_WALK_ALL_WITHOUT_SITEMAPS")
         max_pages = settings.getint("CSTO_MAX_LISTING_PAGES") or DEFAULT_MAX_PAGES
         self.walks = ListingWalks(full=self.full, max_pages=max_pages)
-        # The run's sources (CSTO_SOURCES): the CSTO's sites are walked by their sections and
-        # sitemaps (above); every other source by discovery (spiders/discovering.py).
-        sources = run_sources(settings.get("CSTO_SOURCES"))
-        self.walks_sections = walks_sections(sources)
-        if not self.walks_sections:
-            self.langs = []
         self.books = {source.name: SourceBooks(source, self.full) for source in discovered(sources)}
         self.obeys_robots = settings.getbool("ROBOTSTXT_OBEY")
 
@@ -176,6 +169,7 @@ class NewsSpider(Spider):
 
     # --- listings ------------------------------------------------------------------------------
 
+    @of_walked_source
     def parse_listing(self, response: Response, lang: str, section: str, page: int) -> Iterator[ListingOutput]:
         fetch = self.fetch_record(response, "listing", lang)
         key = (lang, section)
@@ -212,6 +206,7 @@ class NewsSpider(Spider):
 
     # --- sitemaps ------------------------------------------------------------------------------
 
+    @of_walked_source
     def parse_sitemap(
         self, response: Response, lang: str, index_lastmod: str | None = None
     ) -> Iterator[Request | SitemapItem | SitemapConfirmed | FetchFailure]:
@@ -252,12 +247,12 @@ class NewsSpider(Spider):
         return self.sitemaps.complete(self.langs)
 
     def publish_sitemaps_complete(self) -> None:
-        """Tell the pipelines, through the crawl's stats, which languages' sitemaps were all read."""
-        self.crawler.stats.set_value(SITEMAPS_COMPLETE, self.sitemaps_complete())
-        complete = [
+        """Tell the pipelines (crawl stats) which [source, lang] pairs had their sitemaps all read."""
+        complete = [[self.section_source, lang] for lang in self.sitemaps_complete()] if self.section_source else []
+        complete += [
             [name, lang] for name, book in self.books.items() if book.sitemaps_complete for lang in book.sitemap_langs
         ]
-        self.crawler.stats.set_value(SOURCE_SITEMAPS_COMPLETE, sorted(complete))
+        self.crawler.stats.set_value(SITEMAPS_COMPLETE, sorted(complete))
 
     # --- sources walked by discovery -------------------------------------------------------------
 
@@ -281,15 +276,13 @@ class NewsSpider(Spider):
     def on_robots(self, robotparser: Any, request: Request) -> None:
         """robots.txt of a source's host was read (Scrapy's robots middleware): ask for the
         sitemaps it names (Protego's ``sitemaps``), else the usual /sitemap.xml."""
-        parser = getattr(robotparser, "rp", None)
-        named = [str(url) for url in getattr(parser, "sitemaps", [])]
-        for book in self.books.values():
-            if book.source.owns(request.url):
-                for sitemap in self.discovering.sitemaps(book, [u for u in named if book.source.owns(u)]):
-                    self.crawler.engine.crawl(sitemap)
+        named = [str(url) for url in getattr(getattr(robotparser, "rp", None), "sitemaps", [])]
+        for sitemap in self.discovering.robots_sitemaps(request.url, named):
+            self.crawler.engine.crawl(sitemap)
 
     # --- articles and attachments --------------------------------------------------------------
 
+    @of_walked_source
     def parse_article(self, response: Response, lang: str, origin: str) -> Iterator[ArticleOutput]:
         fetch = self.fetch_record(response, "article", lang)
         url = self.sites.canonicalize(response.url)
@@ -324,6 +317,7 @@ class NewsSpider(Spider):
         logger.warning("Not archiving %s: %s", url, problem)
         yield FetchFailure(url, lang, "article", problem or "not an article page", 1, fetch.status, fetch)
 
+    @of_walked_source
     def parse_attachment(
         self, response: Response, article_url: str, filename: str
     ) -> Iterator[AttachmentItem | FetchFailure]:
@@ -338,10 +332,16 @@ class NewsSpider(Spider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure | Request]:
         request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("csto_kind", "other")
         if request.meta.get("csto_source") in self.books:
             yield from self.on_source_error(failure, self.books[request.meta["csto_source"]])
             return
+        yield from self.on_walk_error(failure)
+
+    @of_walked_source
+    def on_walk_error(self, failure: Failure) -> Iterator[FetchFailure | Request]:
+        """A request of the section walk that failed for good (its walks and sitemaps learn it)."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("csto_kind", "other")
         item = failure_item(failure, self.sites.canonicalize, self.fetch_record)
         self.crawler.stats.inc_value(f"csto/{kind}/{'failed' if item else 'robots_forbidden'}")
         if item is None:
