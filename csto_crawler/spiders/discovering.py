@@ -293,14 +293,16 @@ class Discovering:
         except JsonListingError as exc:
             yield FetchFailure(response.url, fetch.lang, "listing", str(exc), 1, response.status, fetch, source.name)
             return
-        new_here = 0
+        new_here = unseen = 0
         for item in listing.items:
             url = canonical_url(item.url, source)
             if source.owns(url):
                 new_here += self.is_new(book, url)
+                unseen += url not in book.listed
                 book.listed.add(url)
                 yield from self.fetch_if_wanted(book, url, listed_title=item.title)
-        goes_on = bool(listing.items and listing.next_url)
+        # An endpoint that ignores the offset or page it is given answers the same items for ever.
+        goes_on = bool(unseen and listing.next_url)
         if goes_on and listing.next_url and (self.policy.full or new_here or book.walk_is_small):
             yield from self.page(book, listing.next_url, Role.MORE)
         book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
