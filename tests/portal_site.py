@@ -121,7 +121,8 @@ class PortalSite:
         if path in ("/News/Detail", "/News/Print"):
             return self.detail(query.get("id", ""), special, printed=path == "/News/Print")
         if path == "/About/":
-            return page(200, self.layout("About", "<h1>About the Ministry</h1><p>The Ministry was founded in 1944.</p>"))
+            about = "<h1>About the Ministry</h1><p>The Ministry was founded in 1944.</p>"
+            return page(200, self.layout("About", about))
         return page(404, self.layout("Not found", NOT_FOUND))
 
     def detail(self, ident: str, special: bool, printed: bool = False) -> Answer:
@@ -222,7 +223,8 @@ class PortalSite:
             " <a href='?special=1' class='a11y-toggle'>Version for the visually impaired</a></div>"
         )
         popular = "".join(
-            f"<li><a href='/news/detail.aspx?id={i.ident}'>{escape(i.title)}</a></li>" for i in self.live("bilateral")[:3]
+            f"<li><a href='/news/detail.aspx?id={i.ident}'>{escape(i.title)}</a></li>"
+            for i in self.live("bilateral")[:3]
         )
         return (
             f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)} | MFA</title>"

@@ -20,6 +20,7 @@ from typing import Any
 
 import portal_site
 import pytest
+import wordpress_site
 from portal_site import PortalSite
 from source_sites import SiteServer, SourceCrawl, articles, crawl_sources, rows
 from wordpress_site import WordPressSite
@@ -102,9 +103,7 @@ def test_a_wordpress_tag_page_gives_its_posts_once_with_dates_and_clean_bodies(w
     assert not [path for path in done.requests if path.endswith("/print/")]
 
 
-def test_a_wordpress_site_follows_new_edited_and_deleted_posts_then_asks_little(
-    wordpress: Any, tmp_path: Path
-) -> None:
+def test_a_wordpress_site_follows_new_edited_and_deleted_posts_then_asks_little(wordpress: Any, tmp_path: Path) -> None:
     state, site = wordpress
     archive = tmp_path / "vestnik.sqlite"
     crawl(site, archive, wp_tagged(site), "CSTO_FULL=1")
@@ -123,6 +122,25 @@ def test_a_wordpress_site_follows_new_edited_and_deleted_posts_then_asks_little(
     quiet = crawl(site, archive, wp_tagged(site))
     assert len(quiet.requests) <= MAX_QUIET_REQUESTS, quiet.requests
     assert not [path for path in quiet.requests if re.match(r"/\d{4}/\d{2}/\d{2}/[a-z]", path)]
+
+
+def test_a_long_wordpress_tag_listing_finds_deletions_by_their_absence_from_the_sitemap(
+    wordpress: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six tag pages: incremental runs stop at the first page with nothing new, so a deleted old
+    post is found by its absence from the core sitemap's posts file (URLs that name no language)."""
+    state, site = wordpress
+    monkeypatch.setattr(wordpress_site, "PER_PAGE", 2)
+    archive = tmp_path / "vestnik.sqlite"
+    crawl(site, archive, wp_tagged(site), "CSTO_FULL=1")
+    edited = state.edit(24)  # the newest post: its new title shows on the first page
+    state.delete(6, 404)
+    done = crawl(site, archive, wp_tagged(site))
+    found = {row["url"]: row for row in articles(archive)}
+    assert found[f"{site.url}{state.post(6).path}"]["gone_at"] is not None
+    assert found[f"{site.url}{edited.path}"]["versions"] == 2
+    assert sum(row["versions"] for row in found.values()) == len(found) + 1
+    assert "/tag/odkb/page/6/" not in done.requests  # the walk stopped early
 
 
 def test_a_filtered_wordpress_site_without_start_pages_keeps_what_mentions_the_csto(

@@ -26,9 +26,8 @@ PER_PAGE = 5
 FEED_ITEMS = 10
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 FIRST = dt.datetime(2023, 9, 4, 9, 40, tzinfo=MOSCOW)
-MONTHS = (
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
-)  # fmt: skip
+MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября"]
+MONTHS += ["ноября", "декабря"]
 CALENDAR_FLOOR = dt.date(2015, 1, 1)  # the calendar's "previous month" leads back to here
 
 
@@ -269,7 +268,8 @@ class WordPressSite:
     def comments_feed(self) -> bytes:
         latest = self.live()[0]
         item = f"<item><title>Комментарий</title><link>{self.base}{latest.path}#comment-7</link></item>"
-        return f"<?xml version='1.0'?><rss version='2.0'><channel><title>Комментарии</title>{item}</channel></rss>".encode()
+        channel = f"<channel><title>Комментарии</title>{item}</channel>"
+        return f"<?xml version='1.0'?><rss version='2.0'>{channel}</rss>".encode()
 
     def sitemap_index(self) -> bytes:
         names = ["posts-post-1", "posts-page-1", "taxonomies-category-1", "taxonomies-post_tag-1", "users-1"]
@@ -315,12 +315,14 @@ def pagination(base: str, number: int, pages: int) -> str:
 
 
 def static(title: str, text: str) -> str:
-    return f"<article class='page'><h1 class='entry-title'>{title}</h1><div class='entry-content'><p>{text}</p></div></article>"
+    content = f"<div class='entry-content'><p>{text}</p></div>"
+    return f"<article class='page'><h1 class='entry-title'>{title}</h1>{content}</article>"
 
 
 def layout(title: str, main: str, head: str = "", sidebar: str = "") -> str:
     return (
-        f"<!DOCTYPE html><html lang='ru-RU'><head><meta charset='UTF-8'><title>{escape(title)} – Военный вестник</title>"
+        "<!DOCTYPE html><html lang='ru-RU'><head><meta charset='UTF-8'>"
+        f"<title>{escape(title)} – Военный вестник</title>"
         "<link rel='alternate' type='application/rss+xml' title='Военный вестник » Лента' href='/feed/'>"
         "<link rel='alternate' type='application/rss+xml' title='Лента комментариев' href='/comments/feed/'>"
         f"{head}</head><body class='wp-theme'><header id='masthead'><a href='/' rel='home'>Военный вестник</a>"
@@ -329,4 +331,3 @@ def layout(title: str, main: str, head: str = "", sidebar: str = "") -> str:
         f"<div id='content'><main id='main' class='site-main'>{main}</main>{sidebar}</div>"
         "<footer id='colophon'><p>© 2023 Военный вестник. Работает на WordPress.</p></footer></body></html>"
     )
-

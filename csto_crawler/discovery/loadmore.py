@@ -4,8 +4,9 @@ The items are the largest list of objects that carry a URL (under ``url``, ``lin
 ``permalink``...); the next page is a URL under a key that says "next" (``next``, ``next_url``,
 ``next_api``, ``links.next``...), or a next page number applied to the request's own page key,
 unless a ``has_more``-like flag says there is none; without any of these, an offset key moved past
-the items shown (``?offset=8&limit=8`` -> ``?offset=16&limit=8``) until the answer's total. Some sites answer with rendered HTML inside
-the JSON (``{"html": "<div>…"}``): that HTML is handed back for the listing reader.
+the items shown (``?offset=8&limit=8`` -> ``?offset=16&limit=8``) until the answer's total. Some
+sites answer with rendered HTML inside the JSON (``{"html": "<div>…"}``): that HTML is handed back
+for the listing reader.
 """
 
 from __future__ import annotations

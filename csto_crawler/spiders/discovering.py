@@ -372,8 +372,12 @@ class Discovering:
 
     def entries_label(self, book: SourceBooks, entries: dict[str, str | None]) -> str | None:
         """The language most of a sitemap file's entries are in: the file is kept under it, and its
-        dropped entries (of any language) are judged with the source's articles of it."""
+        dropped entries (of any language) are judged with the source's articles of it. URLs that
+        name no language (WordPress's ``/2023/11/13/slug/``, tests/wordpress_site.py) are in the
+        language the archive holds their articles under."""
         languages = Counter(language.code for url in entries if (language := book.source.language_of(url)))
+        if not languages:
+            languages = Counter(known.lang for known in self.state.known_many(entries).values())
         return languages.most_common(1)[0][0] if languages else None
 
     def failed(self, request: Request, book: SourceBooks, item: FetchFailure | None) -> Iterator[FetchFailure]:

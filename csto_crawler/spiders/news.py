@@ -260,13 +260,9 @@ class NewsSpider(Spider):
         """A start page, listing, feed, sitemap or JSON page of a source walked by discovery; a page
         reached as a listing that says it is an article (og:type, JSON-LD) and reads as one is one."""
         if role == Role.EXPLORE and says_article(response):
-            book = self.books[source]
-            read_before = len(book.done)
+            before = len(self.books[source].done)
             outputs = list(self.parse_source_article(response, source))
-            # Read as an article now, or before in this run (an old URL form that redirects to an
-            # article its filter turned away): never walked as a listing (tests/portal_site.py).
-            known = canonical_url(response.url, book.source) in book.done
-            if any(isinstance(output, ArticleItem) for output in outputs) or len(book.done) > read_before or known:
+            if any(isinstance(o, ArticleItem) for o in outputs) or self.books[source].read_since(before, response.url):
                 self.count("csto/source/explored_article")
                 yield from outputs
                 return
