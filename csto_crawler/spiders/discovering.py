@@ -252,18 +252,18 @@ class Discovering:
         everything = book.discovers_everything
         candidates = reading.candidates if everything else reading.main()
         yield SkippedPage(response.url, fetch.lang, "listing page", fetch, source=source.name)
-        new_here = 0
+        new_here, onward = 0, []
         for url, title in listed_titles(candidates, source).items():
             if everything and not book.is_article(url):
-                yield from self.explore(book, url, role)
+                onward.append(url)
                 continue
             new_here += self.is_new(book, url)
             yield from self.fetch_if_wanted(book, url, listed_title=title)
         if everything:
             for feed in reading.feeds:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
-            for link in page_links(root, response.url):
-                yield from self.explore(book, canonical_url(link, source), role)
+            onward += [canonical_url(link, source) for link in page_links(root, response.url)]
+            yield from self.explore_from(book, onward, role, brought_new=bool(new_here))
         if not everything:
             book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
         ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
@@ -274,6 +274,16 @@ class Discovering:
         elif goes_on:
             self.count("csto/source/stopped_early", 1)
         book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
+
+    def explore_from(self, book: SourceBooks, urls: list[str], role: str, brought_new: bool) -> Iterator[Request]:
+        """The listing-like pages a page links: all in a full run; in an incremental one only when
+        the page showed something new, as a listing stops at its first page with nothing new (a
+        quiet run of a source without start pages asks for its home, feeds and sitemaps alone)."""
+        if not (self.policy.full or brought_new):
+            self.count("csto/source/nothing_new_to_explore", 1)
+            return
+        for url in urls:
+            yield from self.explore(book, url, role)
 
     def explore(self, book: SourceBooks, url: str, role: str) -> Iterator[Request]:
         """A listing-like page reached from another: walked by a source without start pages, from
