@@ -262,8 +262,8 @@ class Discovering:
         if everything:
             for feed in reading.feeds:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
-            onward += [canonical_url(link, source) for link in page_links(root, response.url)]
-            yield from self.explore_from(book, onward, role, brought_new=bool(new_here))
+            for url in [*onward, *(canonical_url(link, source) for link in page_links(root, response.url))]:
+                yield from self.explore(book, url, role, bool(new_here))
         if not everything:
             book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
         ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
@@ -275,27 +275,17 @@ class Discovering:
             self.count("csto/source/stopped_early", 1)
         book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
 
-    def explore_from(self, book: SourceBooks, urls: list[str], role: str, brought_new: bool) -> Iterator[Request]:
-        """The listing-like pages a page links: all in a full run; in an incremental one only when
-        the page showed something new, as a listing stops at its first page with nothing new (a
-        quiet run of a source without start pages asks for its home, feeds and sitemaps alone)."""
-        if not (self.policy.full or brought_new):
-            self.count("csto/source/nothing_new_to_explore", 1)
-            return
-        for url in urls:
-            yield from self.explore(book, url, role)
-
-    def explore(self, book: SourceBooks, url: str, role: str) -> Iterator[Request]:
-        """A listing-like page reached from another: walked by a source without start pages, from
-        any page in a full run, from its start pages only in an incremental one."""
-        if not (self.policy.full or role == Role.START) or ASSET_RE.search(urlsplit(url).path):
+    def explore(self, book: SourceBooks, url: str, role: str, brought_new: bool = True) -> Iterator[Request]:
+        """A listing-like page reached from another: walked by a source without start pages, from any
+        page in a full run, in an incremental one from its start pages when they showed something new."""
+        if not (self.policy.full or (role == Role.START and brought_new)) or ASSET_RE.search(urlsplit(url).path):
             return
         if url.endswith(".xml") or book.is_article(url) or (shape_of(url).depth == 0 and url != book.source.home):
             return
         yield from self.page(book, url, Role.EXPLORE)
 
     def read_json(self, book: SourceBooks, response: Response, fetch: FetchRecord) -> Iterator[Any]:
-        """The JSON behind a "Load more" button: its items, and the next JSON page while they are new."""
+        """The JSON behind a "Load more" button: its items, the next page while it brings items unseen in the run."""
         source = book.source
         yield SkippedPage(response.url, fetch.lang, "listing page (JSON)", fetch, source=source.name)
         try:
@@ -311,7 +301,6 @@ class Discovering:
                 unseen += url not in book.listed
                 book.listed.add(url)
                 yield from self.fetch_if_wanted(book, url, listed_title=item.title)
-        # An endpoint that ignores the offset or page it is given answers the same items for ever.
         goes_on = bool(unseen and listing.next_url)
         if goes_on and listing.next_url and (self.policy.full or new_here or book.walk_is_small):
             yield from self.page(book, listing.next_url, Role.MORE)
@@ -381,13 +370,10 @@ class Discovering:
                 yield from self.page(book, loc, Role.SITEMAP, PRIORITY_FEED, lastmod)
 
     def entries_label(self, book: SourceBooks, entries: dict[str, str | None]) -> str | None:
-        """The language most of a sitemap file's entries are in: the file is kept under it, and its
-        dropped entries (of any language) are judged with the source's articles of it. URLs that
-        name no language (WordPress's ``/2023/11/13/slug/``, tests/wordpress_site.py) are in the
-        language the archive holds their articles under."""
+        """The language most of a sitemap file's entries are in (URLs that name none, WordPress's: their
+        articles'): the file is kept under it, its dropped entries judged with the source's articles of it."""
         languages = Counter(language.code for url in entries if (language := book.source.language_of(url)))
-        if not languages:
-            languages = Counter(known.lang for known in self.state.known_many(entries).values())
+        languages = languages or Counter(known.lang for known in self.state.known_many(entries).values())
         return languages.most_common(1)[0][0] if languages else None
 
     def failed(self, request: Request, book: SourceBooks, item: FetchFailure | None) -> Iterator[FetchFailure]:
