@@ -6,7 +6,8 @@ crawled as tests/test_crawl_kinds.py crawls them (``scrapy crawl news`` with the
    its offset, body F1 (mean, min), requests, requests into the endless space;
 2. the site changes (new, edited, deleted articles), an incremental run: new, versions, tombstones,
    requests; then a run with nothing new: exit code, requests;
-3. ``must_mention`` "CSTO|ОДКБ" and no start page, ``--full``: the same figures as 1.
+3. ``must_mention`` "CSTO|ОДКБ" and no start page, ``--full``: the same figures as 1; then a run
+   with nothing new.
 
     python benchmarks/crawl_kinds.py
 """
@@ -95,6 +96,8 @@ def wordpress(folder: Path) -> None:
         archive = folder / "wp-filtered.sqlite"
         crawl = crawl_sources(site, archive, source, "CSTO_FULL=1")
         print("wordpress, must_mention, --full:", figures(archive, gold, crawl, date_archive_requests))
+        quiet = crawl_sources(site, archive, source)
+        print(f"wordpress, must_mention, nothing new: exit {quiet.returncode}, requests {len(quiet.requests)}")
 
 
 def gold_of(base: str, items: list[Any]) -> dict[str, tuple[str, str, str]]:
@@ -131,6 +134,8 @@ def portal(folder: Path) -> None:
         archive = folder / "portal-filtered.sqlite"
         crawl = crawl_sources(site, archive, source, "CSTO_FULL=1")
         print("portal, must_mention, --full:", figures(archive, gold_of(site.url, mentions), crawl, calendar_requests))
+        quiet = crawl_sources(site, archive, source)
+        print(f"portal, must_mention, nothing new: exit {quiet.returncode}, requests {len(quiet.requests)}")
 
 
 def main() -> None:

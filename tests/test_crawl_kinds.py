@@ -157,6 +157,10 @@ def test_a_filtered_wordpress_site_without_start_pages_keeps_what_mentions_the_c
     assert len(date_archive_requests(done.requests)) <= MAX_TRAP_REQUESTS, date_archive_requests(done.requests)
     aliases = {url for (url,) in rows(archive, "SELECT url FROM url_aliases")}
     assert not aliases & set(found)
+    # Nothing new on the home: no walk on from it; feeds and sitemaps tell the rest (the comment
+    # feed's items, links into posts, are no articles whose "title" changed).
+    quiet = crawl(site, archive, source)
+    assert len(quiet.requests) <= MAX_QUIET_REQUESTS, quiet.requests
 
 
 # --- a ministry's portal with a JSON "Load more" -------------------------------------------------
