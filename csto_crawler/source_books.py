@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from .discovery.canonical import canonical_url
 from .discovery.learner import PageKind, UrlShapeLearner
 from .discovery.traps import TrapBudget, trap_space
 from .discovery.urlshape import DATE_RE
@@ -98,6 +99,12 @@ class SourceBooks:
         self.learner.confirm(url, PageKind.ARTICLE if is_article else PageKind.UNKNOWN)
         if is_article:
             self.done.add(url)
+
+    def read_since(self, before: int, url: str) -> bool:
+        """A page was read as an article: more than ``before`` articles are read, or its URL was,
+        now or earlier in this run (an old URL form that redirects to an article the source's
+        filter turned away: never walked as a listing, tests/portal_site.py)."""
+        return len(self.done) > before or canonical_url(url, self.source) in self.done
 
     def is_article(self, url: str) -> bool:
         return self.learner.classify(url).kind is PageKind.ARTICLE

@@ -71,6 +71,12 @@ def test_drop_tracking_keeps_everything_else() -> None:
         ),
         ("https://d.gov.by/ru/news/x-y-z-12345/?special=Y", Variant.SPECIAL, "https://d.gov.by/ru/news/x-y-z-12345/"),
         ("https://d.gov.by/ru/news/x/?version=special", Variant.SPECIAL, "https://d.gov.by/ru/news/x/"),
+        # A WordPress print copy keeps its article's trailing slash.
+        (
+            "https://v.example/2023/11/13/odkb-provela-ucheniya-v-minske/print/",
+            Variant.PRINT,
+            "https://v.example/2023/11/13/odkb-provela-ucheniya-v-minske/",
+        ),
         (
             "https://en.odkb-csto.org/news/news_odkb/x/?print=Y",
             Variant.PRINT,
@@ -91,6 +97,7 @@ def test_variant_copy(url: str, kind: Variant, article: str) -> None:
         "http://h/special/",  # nothing after the marker: the section itself
         "http://h/ru/news/x/?special=N",
         "http://h/ru/news/lamp/",
+        "http://h/News/Print?id=812",  # an MVC action beside its section: its article is /News/Detail?id=812
     ],
 )
 def test_not_a_variant(url: str) -> None:

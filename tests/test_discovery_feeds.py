@@ -35,6 +35,12 @@ def test_rss2_entries_keep_the_feeds_offset_and_skip_linkless_items() -> None:
     assert second.published_at is not None and second.published_at.utcoffset() == dt.timedelta(hours=6)
 
 
+def test_a_comment_feeds_items_link_into_pages_and_are_no_articles() -> None:
+    item = "<item><title>Комментарий к записи</title><link>https://v.example/2023/11/13/odkb-a-b-c/#comment-7</link></item>"
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel><title>Комментарии</title>{item}</channel></rss>"
+    assert parse_feed(body.encode(), "https://v.example/comments/feed/").entries == ()
+
+
 def test_atom_relative_links_resolve_against_xml_base_and_next_page() -> None:
     feed = parse_feed(read("atom-en-xml-base.xml"), "https://news.example.by/en/atom.xml")
     assert [entry.url for entry in feed.entries] == [

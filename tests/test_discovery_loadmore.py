@@ -82,6 +82,36 @@ def test_top_level_list_and_no_next() -> None:
     assert [i.url for i in found.items] == ["https://h.example/en/a-b-c-d/"] and found.next_url is None
 
 
+OFFSET_API = "https://h.example/api/news?offset=8&limit=8&tag=csto"
+
+
+def offset_items(count: int) -> list[dict[str, str]]:
+    return [{"url": f"/News/Detail?id={800 + n}", "title": f"Title {n}", "date": "11/13/2023"} for n in range(count)]
+
+
+def test_an_offset_answer_without_a_next_link_moves_the_offset_past_its_items() -> None:
+    found = read_json_listing(body({"items": offset_items(8), "total": 40}), OFFSET_API)
+    assert found.next_url == "https://h.example/api/news?offset=16&limit=8&tag=csto"
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ({"items": offset_items(8), "total": 16}, "the total is reached"),
+        ({"items": offset_items(5)}, "fewer items than the page size"),
+        ({"items": []}, "no items"),
+        ({"items": offset_items(8), "has_more": False}, "the flag says so"),
+    ],
+)
+def test_an_offset_answer_ends_the_walk(data: object, why: str) -> None:
+    assert read_json_listing(body(data), OFFSET_API).next_url is None, why
+
+
+def test_a_date_under_an_offset_like_key_is_no_offset() -> None:
+    found = read_json_listing(body({"items": offset_items(8)}), "https://h.example/api/news?from=2023-11-13")
+    assert found.next_url is None
+
+
 @pytest.mark.parametrize("raw", [b"<html>502 Bad Gateway</html>", b'{"items": [', b"\xff\xfe"])
 def test_not_json(raw: bytes) -> None:
     with pytest.raises(JsonListingError, match="not JSON"):

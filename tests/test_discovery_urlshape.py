@@ -39,6 +39,10 @@ from csto_crawler.discovery.urlshape import Token, classify_segment, is_dated_pa
         ("http://h/news/2024/01/17/", "/news/{yyyy}/{mm}/{dd}/"),
         ("http://h/ru/tag/odkb/?page=2", "/{lang}/tag/odkb/?page={num}"),
         ("http://h/news/123456-sammit-odkb-v-minske.html", "/news/{file}"),
+        # A small site's short ID under a key that names an item (tests/portal_site.py); a page stays a number.
+        ("http://h/News/Detail?id=812&page=2", "/news/detail?id={id}&page={num}"),
+        ("http://h/press/?news_id=57", "/press/?news_id={id}"),
+        ("http://h/?p=123", "/?p={num}"),
     ],
 )
 def test_shape_of_real_url_forms(url: str, template: str) -> None:
@@ -79,6 +83,7 @@ def test_month_and_day_only_after_a_year() -> None:
         ("http://h/ru/tag/odkb/", False),
         ("http://h/ru/politics/?page=3", False),
         ("http://h/ru/archive/2026-02-10/", False),
+        ("http://h/News/Detail?id=812", True),
     ],
 )
 def test_names_an_item(url: str, item: bool) -> None:

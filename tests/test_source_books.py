@@ -52,3 +52,14 @@ def test_a_short_start_listing_counts_as_small_up_to_its_page_budget() -> None:
 def test_a_source_without_start_pages_discovers_everything_its_filter_then_judges() -> None:
     assert SourceBooks(Source(name="any", home="https://any.example/")).discovers_everything
     assert not SourceBooks(AGENCY).discovers_everything
+
+
+def test_a_page_was_read_as_an_article_when_one_more_was_or_its_url_was_before() -> None:
+    book = SourceBooks(AGENCY)
+    book.read("https://agency.example/ru/news/x-e3a91d", is_article=True)
+    before = len(book.done)
+    # An old URL form that redirects to an article read (and turned away by the filter) earlier in the run.
+    assert book.read_since(before, "https://agency.example/ru/news/x-e3a91d?utm_source=old")
+    assert not book.read_since(before, "https://agency.example/ru/tag/odkb/")
+    book.read("https://agency.example/ru/news/y-e3a91e", is_article=True)
+    assert book.read_since(before, "https://agency.example/ru/tag/odkb/")

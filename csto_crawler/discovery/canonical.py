@@ -21,6 +21,7 @@ from lxml import etree
 from ..sources.languages import language_code
 from ..sources.model import Source
 from ..urls import FILE_SEGMENT_RE, PATH_SAFE
+from .urlshape import ITEM_TOKENS, shape_of
 
 # Query keys that only say where a reader came from: ?utm_source=most_read, ?fbclid=..., ?yclid=...
 TRACKING_KEYS = frozenset(
@@ -114,11 +115,18 @@ def _strip_variant_segments(segments: list[str], path: str, source: Source | Non
         if index < len(words) and words[index] in VARIANT_SEGMENTS and len([w for w in words if w]) > index + 1:
             return VARIANT_SEGMENTS[words[index]], segments[:index] + segments[index + 1 :]
     last = len(words) - 1 if words and words[-1] else len(words) - 2
-    if last >= 1 and words[last] in TRAILING_VARIANT_SEGMENTS:
-        return TRAILING_VARIANT_SEGMENTS[words[last]], segments[:last]
+    if last >= 1 and words[last] in TRAILING_VARIANT_SEGMENTS and _names_an_item("/".join(segments[:last])):
+        return TRAILING_VARIANT_SEGMENTS[words[last]], segments[:last] + segments[last + 1 :]
     if words and words[-1].endswith(".amp") and len(words[-1]) > 4:
         return Variant.AMP, [*segments[:-1], segments[-1][:-4]]
     return None, segments
+
+
+def _names_an_item(path: str) -> bool:
+    """What stands before a trailing ``print``/``amp`` names the article (``/slug/print/``,
+    ``…_a3837269/amp``); an MVC action beside its section does not (``/News/Print?id=812``: its
+    article is ``/News/Detail?id=812``, not ``/News?id=812``; tests/portal_site.py)."""
+    return shape_of("/" + path).last in ITEM_TOKENS
 
 
 def _variant_query(key: str, value: str) -> Variant | None:

@@ -77,6 +77,8 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
     link = raw.get("link") or (raw.get("id") if raw.get("guidislink") else None)
     if not link or not str(link).strip().lower().startswith(("http://", "https://", "/")):
         return None
+    if "#" in str(link):  # a link into a page: a comment feed's item (WordPress's post/#comment-7)
+        return None
     return FeedEntry(
         url=urljoin(feed_url, str(link).strip()),
         title=_text(raw.get("title")),

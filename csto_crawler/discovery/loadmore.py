@@ -3,8 +3,10 @@
 The items are the largest list of objects that carry a URL (under ``url``, ``link``, ``href``,
 ``permalink``...); the next page is a URL under a key that says "next" (``next``, ``next_url``,
 ``next_api``, ``links.next``...), or a next page number applied to the request's own page key,
-unless a ``has_more``-like flag says there is none. Some sites answer with rendered HTML inside
-the JSON (``{"html": "<div>…"}``): that HTML is handed back for the listing reader.
+unless a ``has_more``-like flag says there is none; without any of these, an offset key moved past
+the items shown (``?offset=8&limit=8`` -> ``?offset=16&limit=8``) until the answer's total. Some
+sites answer with rendered HTML inside the JSON (``{"html": "<div>…"}``): that HTML is handed back
+for the listing reader.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ URL_KEYS = ("url", "link", "href", "permalink", "canonical_url", "canonical", "s
 TITLE_KEYS = ("title", "headline", "name", "caption")
 MORE_KEYS = ("has_more", "hasmore", "more", "has_next", "hasnext", "has_next_page", "hasnextpage")
 PAGE_KEYS = ("page", "p", "pagen_1", "offset_page")
+# Keys that count items skipped rather than pages (``/api/news?offset=8&limit=8``), the page size
+# beside them, and the answer's count of all items (``{"items": [...], "total": 40}``).
+OFFSET_KEYS = ("offset", "start", "skip", "from")
+LIMIT_KEYS = ("limit", "count", "size", "per_page", "perpage", "pagesize", "page_size", "rows", "take")
+TOTAL_KEYS = ("total", "total_count", "totalcount", "total_items", "totalitems", "count_all", "found")
 URLISH_RE = re.compile(r"^(https?://|/)[^\s<>\"']+$")
 HTML_RE = re.compile(r"<a\s[^>]*href=", re.I)
 MAX_DEPTH = 4
@@ -55,7 +62,31 @@ def read_json_listing(body: bytes, url: str) -> JsonListing:
     next_url = None if more is False else _next_url(data, url, 0)
     if next_url is None and more is True:
         next_url = _next_page_number(url)
+    if next_url is None and more is None and items:
+        next_url = _next_offset(url, len(items), _total(data))
     return JsonListing(items, next_url, fragments)
+
+
+def _next_offset(url: str, shown: int, total: int | None) -> str | None:
+    """The next page of an offset-addressed answer that names none: the offset moved past the
+    items shown, unless they were fewer than the page size or the total is reached."""
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    offset_key = next((k for k, v in query if k.lower() in OFFSET_KEYS and v.isdigit()), None)
+    if offset_key is None:
+        return None
+    values = dict(query)
+    limit = next((int(v) for k, v in query if k.lower() in LIMIT_KEYS and v.isdigit()), None)
+    following = int(values[offset_key]) + shown
+    if (limit is not None and shown < limit) or (total is not None and following >= total):
+        return None
+    return _with_page(url, following, offset_key)
+
+
+def _total(data: Any) -> int | None:
+    for key, value in _pairs(data, 0):
+        if key.lower() in TOTAL_KEYS and isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _item_lists(data: Any, depth: int) -> list[list[tuple[str, str | None]]]:

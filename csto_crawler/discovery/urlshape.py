@@ -52,6 +52,10 @@ FILE_EXT_RE = re.compile(r"\.(html?|php|aspx?|shtml)$", re.I)
 WORD_SPLIT_RE = re.compile(r"[-_.\s]+")
 # A query value that is a date: ?date=2026-02-10, ?arrFilter_DATE=10.02.2026
 QUERY_DATE_RE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$")
+# A query key that names an item, whatever the length of its number: a small site's
+# /News/Detail?id=812 (tests/portal_site.py), ?news_id=57, Bitrix's ?ELEMENT_ID=901. Never ?p=
+# (WordPress's post, but a page number on as many sites).
+ID_KEY_RE = re.compile(r"^(?:id|nid|(?:news|article|post|element|item|doc|story|material|publication)[_-]?id)$", re.I)
 
 
 def segment_words(segment: str) -> list[str]:
@@ -142,13 +146,16 @@ def shape_of(url: str) -> Shape:
         token = Token.LANG if index == 0 and language_code(segment) else classify_segment(segment, previous)
         segments.append(token.value if token else segment.lower())
         previous = token
-    query = tuple(sorted((key, _query_value(value)) for key, value in parse_qsl(parts.query, keep_blank_values=True)))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = tuple(sorted((key, _query_value(value, ID_KEY_RE.match(key) is not None)) for key, value in pairs))
     return Shape(tuple(segments), parts.path.endswith("/"), query)
 
 
-def _query_value(value: str) -> str:
+def _query_value(value: str, id_key: bool = False) -> str:
     if QUERY_DATE_RE.match(value) or DATE_RE.match(value):
         return Token.DATE.value
+    if id_key and value.isdigit():
+        return Token.ID.value
     if value.isdigit():
         return Token.NUM.value if len(value) <= 4 else Token.ID.value
     if ID_RE.match(value.lower()):

@@ -63,7 +63,17 @@ class ArticlePage:
         generic one when it finds a title and a body, else whatever title the named one found."""
         named = read_named(self.root, self.response)
         if named is not None and self._agrees(named):
-            return named
+            if named.date_candidates:
+                return named
+            # The site rules' class names (Bitrix's default "news-detail") on another outlet's page
+            # find its text but not its date (tests/portal_site.py): a reading that dates it wins.
+            other = self._unnamed_reading()
+            return other if other is not None and other.date_candidates else named
+        found = self._unnamed_reading()
+        return found if found is not None else named if named is not None and named.title else None
+
+    def _unnamed_reading(self) -> ArticleReading | None:
+        """The anchored reading on site marks, else the generic one with a title and a body, else the anchored one."""
         if self._may_show_site_marks() and self._anchored is not None and self._anchored.on_site_marks:
             return self._anchored_fields(self._anchored)
         # Anchored on a heading and a date alone, which any news page has: the generic reader
@@ -73,7 +83,7 @@ class ArticlePage:
             return generic
         if self._anchored is not None:
             return self._anchored_fields(self._anchored)
-        return named if named is not None and named.title else None
+        return None
 
     def _may_show_site_marks(self) -> bool:
         """What the anchored reading stands on, looked for on the lines alone before paying for

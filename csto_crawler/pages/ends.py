@@ -11,6 +11,7 @@ import functools
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from ..boilerplate import BACK_LINK_LABELS, is_back_links_line, is_widget_line
+from ..discovery.urlshape import is_dated_page, shape_of
 from .lines import Line
 
 # A line this much link text is navigation, not prose.
@@ -45,7 +46,9 @@ def _links_to_parent(line: Line, url: str) -> bool:
     if target.netloc != page.netloc or target.query or target.path.rstrip("/") == page.path.rstrip("/"):
         return False
     parent = target.path.rstrip("/") + "/"
-    return page.path.startswith(parent)
+    # A permalink's date is above it (WordPress's /2023/09/08/slug/): a calendar's "« Sep" link to
+    # /2023/09/ is a date archive, not the way back to the section (tests/wordpress_site.py).
+    return page.path.startswith(parent) and not is_dated_page(shape_of(parent))
 
 
 # Menus link the same few pages from every line: each URL is split once (a quarter of the time the

@@ -149,8 +149,9 @@ def _drop_link_lines(blocks: list[Block], lines: list[Line]) -> list[Block]:
 
 
 def _links_follow(block: Block, lines: list[Line]) -> bool:
-    """On the page, the line right after this one is a link line."""
-    if not block.source or not block.text.endswith(":"):
+    """On the page, the line right after this label (ending in a colon, or a heading: WordPress's
+    "Похожие записи" over related posts the extractor dropped, tests/wordpress_site.py) is a link line."""
+    if not block.source or not (block.text.endswith(":") or block.kind == "head"):
         return False
     after = block.source[-1].index + 1
     return after < len(lines) and lines[after].link_density >= LINK_LINE_DENSITY

@@ -252,18 +252,18 @@ class Discovering:
         everything = book.discovers_everything
         candidates = reading.candidates if everything else reading.main()
         yield SkippedPage(response.url, fetch.lang, "listing page", fetch, source=source.name)
-        new_here = 0
+        new_here, onward = 0, []
         for url, title in listed_titles(candidates, source).items():
             if everything and not book.is_article(url):
-                yield from self.explore(book, url, role)
+                onward.append(url)
                 continue
             new_here += self.is_new(book, url)
             yield from self.fetch_if_wanted(book, url, listed_title=title)
         if everything:
             for feed in reading.feeds:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
-            for link in page_links(root, response.url):
-                yield from self.explore(book, canonical_url(link, source), role)
+            for url in [*onward, *(canonical_url(link, source) for link in page_links(root, response.url))]:
+                yield from self.explore(book, url, role, bool(new_here))
         if not everything:
             book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
         ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
@@ -275,17 +275,17 @@ class Discovering:
             self.count("csto/source/stopped_early", 1)
         book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
 
-    def explore(self, book: SourceBooks, url: str, role: str) -> Iterator[Request]:
-        """A listing-like page reached from another: walked by a source without start pages, from
-        any page in a full run, from its start pages only in an incremental one."""
-        if not (self.policy.full or role == Role.START) or ASSET_RE.search(urlsplit(url).path):
+    def explore(self, book: SourceBooks, url: str, role: str, brought_new: bool = True) -> Iterator[Request]:
+        """A listing-like page reached from another: walked by a source without start pages, from any
+        page in a full run, in an incremental one from its start pages when they showed something new."""
+        if not (self.policy.full or (role == Role.START and brought_new)) or ASSET_RE.search(urlsplit(url).path):
             return
         if url.endswith(".xml") or book.is_article(url) or (shape_of(url).depth == 0 and url != book.source.home):
             return
         yield from self.page(book, url, Role.EXPLORE)
 
     def read_json(self, book: SourceBooks, response: Response, fetch: FetchRecord) -> Iterator[Any]:
-        """The JSON behind a "Load more" button: its items, and the next JSON page while they are new."""
+        """The JSON behind a "Load more" button: its items, the next page while it brings items unseen in the run."""
         source = book.source
         yield SkippedPage(response.url, fetch.lang, "listing page (JSON)", fetch, source=source.name)
         try:
@@ -293,14 +293,15 @@ class Discovering:
         except JsonListingError as exc:
             yield FetchFailure(response.url, fetch.lang, "listing", str(exc), 1, response.status, fetch, source.name)
             return
-        new_here = 0
+        new_here = unseen = 0
         for item in listing.items:
             url = canonical_url(item.url, source)
             if source.owns(url):
                 new_here += self.is_new(book, url)
+                unseen += url not in book.listed
                 book.listed.add(url)
                 yield from self.fetch_if_wanted(book, url, listed_title=item.title)
-        goes_on = bool(listing.items and listing.next_url)
+        goes_on = bool(unseen and listing.next_url)
         if goes_on and listing.next_url and (self.policy.full or new_here or book.walk_is_small):
             yield from self.page(book, listing.next_url, Role.MORE)
         book.walk_answered(fetch.url, complete=not goes_on or self.policy.full or bool(new_here) or book.walk_is_small)
@@ -369,9 +370,10 @@ class Discovering:
                 yield from self.page(book, loc, Role.SITEMAP, PRIORITY_FEED, lastmod)
 
     def entries_label(self, book: SourceBooks, entries: dict[str, str | None]) -> str | None:
-        """The language most of a sitemap file's entries are in: the file is kept under it, and its
-        dropped entries (of any language) are judged with the source's articles of it."""
+        """The language most of a sitemap file's entries are in (URLs that name none, WordPress's: their
+        articles'): the file is kept under it, its dropped entries judged with the source's articles of it."""
         languages = Counter(language.code for url in entries if (language := book.source.language_of(url)))
+        languages = languages or Counter(known.lang for known in self.state.known_many(entries).values())
         return languages.most_common(1)[0][0] if languages else None
 
     def failed(self, request: Request, book: SourceBooks, item: FetchFailure | None) -> Iterator[FetchFailure]:

@@ -260,9 +260,9 @@ class NewsSpider(Spider):
         """A start page, listing, feed, sitemap or JSON page of a source walked by discovery; a page
         reached as a listing that says it is an article (og:type, JSON-LD) and reads as one is one."""
         if role == Role.EXPLORE and says_article(response):
-            read_before = len(self.books[source].done)
+            before = len(self.books[source].done)
             outputs = list(self.parse_source_article(response, source))
-            if any(isinstance(output, ArticleItem) for output in outputs) or len(self.books[source].done) > read_before:
+            if any(isinstance(o, ArticleItem) for o in outputs) or self.books[source].read_since(before, response.url):
                 self.count("csto/source/explored_article")
                 yield from outputs
                 return
