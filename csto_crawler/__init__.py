@@ -10,4 +10,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # The version of what page reading (csto_crawler.pages, cleaning) produces: recorded with every
 # version and held page, so an archive tells which extractor wrote what. Bump it when a change
 # makes the same page give other fields; `csto reextract` then brings stored pages up to date.
-EXTRACTOR_VERSION = "4"  # 4: generic reader: a lead beside the body, blocks in page order, times beside bylines
+# 5: date archives are no back links, headings over dropped link lists go, a dated reading wins
+# over an undated site-rule one
+EXTRACTOR_VERSION = "5"
