@@ -45,7 +45,7 @@ class SourceBooks:
     sitemap_langs: set[str] = field(default_factory=set)  # the labels its sitemap files are kept under
     refused_pages: int = 0
     entrances: set[str] = field(default_factory=set)  # pages above an endless space, counted in it
-    listed: set[str] = field(default_factory=set)  # articles the start listings showed in this run
+    listed: set[str] = field(default_factory=set)  # what the run's listings showed (start listings, if any)
     walk_pending: set[str] = field(default_factory=set)  # start listing pages asked, unanswered
     walk_pages: int = 0  # start listing pages asked for
     walk_incomplete: bool = False  # a start listing stopped early, failed, or is no listing
@@ -129,9 +129,13 @@ class SourceBooks:
 
     @property
     def walk_complete(self) -> bool:
-        """Every start listing read to its end in this run, none failing: what they no longer
-        list may be gone."""
-        return bool(self.source.start) and bool(self.walk_pages) and not self.walk_incomplete and not self.walk_pending
+        """What the run's listings no longer show may be gone: with start pages, when every start
+        listing was read to its end, none failing; without, when a full run explored the site from
+        its home, read listings, and lost no listing to a failure or to the page budget (endless
+        spaces hold no article of their own). Asked for again, a 404 or 410 is the tombstone."""
+        if self.discovers_everything:
+            return self.full and bool(self.listed) and not self.walk_incomplete and not self.refused_pages
+        return bool(self.walk_pages) and not self.walk_incomplete and not self.walk_pending
 
     # --- sitemaps --------------------------------------------------------------------------------
 

@@ -243,3 +243,22 @@ def test_a_filtered_portal_without_start_pages_keeps_what_mentions_the_csto(port
     assert_news_read_well(found, expected)
     assert len(calendar_requests(done.requests)) <= MAX_TRAP_REQUESTS
     assert not [url for url in found if "m.localhost" in url]
+
+
+def test_a_filtered_portal_without_start_pages_or_sitemap_tombstones_deletions_in_its_full_sweep(
+    portal: Any, tmp_path: Path
+) -> None:
+    """No start listing and no sitemap: a full run's exploration that lost no listing is the walk
+    whose absences are asked for again; the 404 is the tombstone, live articles stay."""
+    state, site = portal
+    archive = tmp_path / "mfa.sqlite"
+    source = {"name": "mfa", "must_mention": "CSTO|ОДКБ"}
+    crawl(site, archive, source, "CSTO_FULL=1")
+    kept = [item for item in state.live() if any("CSTO" in text for text in [item.title, *item.paragraphs])]
+    deleted = kept[-1]
+    deleted.gone = 404  # state.delete, by the item rather than its number
+    sweep = crawl(site, archive, source, "CSTO_FULL=1")
+    found = {row["url"]: row for row in articles(archive)}
+    assert found[f"{site.url}{deleted.path}"]["gone_at"] is not None
+    assert [url for url, row in found.items() if row["gone_at"]] == [f"{site.url}{deleted.path}"]
+    assert f"{deleted.path}" in sweep.requests

@@ -63,3 +63,20 @@ def test_a_page_was_read_as_an_article_when_one_more_was_or_its_url_was_before()
     assert not book.read_since(before, "https://agency.example/ru/tag/odkb/")
     book.read("https://agency.example/ru/news/y-e3a91e", is_article=True)
     assert book.read_since(before, "https://agency.example/ru/tag/odkb/")
+
+
+def test_a_full_exploration_without_start_pages_is_a_complete_walk_unless_it_lost_a_listing() -> None:
+    everything = Source(name="any", home="https://any.example/")
+    incremental = SourceBooks(everything)
+    incremental.listed.add("https://any.example/news/1/")
+    assert not incremental.walk_complete  # only a full run explores every listing
+    book = SourceBooks(everything, full=True)
+    assert not book.walk_complete  # no listing read yet: nothing to judge absence by
+    book.listed.add("https://any.example/news/1/")
+    assert book.walk_complete
+    book.refused_pages = 1  # the page budget cut the exploration short
+    assert not book.walk_complete
+    failed = SourceBooks(everything, full=True)
+    failed.listed.add("https://any.example/news/1/")
+    failed.walk_incomplete = True  # a listing failed for good
+    assert not failed.walk_complete

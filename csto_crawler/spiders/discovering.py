@@ -176,9 +176,8 @@ class Discovering:
                 yield from self.article(book, url, FetchReason.RECHECK.value)
 
     def absent(self, book: SourceBooks) -> Iterator[Request]:
-        """Once the start listings were all read to their end: the source's archived articles they
-        no longer list, asked for again (a 404 or 410 is their tombstone; a page still there is read
-        as any other). Not asked twice in a run."""
+        """After a complete walk (``SourceBooks.walk_complete``): the archived articles it no longer
+        shows, asked for again once (a 404 or 410 is their tombstone; a live page is read as any other)."""
         if book.absence_checked or not book.walk_complete:
             return
         book.absence_checked = True
@@ -264,8 +263,7 @@ class Discovering:
                 yield from self.page(book, canonical_url(feed, source), Role.FEED, priority=PRIORITY_FEED)
             for url in [*onward, *(canonical_url(link, source) for link in page_links(root, response.url))]:
                 yield from self.explore(book, url, role, bool(new_here))
-        if not everything:
-            book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
+        book.listed.update(canonical_url(candidate.url, source) for candidate in candidates)
         ways = [way for way in reading.next_pages if way.kind in PAGE_WAYS]
         ways = ways or [way for way in reading.next_pages if way.kind is WayOn.API]
         goes_on = bool(candidates and ways)
@@ -382,6 +380,8 @@ class Discovering:
         asked = redirects[0] if redirects else request.url
         if request.meta.get("csto_kind") == "sitemap":
             book.sitemap_answered(asked, failed=item is not None)
+        elif book.discovers_everything and request.meta.get("csto_kind") == "listing":
+            book.walk_incomplete = True  # an explored listing lost: the exploration is no complete walk
         else:
             book.walk_answered(asked, complete=False)
         if item is not None:
