@@ -184,35 +184,6 @@ def test_an_agency_article_is_not_marked_gone_by_a_csto_sitemap_absence(tmp_path
     assert gone == {"ru-1": None, "ru-2": "absent from sitemap", "agency-ru-e3a91d": None}
 
 
-def walk_run(path: Path, source: str, lang: str, seen: list[str], max_share: float = 0.5) -> dict[str, int]:
-    writer = open_writer(path)
-    try:
-        run = writer.begin_run("full", {})
-        return writer.mark_absent_from_source_walk(source, lang, seen, run, max_share)
-    finally:
-        writer.close()
-
-
-def test_a_complete_walk_of_a_source_s_language_marks_only_its_unseen_articles_gone(tmp_path: Path) -> None:
-    path = tmp_path / "a.sqlite"
-    shown = [agency_item(f"ru/news/novost-{n}-1234{n}", body=f"Текст {n}.") for n in range(5)]
-    english = dataclasses.replace(agency_item("en/news/meeting-55555", body="Text."), lang="en")
-    moved = agency_item("ru/news/novyi-adres-66666", body="Перенесённый.", aliases=[f"{HOME}ru/news/staryi-66666"])
-    write_run(path, [*shown, english, moved, article_item("csto-ru", lang="ru", element_id="9")])
-    seen = [item.url for item in shown[1:]] + [f"{HOME}ru/news/staryi-66666"]  # the moved one by its alias
-    assert walk_run(path, "agency", "ru", seen) == {"ru/news": 1}
-    gone = {r["id"]: r["gone_reason"] for r in rows(path, "SELECT id, gone_reason FROM articles") if r["gone_reason"]}
-    assert gone == {"agency-ru-12340": "absent from a complete walk of agency ru"}
-
-
-def test_a_source_walk_that_lost_most_of_its_articles_marks_none(tmp_path: Path) -> None:
-    path = tmp_path / "a.sqlite"
-    shown = [agency_item(f"ru/news/novost-{n}-1234{n}", body=f"Текст {n}.") for n in range(8)]
-    write_run(path, shown)
-    assert walk_run(path, "agency", "ru", [shown[0].url]) == {}
-    assert rows(path, "SELECT count(*) AS n FROM articles WHERE gone_at IS NOT NULL")[0]["n"] == 0
-
-
 def sources_of(path: Path) -> SourceRows:
     db = open_database(path)
     return SourceRows(Statements(db, lambda: T0))

@@ -3,9 +3,9 @@
 A 404 of the article itself is the plain witness (``history_writer.save_gone``). Two others need no
 request per article: a sitemap file that no longer lists it, and a listing walked from page 1 to its
 last page without a failed page that no longer shows it; the second does not depend on the sitemaps
-being up. Both judge the CSTO's sitemaps and section walks, so they mark only the CSTO's articles
-(``source``); another source's complete walk judges its own language (``mark_from_source_walk``:
-the crawl hands it the URLs the walk saw). A third applies the sitemap rule to what a crawl could
+being up. Each marks only the articles of the source whose sitemaps or section walks were read
+(``source``); a discovered source's complete walk asks again for what it no longer shows instead,
+and the 404 or 410 is the witness (spiders/discovering.absent). A third applies the sitemap rule to what a crawl could
 not know: articles only imported captures show, absent from the sitemaps as the latest crawl read
 them (``mark_dropped``). Each guards against a broken source: when it would remove too large a
 share, nothing is marked and a warning says why.
@@ -14,7 +14,6 @@ share, nothing is marked and a warning says why.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from ..outcomes import RunMode
@@ -137,36 +136,6 @@ class Absence:
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 
-    def mark_from_source_walk(
-        self, source: str, lang: str, seen_urls: Iterable[str], run_id: int, max_share: float
-    ) -> dict[str, int]:
-        """A complete walk of ``source``'s language ``lang`` (every listing, feed or sitemap its
-        discovery reads, to the end, without a failed page) saw ``seen_urls``: its live articles seen
-        under none of them (canonical URL or alias) and not fetched in this run are gone. Nothing is
-        marked when more than ``max_share`` of the language's live articles would be (beyond
-        ``FEW_DELETIONS``). Never touches another source or language. Returns the number marked per section."""
-        seen = set(seen_urls)
-        absent = [
-            row
-            for row in self.sql.all(LIVE_WITH_ALIASES, source=source, lang=lang, run=run_id)
-            if row["url"] not in seen and not seen.intersection((row["aliases"] or "").split("\n"))
-        ]
-        alive = self.sql.one(ALIVE, lang=lang, source=source)
-        total = int(alive["n"]) if alive else 0
-        if not absent:
-            return {}
-        if len(absent) > max(max_share * total, FEW_DELETIONS):
-            logger.warning(
-                "The complete walk of %s %s no longer shows %d of %d articles: more likely a broken walk;"
-                " marking none gone",
-                source,
-                lang,
-                len(absent),
-                total,
-            )
-            return {}
-        return self.mark_sections(absent, f"absent from a complete walk of {source} {lang}", run_id)
-
     def mark_sections(self, rows: list[dict[str, Any]], why: str, run_id: int) -> dict[str, int]:
         """Mark ``rows`` (articles with ``id`` and ``section``) gone now for ``why``; the count per section."""
         now = self.sql.now()
@@ -176,13 +145,6 @@ class Absence:
             marked[row["section"]] = marked.get(row["section"], 0) + 1
         return marked
 
-
-# A source's live articles of one language, not fetched in the run, with their aliases (newline-joined).
-LIVE_WITH_ALIASES = (
-    "SELECT a.id, a.url, a.section, (SELECT group_concat(u.url, char(10)) FROM url_aliases u"
-    " WHERE u.article_id = a.id) AS aliases FROM articles a WHERE a.source = :source AND a.lang = :lang"
-    " AND a.gone_at IS NULL AND a.vacated_by IS NULL AND (a.last_run_id IS NULL OR a.last_run_id != :run)"
-)
 
 # The latest finished crawl that read a language's sitemap files.
 LATEST_SITEMAP_READING = (

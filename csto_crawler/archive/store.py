@@ -226,15 +226,6 @@ class ArchiveWriter:
         with self.db:
             return self.absence.mark_from_walks(run_id, max_share, source)
 
-    def mark_absent_from_source_walk(
-        self, source: str, lang: str, seen_urls: Iterable[str], run_id: int, max_share: float
-    ) -> dict[str, int]:
-        """A complete walk of ``source``'s language ``lang`` saw ``seen_urls`` (canonical article URLs):
-        mark gone its other live articles not fetched in this run, unless more than ``max_share`` of
-        them would be (``absence.Absence.mark_from_source_walk``). Returns the number marked per section."""
-        with self.db:
-            return self.absence.mark_from_source_walk(source, lang, seen_urls, run_id, max_share)
-
     def mark_dropped(self, lang: str, run_id: int, max_share: float) -> dict[str, int]:
         """Mark gone the articles only imported captures show that the sitemaps no longer list
         (``absence.Absence.mark_dropped``). Returns the number marked per section."""
