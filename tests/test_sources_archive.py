@@ -236,3 +236,23 @@ def test_a_second_source_walked_by_sections_may_not_share_a_language_and_section
         kazakh = Language("kk", "https://mil.example.kz/")
         other = dataclasses.replace(ministry, name="ministry-kk", languages=(kazakh,), sections=("news/news_odkb",))
         assert table.add(other) == "added"
+
+
+def test_the_default_source_s_row_follows_this_version_s_description_once(tmp_path: Path) -> None:
+    """An archive begun before a source had a ``walk``: its csto row is brought up to today's
+    description by the next crawl (changed_at set), then left alone; --site never reaches it."""
+    path = tmp_path / "a.sqlite"
+    open_database(path).close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE sources SET config = ? WHERE name = 'csto'", (json.dumps({"home": "https://old.example/"}),))
+        db.commit()
+    writer = open_writer(path)
+    try:
+        moved = csto_source({"en": "http://127.0.0.1:8801"})
+        writer.use_sources([moved])
+        row = rows(path, "SELECT config, changed_at FROM sources WHERE name = 'csto'")[0]
+        assert json.loads(row["config"]) == source_table(csto_source()) and row["changed_at"] is not None
+        with writer.db:
+            assert SourceRows(writer.sql).refresh_defaults() == []
+    finally:
+        writer.close()

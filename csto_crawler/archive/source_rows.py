@@ -216,6 +216,25 @@ class SourceRows(SourceReader):
         for source in sources:
             self.sql.execute(INSERT_SOURCE, name=source.name, config=config_json(source), added_at=now)
 
+    def refresh_defaults(self) -> list[str]:
+        """The default sources' rows as this version describes them (a new field, such as ``walk``):
+        crawls use today's description, so the archive says it too. Built from the settings module,
+        never from a run's ``--site``, so a crawl against a replica leaves the row as it is. Returns
+        the names whose rows changed."""
+        changed = []
+        for source in default_sources():
+            stored = self.sql.one("SELECT config FROM sources WHERE name = :name", name=source.name)
+            config = config_json(source)
+            if stored is not None and stored["config"] != config:
+                self.sql.execute(
+                    "UPDATE sources SET config = :config, changed_at = :now WHERE name = :name",
+                    config=config,
+                    now=self.sql.now(),
+                    name=source.name,
+                )
+                changed.append(source.name)
+        return changed
+
     def _held(self, name: str) -> int:
         row = self.sql.one(
             "SELECT (SELECT count(*) FROM articles WHERE source = :name)"

@@ -11,6 +11,7 @@ data.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from enum import IntEnum
@@ -48,6 +49,8 @@ from .ledger import SNAPSHOT_HEADERS, Ledger, RunRecord
 from .results import ItemKind, LedgerOutcome, SaveOutcome, WriteResult
 from .source_rows import SourceRows
 from .statements import Clock, Statements
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "SNAPSHOT_HEADERS",
@@ -176,7 +179,10 @@ class ArchiveWriter:
         archive records any it does not hold yet (``source_rows.SourceRows.ensure``)."""
         self.history.ids.use(sources)
         with self.db:
-            SourceRows(self.sql).ensure(sources)
+            rows = SourceRows(self.sql)
+            rows.ensure(sources)
+            for name in rows.refresh_defaults():
+                logger.info("The default source %s is recorded as this version describes it", name)
 
     def walked_before(self) -> bool:
         """Whether a run ever walked a section's listing to its end (a crawl is then incremental)."""
