@@ -23,7 +23,7 @@ from .archive.origins import move_sites
 from .crawl_stats import ARCHIVE_ERROR, DRIFT, EXIT_CODE, RUN_COUNTS, RUN_ID
 from .outcomes import ExitCode
 from .preflight import CrawlRefusedError as CrawlRefusedError  # raised by run_crawl: callers catch it from here
-from .preflight import check_before_crawl, crawled_langs, run_sources
+from .preflight import check_before_crawl, checked_sources, crawled_langs
 from .run_sources import section_sites, section_walked
 from .runs import RunLimits, Verdict, judge
 from .spiders.news import NewsSpider
@@ -143,7 +143,7 @@ def build_settings(options: CrawlOptions) -> Settings:
     if options.sources and "CONCURRENT_REQUESTS" not in options.overrides:
         # One request in flight per host (CONCURRENT_REQUESTS_PER_DOMAIN) for every host of the run:
         # a fixed total would make many sources wait on each other's slots (decision 0014).
-        hosts = {host for source in run_sources(settings) for host in source.hosts}
+        hosts = {host for source in checked_sources(settings) for host in source.hosts}
         wanted = len(hosts)
         settings.set("CONCURRENT_REQUESTS", max(settings.getint("CONCURRENT_REQUESTS"), wanted), priority="cmdline")
     for name, value in options.overrides.items():
@@ -177,7 +177,7 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         db = open_database(options.archive_path, create=True)  # fail fast, before Scrapy starts
         try:
             check_integrity(db, options.archive_path)
-            walked = section_walked(run_sources(settings))
+            walked = section_walked(checked_sources(settings))
             if walked is not None:  # the section-walked source's stored URLs follow its sites (origins.py)
                 sites = section_sites(walked)
                 move_sites(db, {lang: sites.by_lang[lang].base for lang in crawled_langs(settings, walked)})

@@ -18,8 +18,7 @@ from scrapy.settings import BaseSettings
 from .archive.database import ArchiveError, check_archive
 from .reachability import unreachable
 from .replay import origin
-from .run_sources import discovered, section_sites, section_walked
-from .run_sources import run_sources as settings_sources
+from .run_sources import discovered, run_sources, section_sites, section_walked
 from .sources.model import Source, SourceError
 from .urls import Sites
 
@@ -38,10 +37,10 @@ def check_before_crawl(settings: BaseSettings) -> None:
     check_network(settings, crawled_bases(settings))
 
 
-def run_sources(settings: BaseSettings) -> list[Source]:
+def checked_sources(settings: BaseSettings) -> list[Source]:
     """The run's sources (run_sources.py), or CrawlRefusedError naming the mistake."""
     try:
-        sources = settings_sources(settings)  # CSTO_SOURCES: a list, or JSON text from `scrapy crawl -s`
+        sources = run_sources(settings)  # CSTO_SOURCES: a list, or JSON text from `scrapy crawl -s`
         section_walked(sources)
     except (SourceError, ValueError, TypeError) as exc:  # SourceError, or JSON that is no list of tables
         raise CrawlRefusedError(str(exc).replace("\n", "; ")) from exc
@@ -57,7 +56,7 @@ def crawled_langs(settings: BaseSettings, walked: Source) -> list[str]:
 def crawled_bases(settings: BaseSettings) -> list[str]:
     """Where the run's requests go: the section-walked source's sites of the crawled languages,
     and every other source's language bases (its home when it declares none)."""
-    sources = run_sources(settings)
+    sources = checked_sources(settings)
     bases: list[str] = []
     walked = section_walked(sources)
     if walked is not None:
@@ -74,7 +73,7 @@ def check_configuration(settings: BaseSettings) -> None:
         Sites(settings.getdict("CSTO_SITES"))  # the default source's description
     except ValueError as exc:
         raise CrawlRefusedError(str(exc)) from exc
-    walked = section_walked(run_sources(settings))
+    walked = section_walked(checked_sources(settings))
     own = [language.code for language in walked.languages] if walked is not None else []
     unknown = [lang for lang in settings.getlist("CSTO_LANGS") if walked is not None and lang not in own]
     if unknown:

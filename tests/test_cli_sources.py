@@ -22,7 +22,7 @@ from csto_crawler.archive.run_records import sources_of
 from csto_crawler.cli import main
 from csto_crawler.crawl import CrawlOptions, CrawlRefusedError, build_settings
 from csto_crawler.outcomes import ExitCode
-from csto_crawler.preflight import crawled_bases, run_sources
+from csto_crawler.preflight import checked_sources, crawled_bases
 from csto_crawler.run_sources import section_walked
 from csto_crawler.sources import csto_source, sources_from_setting, sources_setting
 
@@ -205,10 +205,10 @@ def test_runs_name_the_sources_a_crawl_crawled() -> None:
 def test_the_crawl_s_settings_carry_the_sources_and_its_record_their_names(tmp_path: Path) -> None:
     tables = [{"name": "agency", "home": HOME}]
     settings = build_settings(CrawlOptions(tmp_path / "a.sqlite", sources=tables))
-    assert settings.getlist("CSTO_SOURCES") == tables and section_walked(run_sources(settings)) is None
+    assert settings.getlist("CSTO_SOURCES") == tables and section_walked(checked_sources(settings)) is None
     assert json.loads(settings.get("CSTO_RUN_ARGUMENTS"))["source_names"] == ["agency"]
     before = build_settings(CrawlOptions(tmp_path / "a.sqlite"))
-    walked = section_walked(run_sources(before))
+    walked = section_walked(checked_sources(before))
     assert before.getlist("CSTO_SOURCES") == [] and walked is not None and walked.name == "csto"
     assert "source_names" not in json.loads(before.get("CSTO_RUN_ARGUMENTS"))
 
