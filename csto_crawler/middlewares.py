@@ -22,7 +22,8 @@ from tenacity import RetryCallState, wait_exponential, wait_random
 from . import stopping
 from .dates import utc_now
 from .encoding import choose_encoding
-from .run_sources import discovered, run_sources, section_sites, section_walked
+from .preflight import CrawlRefusedError, checked_sources
+from .run_sources import discovered, section_sites, section_walked
 from .stoppable import CrawlStoppedError
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,10 @@ class AllowedHostsMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        sources = run_sources(crawler.settings)
+        try:
+            sources = checked_sources(crawler.settings)
+        except CrawlRefusedError:  # the archive pipeline refuses the run in one line before any request
+            sources = []
         self.sites = section_sites(section_walked(sources))
         self.sources = discovered(sources)
         self.stats = crawler.stats

@@ -30,10 +30,12 @@ def settings(archive: Path, **values: object) -> Settings:
     return built
 
 
-def scrapy_crawl(archive: Path, base: str) -> subprocess.CompletedProcess[str]:
+def scrapy_crawl(archive: Path, base: str, *settings: str) -> subprocess.CompletedProcess[str]:
     """``scrapy crawl news`` as Scrapyd starts it: from the project folder, settings with -s."""
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"CSTO_ARCHIVE_PATH={archive}"]
     command += ["-s", "CSTO_SITES=" + json.dumps({"en": base, "ru": base})]
+    for setting in settings:
+        command += ["-s", setting]
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
     return subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=PREFLIGHT_SECONDS, check=False
@@ -68,6 +70,18 @@ def test_scrapy_route_refuses_a_file_that_is_not_an_archive(tmp_path: Path, list
     errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
     assert len(errors) == 1 and "Crawl refused" in errors[0], run.stderr[-3000:]
     assert notes.read_text() == "my notes, not an archive\n"
+
+
+def test_scrapy_route_refuses_sources_that_do_not_read_in_one_line(tmp_path: Path, listening_port: int) -> None:
+    """A CSTO_SOURCES table the spider's host filter cannot use either: the run is refused by the
+    archive pipeline in one line, with no traceback from the middleware built before it."""
+    archive = tmp_path / "csto.sqlite"
+    walked = {"name": "ministry", "home": f"http://127.0.0.1:{listening_port}/", "walk": "sections", "sections": ["n"]}
+    run = scrapy_crawl(archive, f"http://127.0.0.1:{listening_port}", f"CSTO_SOURCES={json.dumps([walked])}")
+    errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and 'walk = "sections" needs its languages' in errors[0], run.stderr[-3000:]
+    assert "Traceback" not in run.stderr and "Task exception" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
