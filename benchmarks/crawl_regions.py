@@ -17,9 +17,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from crawl_kinds import changes, figures  # noqa: E402  the kinds' figures, same definitions
-from joomla_site import JoomlaSite  # noqa: E402  the tests' own sites
+from bitrix_district_site import BitrixDistrictSite  # noqa: E402  the tests' own sites
+from joomla_site import JoomlaSite  # noqa: E402
 from source_sites import SiteServer, articles, crawl_sources  # noqa: E402
-from test_crawl_regions import CHROME, calendar_requests, copy_requests  # noqa: E402
+from test_crawl_regions import CHROME, calendar_requests, copy_requests, event_requests  # noqa: E402
 
 
 def leaks(archive: Path) -> int:
@@ -47,9 +48,31 @@ def joomla(folder: Path) -> None:
         print("joomla, weekly --full:", changes(archive, sweep, *urls))
 
 
+def bitrix(folder: Path) -> None:
+    state = BitrixDistrictSite()
+    with SiteServer(state.answer) as site:
+        state.base = site.url
+        source = [{"name": "pinsk", "home": f"{site.url}/"}]
+        gold = {f"{site.url}{i.path}": (i.title, i.at.isoformat(), "\n\n".join(i.body)) for i in state.live()}
+        archive = folder / "bitrix.sqlite"
+        crawl = crawl_sources(site, archive, source, "CSTO_FULL=1")
+        print("bitrix, no filter, --full:", figures(archive, gold, crawl, event_requests))
+        print(f"  copies asked for {len(copy_requests(crawl.requests))}, bodies with chrome {leaks(archive)}")
+        added, edited = state.add(20), state.edit(15)
+        state.delete(5, 404)
+        crawl = crawl_sources(site, archive, source)
+        urls = [f"{site.url}{i.path}" for i in (added, edited, state.item(5))]
+        print("bitrix, incremental:", changes(archive, crawl, *urls))
+        quiet = crawl_sources(site, archive, source)
+        print(f"bitrix, nothing new: exit {quiet.returncode}, requests {len(quiet.requests)}")
+        sweep = crawl_sources(site, archive, source, "CSTO_FULL=1")
+        print("bitrix, weekly --full:", changes(archive, sweep, *urls))
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         joomla(Path(folder))
+        bitrix(Path(folder))
 
 
 if __name__ == "__main__":

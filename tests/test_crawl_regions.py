@@ -46,8 +46,12 @@ def calendar_requests(requests: list[str]) -> list[str]:
     return [path for path in requests if path.startswith("/kalendar-novostej/")]
 
 
+def event_requests(requests: list[str]) -> list[str]:
+    return [path for path in requests if path.startswith("/news/calendar.php")]
+
+
 def copy_requests(requests: list[str]) -> list[str]:
-    return [path for path in requests if "version=vision" in path or "print=1" in path]
+    return [path for path in requests if any(key in path for key in ("version=vision", "print=1", "special_version"))]
 
 
 def assert_stories_read_well(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> float:
