@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from crawl_kinds import changes, figures  # noqa: E402  the kinds' figures, same definitions
 from bitrix_district_site import BitrixDistrictSite  # noqa: E402  the tests' own sites
+from crawl_kinds import changes, figures  # noqa: E402  the kinds' figures, same definitions
 from joomla_site import JoomlaSite  # noqa: E402
 from source_sites import SiteServer, articles, crawl_sources  # noqa: E402
 from test_crawl_regions import CHROME, calendar_requests, copy_requests, event_requests  # noqa: E402

@@ -64,7 +64,20 @@ MONTHS_RU_GENITIVE = {
 MONTHS_BE_GENITIVE = {
     m: i + 1
     for i, m in enumerate(
-        "студзеня лютага сакавіка красавіка мая чэрвеня ліпеня жніўня верасня кастрычніка лістапада снежня".split()
+        [
+            "студзеня",
+            "лютага",
+            "сакавіка",
+            "красавіка",
+            "мая",
+            "чэрвеня",
+            "ліпеня",
+            "жніўня",
+            "верасня",
+            "кастрычніка",
+            "лістапада",
+            "снежня",
+        ]
     )
 }
 # Month names of dates written out in words on Russian and Belarusian pages ("мая" is both).

@@ -27,7 +27,20 @@ MINSK = dt.timezone(dt.timedelta(hours=3))
 FIRST = dt.datetime(2023, 6, 1, 9, 0, tzinfo=MINSK)
 SIGNATURE = "Пресс-служба райисполкома"
 RUBRICS = ("obshchestvo", "ekonomika", "sport")
-MONTHS = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 # Some symbolic codes are one word: only the listing's template says such a URL is an article.
 SHORT_CODES = {3: "turnir", 8: "subbotnik", 14: "vypusknoy"}
 ALBUMS = ("den-nezavisimosti-v-rayonnom-tsentre-2023", "dozhinki-2023-v-rayone")
@@ -195,8 +208,11 @@ class BitrixDistrictSite:
         return self.layout("Фотогалерея", f"<h1>Фотогалерея</h1>{albums}", target)
 
     def album(self, name: str, target: str) -> str:
-        pictures = "".join(f"<a href='/upload/{name}/{n}.jpg'><img src='/upload/{name}/{n}s.jpg' alt=''></a>" for n in range(9))
-        main = f"<h1>{name.replace('-', ' ').capitalize()}</h1><div class='date'>03.07.2023</div><div class='photos'>{pictures}</div>"
+        pictures = "".join(
+            f"<a href='/upload/{name}/{n}.jpg'><img src='/upload/{name}/{n}s.jpg' alt=''></a>" for n in range(9)
+        )
+        heading = name.replace("-", " ").capitalize()
+        main = f"<h1>{heading}</h1><div class='date'>03.07.2023</div><div class='photos'>{pictures}</div>"
         return self.layout("Фотогалерея", main, target)
 
     def documents(self, target: str) -> str:
@@ -228,7 +244,8 @@ class BitrixDistrictSite:
         )
         footer = (
             "<div class='footer'><p>Районный исполнительный комитет</p><p>Адрес: 225710, г. Пинск, ул. Ленина, 12</p>"
-            "<p>Время работы: пн-пт 8.00-13.00, 14.00-17.00</p><p>Приемная: 8 (0165) 35-12-34, e-mail: rik@example.by</p>"
+            "<p>Время работы: пн-пт 8.00-13.00, 14.00-17.00</p>"
+            "<p>Приемная: 8 (0165) 35-12-34, e-mail: rik@example.by</p>"
             "<p>© 2023 При использовании материалов ссылка на сайт обязательна</p></div>"
         )
         return (

@@ -28,7 +28,20 @@ PER_PAGE = 5
 MINSK = dt.timezone(dt.timedelta(hours=3))
 FIRST = dt.datetime(2023, 9, 4, 8, 30, tzinfo=MINSK)
 SIGNATURE = {"ru": "Пресс-служба райисполкома", "be": "Прэс-служба райвыканкама"}
-MONTHS_BE = "студзеня лютага сакавіка красавіка мая чэрвеня ліпеня жніўня верасня кастрычніка лістапада снежня".split()
+MONTHS_BE = [
+    "студзеня",
+    "лютага",
+    "сакавіка",
+    "красавіка",
+    "мая",
+    "чэрвеня",
+    "ліпеня",
+    "жніўня",
+    "верасня",
+    "кастрычніка",
+    "лістапада",
+    "снежня",
+]
 CATEGORY = {"ru": ("/novosti/", 9, 101, "Новости"), "be": ("/be/naviny/", 10, 201, "Навіны")}
 PANEL = {
     "ru": (
@@ -233,7 +246,9 @@ class JoomlaSite:
         if current > 0:
             links.append(f"<li><a href='{href(current - 1)}'>{back}</a></li>")
         for n in range(pages):
-            links.append(f"<li><span>{n + 1}</span></li>" if n == current else f"<li><a href='{href(n)}'>{n + 1}</a></li>")
+            links.append(
+                f"<li><span>{n + 1}</span></li>" if n == current else f"<li><a href='{href(n)}'>{n + 1}</a></li>"
+            )
         if current + 1 < pages:
             links.append(f"<li><a href='{href(current + 1)}'>{forward}</a></li>")
         links.append(f"<li><a href='{href(pages - 1)}'>{end}</a></li>")
@@ -291,8 +306,11 @@ class JoomlaSite:
                 "День Независимости 2023 года в районном центре</a></h2><p>03.07.2023</p></div>"
             )
             return self.layout("ru", "Фотогалерея", main, target)
-        images = "".join(f"<a href='/images/gallery/{n}.jpg'><img src='/images/gallery/{n}.jpg' alt=''></a>" for n in range(8))
-        main = f"<div class='item-page'><h2>День Независимости 2023 года в районном центре</h2><p>03.07.2023</p>{images}</div>"
+        images = "".join(
+            f"<a href='/images/gallery/{n}.jpg'><img src='/images/gallery/{n}.jpg' alt=''></a>" for n in range(8)
+        )
+        heading = "<h2>День Независимости 2023 года в районном центре</h2>"
+        main = f"<div class='item-page'>{heading}<p>03.07.2023</p>{images}</div>"
         return self.layout("ru", "День Независимости 2023", main, target)
 
     def documents(self, target: str) -> str:

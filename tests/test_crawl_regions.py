@@ -8,6 +8,10 @@ endless spaces left alone, edits as versions, deletions as tombstones, a quiet r
   pagers above and below the list, ``?tmpl=component&print=1`` and ``?version=vision`` copies,
   Russian and Belarusian pages and dates, a news calendar, a gallery and PDF documents, a sitemap
   of static pages only, no feed).
+- tests/bitrix_district_site.py: a 1C-Bitrix district site (an archive ``<table>`` with the dates in
+  their own cells, ``?PAGEN_1=N`` pagers above and below it, one-word symbolic codes beside slugs,
+  ``?special_version=Y`` copies, a photo gallery of picture pages and a documents page of PDFs, an
+  events calendar, no feed, no sitemap, no robots.txt).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bitrix_district_site import BitrixDistrictSite
 from joomla_site import JoomlaSite
 from source_sites import SiteServer
 from test_crawl_kinds import MAX_QUIET_REQUESTS, MAX_TRAP_REQUESTS, MIN_MEAN_F1, articles, assert_archived_once, body_f1
@@ -27,6 +32,7 @@ CHROME = (
     "Times New Roman", "Настройки шрифта", "Налады шрыфту", "Размер шрифта", "слабовидящих", "слабавідушчых",
     "Главная", "Поделиться", "ВКонтакте", "Режим работы", "Рэжым работы", "Адрес", "Адрас", "Просмотров",
     "Печать", "Другие новости", "Календарь новостей", "Опубликовано", "Апублікавана",
+    "Календарь событий", "Время работы", "Приемная", "Вернуться к списку", "Дата публикации", "Telegram",
 )  # fmt: skip
 
 
@@ -104,3 +110,50 @@ def test_a_joomla_district_site_follows_new_edited_and_deleted_articles_then_ask
     crawl_source(site, archive, unfiltered(site), "CSTO_FULL=1")
     found = {row["url"]: row for row in articles(archive)}
     assert [url for url, row in found.items() if row["gone_at"]] == [f"{site.url}{state.story(405).path}"]
+
+
+# --- a 1C-Bitrix district site ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def bitrix() -> Iterator[tuple[BitrixDistrictSite, SiteServer]]:
+    state = BitrixDistrictSite()
+    with SiteServer(state.answer) as site:
+        state.base = site.url
+        yield state, site
+
+
+def test_a_bitrix_district_site_gives_every_article_once_and_no_copy_gallery_or_document(
+    bitrix: Any, tmp_path: Path
+) -> None:
+    state, site = bitrix
+    archive = tmp_path / "pinsk.sqlite"
+    done = crawl_source(site, archive, {"name": "pinsk"}, "CSTO_FULL=1")
+    expected = {f"{site.url}{i.path}": i for i in state.live()}
+    found = assert_archived_once(archive, expected)  # the one-word codes too; no album, no document
+    assert_stories_read_well(found, expected)
+    assert len(event_requests(done.requests)) <= MAX_TRAP_REQUESTS
+    assert not copy_requests(done.requests), copy_requests(done.requests)
+    assert not [path for path in done.requests if path.endswith(".pdf")]
+
+
+def test_a_bitrix_district_site_follows_new_edited_and_deleted_articles_then_asks_little(
+    bitrix: Any, tmp_path: Path
+) -> None:
+    state, site = bitrix
+    archive = tmp_path / "pinsk.sqlite"
+    source = {"name": "pinsk"}
+    crawl_source(site, archive, source, "CSTO_FULL=1")
+    added, edited = state.add(20), state.edit(15)
+    state.delete(5, 404)
+    crawl_source(site, archive, source)
+    found = {row["url"]: row for row in articles(archive)}
+    assert found[f"{site.url}{added.path}"]["versions"] == 1
+    assert found[f"{site.url}{edited.path}"]["versions"] == 2
+    assert found[f"{site.url}{edited.path}"]["title"] == edited.title
+    assert sum(row["versions"] for row in found.values()) == len(found) + 1
+    quiet = crawl_source(site, archive, source)
+    assert len(quiet.requests) <= MAX_QUIET_REQUESTS, quiet.requests
+    crawl_source(site, archive, source, "CSTO_FULL=1")
+    found = {row["url"]: row for row in articles(archive)}
+    assert [url for url, row in found.items() if row["gone_at"]] == [f"{site.url}{state.item(5).path}"]

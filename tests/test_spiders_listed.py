@@ -38,7 +38,9 @@ def test_listed_articles_a_one_word_code_among_slugs_is_an_article() -> None:
 
 
 def test_listed_articles_a_list_of_few_articles_vouches_for_nothing() -> None:
-    found = listed(archive_table(["v-rayone-sostoyalos-meropriyatie-1", "v-rayone-sostoyalos-meropriyatie-2", "turnir"]))
+    found = listed(
+        archive_table(["v-rayone-sostoyalos-meropriyatie-1", "v-rayone-sostoyalos-meropriyatie-2", "turnir"])
+    )
     assert found["http://h/news/sport/turnir/"][1] is False  # two articles beside it: not enough
 
 
