@@ -2,14 +2,15 @@
 article URLs with a short leading ID (``/novosti/412-slug.html``) and the same article under its
 non-SEF form (``/index.php?option=com_content&view=article&id=412:slug&catid=9&Itemid=101``, which
 names its SEF URL in ``rel=canonical``), blog categories paged by offset (``?start=5``: the link "2"
-carries 5) with the pager above and below the list, print copies (``?tmpl=component&print=1&layout=default``),
-accessibility copies toggled by a query (``?version=vision``, linked from the panel and from every
-news item), pages in Russian and Belarusian (``/be/``), dates as ``13.12.2023 10:15`` and, in
-Belarusian, ``13 снежня 2023 10:15``, an endless "Календарь новостей" (``?day=2023-12-13``), a photo
-gallery and a documents page (PDF links) that are no articles, a breadcrumb, a share widget, a
-footer with the address and working hours, a signature line ending each article, robots.txt naming a
-sitemap that lists only static pages, and no feed. Its state changes between crawls (``add``,
-``edit``, ``delete``).
+carries 5) with the pager above and below the list, print copies
+(``?tmpl=component&print=1&layout=default``), accessibility copies toggled by a query
+(``?version=vision``, linked from the panel and from every news item) or, with ``vision_prefix``,
+served under a path prefix of the site's own word (``/eye/novosti/…``), pages in Russian and
+Belarusian (``/be/``), dates as ``13.12.2023 10:15`` and, in Belarusian, ``13 снежня 2023 10:15``,
+an endless "Календарь новостей" (``?day=2023-12-13``), a photo gallery and a documents page (PDF
+links) that are no articles, a breadcrumb, a share widget, a footer with the address and working
+hours, a signature line ending each article, robots.txt naming a sitemap that lists only static
+pages, and no feed. Its state changes between crawls (``add``, ``edit``, ``delete``).
 
 Our own markup and wording, written for the tests (tests/test_crawl_regions.py): the crawler must not
 know any of it.
@@ -128,9 +129,16 @@ def story(n: int, lang: str = "ru") -> Story:
 class JoomlaSite:
     """The site's current state; ``answer`` serves it; ``base`` is set once the server listens."""
 
-    def __init__(self) -> None:
+    def __init__(self, vision_prefix: str = "") -> None:
         self.stories = [story(n) for n in range(1, 14)] + [story(n, "be") for n in range(1, 7)]
         self.base = ""
+        self.vision_prefix = vision_prefix  # "/eye": copies at /eye/novosti/… instead of ?version=vision
+
+    def vision(self, target: str) -> str:
+        """The accessibility copy's URL of a page (path and query)."""
+        if self.vision_prefix:
+            return self.vision_prefix + target
+        return f"{target}{'&' if '?' in target else '?'}version=vision"
 
     def live(self, lang: str | None = None) -> list[Story]:
         found = [s for s in self.stories if not s.gone and (lang is None or s.lang == lang)]
@@ -154,11 +162,18 @@ class JoomlaSite:
 
     # --- routing ---------------------------------------------------------------------------------
 
+    def unprefixed(self, path: str, query: dict[str, str]) -> str:
+        """The page a ``/eye/…`` copy copies (``query`` marked as the copy's)."""
+        if self.vision_prefix and path.startswith(self.vision_prefix + "/"):
+            query["version"] = "vision"
+            return path.removeprefix(self.vision_prefix)
+        return path
+
     def answer(self, target: str) -> Answer:
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        lang = "be" if parts.path.startswith("/be/") or parts.path == "/be" else "ru"
-        path = parts.path
+        path = self.unprefixed(parts.path, query)
+        lang = "be" if path.startswith("/be/") or path == "/be" else "ru"
         if path == "/robots.txt":
             robots = f"User-agent: *\nDisallow: /administrator/\nSitemap: {self.base}/sitemap.xml\n"
             return Answer(200, robots.encode(), "text/plain")
@@ -229,7 +244,7 @@ class JoomlaSite:
             f"<div class='item'><h2 itemprop='name'><a href='{item.path}'>{escape(item.title)}</a></h2>"
             f"<dl class='article-info'><dd class='published'>{item.at:%d.%m.%Y %H:%M}</dd></dl>"
             f"<p>{escape(item.paragraphs[0])}</p><a class='readmore' href='{item.path}'>{label}</a>"
-            f" <a class='eye' href='{item.path}?version=vision'>Версия для слабовидящих</a></div>"
+            f" <a class='eye' href='{self.vision(item.path)}'>Версия для слабовидящих</a></div>"
         )
 
     def pager(self, lang: str, start: int, total: int) -> str:
@@ -270,7 +285,7 @@ class JoomlaSite:
             f"<dl class='article-info'><dd class='published'>{published}: {item.shown}</dd>"
             f"<dd class='hits'>Просмотров: {item.ident * 3}</dd></dl>"
             f"<div class='icons'><a href='{item.path}?tmpl=component&print=1&layout=default' rel='nofollow'>Печать</a>"
-            f" <a href='{item.path}?version=vision'>Версия для слабовидящих</a></div>"
+            f" <a href='{self.vision(item.path)}'>Версия для слабовидящих</a></div>"
             f"<div itemprop='articleBody'>{body}<p><strong>{SIGNATURE[item.lang]}</strong></p></div>"
             "<div class='share'>Поделиться: <a href='https://vk.com/share.php'>ВКонтакте</a>"
             " <a href='https://ok.ru/dk'>Одноклассники</a> <a href='https://t.me/share'>Telegram</a></div>"
@@ -330,8 +345,7 @@ class JoomlaSite:
         ).encode()
 
     def layout(self, lang: str, title: str, main: str, target: str, head: str = "", vision: bool = False) -> str:
-        sep = "&" if "?" in target else "?"
-        panel = PANEL[lang].replace("{vision}", escape(f"{target}{sep}version=vision", quote=True))
+        panel = PANEL[lang].replace("{vision}", escape(self.vision(target), quote=True))
         menu = (
             "<nav><ul class='menu'><li><a href='/'>Главная</a></li><li><a href='/novosti/'>Новости</a></li>"
             "<li><a href='/o-rajone.html'>О районе</a></li><li><a href='/fotogalereya/'>Фотогалерея</a></li>"

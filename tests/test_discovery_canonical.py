@@ -71,6 +71,8 @@ def test_drop_tracking_keeps_everything_else() -> None:
         ),
         ("https://d.gov.by/ru/news/x-y-z-12345/?special=Y", Variant.SPECIAL, "https://d.gov.by/ru/news/x-y-z-12345/"),
         ("https://d.gov.by/ru/news/x/?version=special", Variant.SPECIAL, "https://d.gov.by/ru/news/x/"),
+        ("https://r.gov.by/novosti/?blind=1", Variant.SPECIAL, "https://r.gov.by/novosti/"),
+        ("https://r.gov.by/novosti/x/?lowvision=Y&id=5", Variant.SPECIAL, "https://r.gov.by/novosti/x/?id=5"),
         # Joomla district sites: an accessibility switch named for sight, a print copy with its template keys.
         (
             "https://r.gov.by/novosti/412-v-rayone-sobytie.html?version=vision",

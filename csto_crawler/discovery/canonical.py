@@ -60,6 +60,11 @@ VARIANT_QUERY_KEYS = {
     "special": Variant.SPECIAL,
     "special_version": Variant.SPECIAL,
     "specialversion": Variant.SPECIAL,
+    # switches named for sight or access: ?blind=1, ?vision=1, ?lowvision=Y, ?accessibility=on
+    "blind": Variant.SPECIAL,
+    "vision": Variant.SPECIAL,
+    "lowvision": Variant.SPECIAL,
+    "accessibility": Variant.SPECIAL,
     "print": Variant.PRINT,
 }
 # ?version=special, ?outputType=amp; accessibility switches named for sight: ?version=vision (Joomla

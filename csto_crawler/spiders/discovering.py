@@ -245,8 +245,8 @@ class Discovering:
     def read_listing_page(
         self, book: SourceBooks, response: TextResponse, fetch: FetchRecord, role: str
     ) -> Iterator[Any]:
-        source = book.source
         root = page_root(response)
+        source = book.learn_copies(root, response.url)
         reading = read_listing(root, response.url, source.owns)
         everything = book.discovers_everything
         candidates = reading.candidates if everything else reading.main()
