@@ -1,8 +1,9 @@
-"""Issue 22's figures on the regional test sites (tests/joomla_site.py), crawled as
-tests/test_crawl_regions.py crawls them (``scrapy crawl news``, no filter, no start page, politeness
-off): ``--full`` (coverage, others, duplicates, title, date, date-time, body F1, requests, requests
-into the news calendar, copies asked for, chrome leaks); after a new, an edited and a deleted
-article, an incremental run; a run with nothing new; the weekly ``--full`` sweep (tombstones).
+"""Issue 22's figures on the regional test sites (tests/joomla_site.py, tests/bitrix_district_site.py),
+crawled as tests/test_crawl_regions.py crawls them (``scrapy crawl news``, no filter, no start page,
+politeness off; the Joomla site twice, its accessibility copies at ``?version=vision``, then under
+``/eye/``): ``--full`` (coverage, others, duplicates, title, date, date-time, body F1, requests,
+requests into the calendar, copies asked for, bodies holding chrome); after a new, an edited and a
+deleted article, an incremental run; a run with nothing new; the weekly ``--full`` sweep (tombstones).
 
     python benchmarks/crawl_regions.py
 """
@@ -27,13 +28,13 @@ def leaks(archive: Path) -> int:
     return sum(any(chrome in row["body_text"] for chrome in CHROME) for row in articles(archive))
 
 
-def joomla(folder: Path) -> None:
-    state = JoomlaSite()
+def joomla(folder: Path, vision_prefix: str = "") -> None:
+    state = JoomlaSite(vision_prefix)
     with SiteServer(state.answer) as site:
         state.base = site.url
         source = [{"name": "asipovichy", "home": f"{site.url}/"}]
         gold = {f"{site.url}{s.path}": (s.title, s.at.isoformat(), "\n\n".join(s.body)) for s in state.live()}
-        archive = folder / "joomla.sqlite"
+        archive = folder / f"joomla{vision_prefix.strip('/')}.sqlite"
         crawl = crawl_sources(site, archive, source, "CSTO_FULL=1")
         print("joomla, no filter, --full:", figures(archive, gold, crawl, calendar_requests))
         print(f"  copies asked for {len(copy_requests(crawl.requests))}, bodies with chrome {leaks(archive)}")
@@ -72,6 +73,8 @@ def bitrix(folder: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         joomla(Path(folder))
+        print("(the same site, its accessibility copies under /eye/)")
+        joomla(Path(folder), "/eye")
         bitrix(Path(folder))
 
 
