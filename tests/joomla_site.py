@@ -1,8 +1,9 @@
 """A district executive committee's site built on Joomla, as many Belarusian regional sites are: SEF
 article URLs with a short leading ID (``/novosti/412-slug.html``) and the same article under its
 non-SEF form (``/index.php?option=com_content&view=article&id=412:slug&catid=9&Itemid=101``, which
-names its SEF URL in ``rel=canonical``), blog categories paged by offset (``?start=5``: the link "2"
-carries 5) with the pager above and below the list, print copies
+names its SEF URL in ``rel=canonical``, or with ``canonical=False`` declares nothing), blog
+categories paged by offset (``?start=5``: the link "2" carries 5) with the pager above and below
+the list, print copies
 (``?tmpl=component&print=1&layout=default``), accessibility copies toggled by a query
 (``?version=vision``, linked from the panel and from every news item) or, with ``vision_prefix``,
 served under a path prefix of the site's own word (``/eye/novosti/…``), pages in Russian and
@@ -129,9 +130,10 @@ def story(n: int, lang: str = "ru") -> Story:
 class JoomlaSite:
     """The site's current state; ``answer`` serves it; ``base`` is set once the server listens."""
 
-    def __init__(self, vision_prefix: str = "") -> None:
+    def __init__(self, vision_prefix: str = "", canonical: bool = True) -> None:
         self.stories = [story(n) for n in range(1, 14)] + [story(n, "be") for n in range(1, 7)]
         self.base = ""
+        self.canonical = canonical  # the non-SEF form names its SEF URL in rel=canonical
         self.vision_prefix = vision_prefix  # "/eye": copies at /eye/novosti/… instead of ?version=vision
 
     def vision(self, target: str) -> str:
@@ -291,7 +293,11 @@ class JoomlaSite:
             " <a href='https://ok.ru/dk'>Одноклассники</a> <a href='https://t.me/share'>Telegram</a></div>"
             f"</div><div class='moduletable'><h3>Другие новости</h3><ul>{others}</ul></div>"
         )
-        head = f"<link href='{self.base}{item.path}' rel='canonical'>" if target != item.path and not vision else ""
+        head = (
+            f"<link href='{self.base}{item.path}' rel='canonical'>"
+            if target != item.path and self.canonical and not vision
+            else ""
+        )
         return self.layout(item.lang, item.title, main, target, head, vision)
 
     def print_copy(self, item: Story) -> str:

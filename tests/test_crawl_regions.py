@@ -36,11 +36,12 @@ CHROME = (
 )  # fmt: skip
 
 
-@pytest.fixture(params=["", "/eye"], ids=["query-copies", "prefix-copies"])
+@pytest.fixture(params=[("", True), ("/eye", True), ("", False)], ids=["query-copies", "prefix-copies", "no-canonical"])
 def joomla(request: pytest.FixtureRequest) -> Iterator[tuple[JoomlaSite, SiteServer]]:
     """The Joomla site with its accessibility copies at ``?version=vision``, or under ``/eye/``, a
-    prefix no vocabulary knows: learned from the panel's link (discovery/copies.py)."""
-    state = JoomlaSite(vision_prefix=request.param)
+    prefix no vocabulary knows (learned from the panel's link, discovery/copies.py); or with non-SEF
+    pages that declare no canonical (their print links name it)."""
+    state = JoomlaSite(vision_prefix=request.param[0], canonical=request.param[1])
     with SiteServer(state.answer) as site:
         state.base = site.url
         yield state, site

@@ -6,7 +6,7 @@ import pytest
 from lxml import html
 
 from csto_crawler.discovery.canonical import canonical_url
-from csto_crawler.discovery.copies import accessibility_prefix
+from csto_crawler.discovery.copies import accessibility_prefix, copies_name
 from csto_crawler.source_books import SourceBooks
 from csto_crawler.sources.model import Source
 
@@ -53,3 +53,28 @@ def test_source_books_fold_copies_under_a_learned_prefix() -> None:
     assert canonical_url(copy, book.source) == "http://h/novosti/412-v-rayone-proshlo-sobytie.html"
     book.learn_copies(panel("/eye/"), "http://h/")
     assert book.source.variant_prefixes == ("/eye/",)  # learned once
+
+
+RAW = "http://h/index.php?option=com_content&view=article&id=412:v-rayone-proshlo-sobytie-12&catid=9"
+READABLE = "http://h/novosti/412-v-rayone-proshlo-sobytie-12.html"
+
+
+def page_linking(*hrefs: str) -> html.HtmlElement:
+    links = "".join(f"<a href='{href}'>x</a>" for href in hrefs)
+    return html.fromstring(f"<html><body><h1>T</h1><p>Text.</p>{links}</body></html>")
+
+
+@pytest.mark.parametrize(
+    ("hrefs", "named"),
+    [
+        # its print and accessibility links name the readable URL; the panel's copy of the raw URL is its own
+        ([f"{READABLE}?tmpl=component&print=1&layout=default", f"{RAW}&version=vision"], READABLE),
+        ([f"{READABLE}?version=vision"], READABLE),
+        (["/special/"], None),  # the home's copy: not this article's words
+        ([f"{READABLE}?print=1", "/novosti/413-v-rayone-proshlo-sobytie-13.html?print=1"], None),  # two: unsure
+        (["/novosti/413-v-rayone-proshlo-sobytie-13.html?print=1"], None),  # another article's words
+        ([READABLE], None),  # a plain link to an article names no copy
+    ],
+)
+def test_copies_name(hrefs: list[str], named: str | None) -> None:
+    assert copies_name(page_linking(*hrefs), RAW, Source(name="rayon", home="http://h/")) == named
