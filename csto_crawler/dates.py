@@ -60,6 +60,30 @@ MONTHS_RU_GENITIVE = {
 }
 
 
+# Belarusian genitive month names, as in "13 снежня 2023" (district sites' /be/ pages, tests/joomla_site.py).
+MONTHS_BE_GENITIVE = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "студзеня",
+            "лютага",
+            "сакавіка",
+            "красавіка",
+            "мая",
+            "чэрвеня",
+            "ліпеня",
+            "жніўня",
+            "верасня",
+            "кастрычніка",
+            "лістапада",
+            "снежня",
+        ]
+    )
+}
+# Month names of dates written out in words on Russian and Belarusian pages ("мая" is both).
+MONTHS_GENITIVE = {**MONTHS_RU_GENITIVE, **MONTHS_BE_GENITIVE}
+
+
 class DateParseError(ValueError):
     """A string that matches none of the known site date formats."""
 
@@ -112,7 +136,12 @@ def _d_month_en(m: re.Match[str], tz: ZoneInfo) -> dt.date:
 
 
 def _d_month_ru(m: re.Match[str], tz: ZoneInfo) -> dt.date:
-    return dt.date(int(m["y"]), MONTHS_RU_GENITIVE[m["mon"].lower()], int(m["d"]))
+    return dt.date(int(m["y"]), MONTHS_GENITIVE[m["mon"].lower()], int(m["d"]))
+
+
+def _d_month_ru_time(m: re.Match[str], tz: ZoneInfo) -> dt.datetime:
+    day = _d_month_ru(m, tz)
+    return dt.datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), tzinfo=tz)
 
 
 def _iso(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
@@ -126,7 +155,7 @@ def _iso(m: re.Match[str], tz: ZoneInfo) -> dt.date | dt.datetime:
 MONTHS_EN.update({name[:3]: number for name, number in list(MONTHS_EN.items())})
 _EN_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True)) + r"|sept"
 _EN_MONTH = rf"(?:{_EN_MONTH})\.?"
-_RU_MONTH = "|".join(MONTHS_RU_GENITIVE)
+_RU_MONTH = "|".join(MONTHS_GENITIVE)
 
 # (name, pattern, builder). Each pattern has one real example from the site beside it.
 DATE_FORMATS: list[tuple[str, re.Pattern[str], _Builder]] = [
@@ -170,6 +199,15 @@ DATE_FORMATS: list[tuple[str, re.Pattern[str], _Builder]] = [
         "d месяца yyyy (ru)",
         re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_RU_MONTH})\s+(?P<y>\d{{4}})(?:\s*(?:года|г\.))?", re.I),
         _d_month_ru,
+    ),
+    # 13 декабря 2023 г., 10:15 and the Belarusian 13 снежня 2023 10:15 (district sites' articles)
+    (
+        "d месяца yyyy HH:MM (ru, be)",
+        re.compile(
+            rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_RU_MONTH})\s+(?P<y>\d{{4}})(?:\s*(?:года|г\.))?,?\s+(?P<H>\d{{1,2}}):(?P<M>\d{{2}})",
+            re.I,
+        ),
+        _d_month_ru_time,
     ),
 ]
 

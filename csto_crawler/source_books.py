@@ -7,10 +7,13 @@ spider's discovery routing (``spiders/discovering.py``) keeps it, the archive ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
 
+from lxml import etree
+
 from .discovery.canonical import canonical_url
+from .discovery.copies import accessibility_prefix
 from .discovery.learner import PageKind, UrlShapeLearner
 from .discovery.traps import TrapBudget, trap_space
 from .discovery.urlshape import DATE_RE
@@ -53,6 +56,14 @@ class SourceBooks:
 
     def __post_init__(self) -> None:
         self.traps = TrapBudget(self.source.max_trap_requests)
+
+    def learn_copies(self, root: etree._Element, page_url: str) -> Source:
+        """The source, its accessibility copies' path prefix added once a page names it
+        (discovery/copies.py): from then on such copies fold into their pages unasked."""
+        prefix = accessibility_prefix(root, page_url)
+        if prefix is not None and prefix not in self.source.variant_prefixes:
+            self.source = replace(self.source, variant_prefixes=(*self.source.variant_prefixes, prefix))
+        return self.source
 
     @property
     def discovers_everything(self) -> bool:

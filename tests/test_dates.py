@@ -41,6 +41,10 @@ FORMAT_EXAMPLES = [
     ("month d, yyyy (en)", "November 13, 2023", dt.date(2023, 11, 13)),
     ("d месяца yyyy (ru)", "13 декабря 2023 года", dt.date(2023, 12, 13)),
     ("d месяца yyyy (ru)", "1 мая 2021 г.", dt.date(2021, 5, 1)),
+    ("d месяца yyyy (ru)", "13 снежня 2023", dt.date(2023, 12, 13)),  # Belarusian (tests/joomla_site.py)
+    ("d месяца yyyy (ru)", "2 кастрычніка 2023 года", dt.date(2023, 10, 2)),
+    ("d месяца yyyy HH:MM (ru, be)", "13 снежня 2023 10:15", dt.datetime(2023, 12, 13, 10, 15, tzinfo=MOSCOW)),
+    ("d месяца yyyy HH:MM (ru, be)", "13 декабря 2023 г., 10:15", dt.datetime(2023, 12, 13, 10, 15, tzinfo=MOSCOW)),
 ]
 
 
@@ -187,6 +191,7 @@ def test_to_utc_iso_converts_site_time_and_rejects_naive() -> None:
         ("By Jane Doe · 7 April 2021 · 12 min read", "7 April 2021"),
         ("November 20, 2019 - 11:28 AMT", "November 20, 2019"),
         ("Дата публикации: 13 декабря 2023 года", "13 декабря 2023 года"),
+        ("Апублікавана: 13 снежня 2023 10:15", "13 снежня 2023 10:15"),  # the longest reading, with its time
         ("Views: 845", None),
         ("31.02.2020", None),
     ],

@@ -71,6 +71,24 @@ def test_drop_tracking_keeps_everything_else() -> None:
         ),
         ("https://d.gov.by/ru/news/x-y-z-12345/?special=Y", Variant.SPECIAL, "https://d.gov.by/ru/news/x-y-z-12345/"),
         ("https://d.gov.by/ru/news/x/?version=special", Variant.SPECIAL, "https://d.gov.by/ru/news/x/"),
+        ("https://r.gov.by/novosti/?blind=1", Variant.SPECIAL, "https://r.gov.by/novosti/"),
+        ("https://r.gov.by/novosti/x/?lowvision=Y&id=5", Variant.SPECIAL, "https://r.gov.by/novosti/x/?id=5"),
+        # Joomla district sites: an accessibility switch named for sight, a print copy with its template keys.
+        (
+            "https://r.gov.by/novosti/412-v-rayone-sobytie.html?version=vision",
+            Variant.SPECIAL,
+            "https://r.gov.by/novosti/412-v-rayone-sobytie.html",
+        ),
+        (
+            "https://r.gov.by/novosti/412-v-rayone-sobytie.html?tmpl=component&print=1&layout=default",
+            Variant.PRINT,
+            "https://r.gov.by/novosti/412-v-rayone-sobytie.html",
+        ),
+        (
+            "https://r.gov.by/index.php?option=com_content&id=412&tmpl=component&print=1",
+            Variant.PRINT,
+            "https://r.gov.by/index.php?option=com_content&id=412",
+        ),
         # A WordPress print copy keeps its article's trailing slash.
         (
             "https://v.example/2023/11/13/odkb-provela-ucheniya-v-minske/print/",
@@ -97,6 +115,7 @@ def test_variant_copy(url: str, kind: Variant, article: str) -> None:
         "http://h/special/",  # nothing after the marker: the section itself
         "http://h/ru/news/x/?special=N",
         "http://h/ru/news/lamp/",
+        "http://h/news/?layout=blog&tmpl=component",  # template keys alone mark no copy
         "http://h/News/Print?id=812",  # an MVC action beside its section: its article is /News/Detail?id=812
     ],
 )

@@ -60,10 +60,26 @@ VARIANT_QUERY_KEYS = {
     "special": Variant.SPECIAL,
     "special_version": Variant.SPECIAL,
     "specialversion": Variant.SPECIAL,
+    # switches named for sight or access: ?blind=1, ?vision=1, ?lowvision=Y, ?accessibility=on
+    "blind": Variant.SPECIAL,
+    "vision": Variant.SPECIAL,
+    "lowvision": Variant.SPECIAL,
+    "accessibility": Variant.SPECIAL,
     "print": Variant.PRINT,
 }
-# ?version=special, ?outputType=amp
-VARIANT_QUERY_VALUES = {("version", "special"): Variant.SPECIAL, ("outputtype", "amp"): Variant.AMP}
+# ?version=special, ?outputType=amp; accessibility switches named for sight: ?version=vision (Joomla
+# district sites, tests/joomla_site.py), ?version=blind, ?mode=special
+VARIANT_QUERY_VALUES = {
+    ("version", "special"): Variant.SPECIAL,
+    ("version", "vision"): Variant.SPECIAL,
+    ("version", "blind"): Variant.SPECIAL,
+    ("version", "impaired"): Variant.SPECIAL,
+    ("mode", "special"): Variant.SPECIAL,
+    ("outputtype", "amp"): Variant.AMP,
+}
+# Query keys that only choose how a copy is rendered, dropped with the key that marks it: Joomla's
+# print link ``?tmpl=component&print=1&layout=default`` (tests/joomla_site.py) copies the bare article.
+RENDERING_KEYS = frozenset({"tmpl", "layout", "template", "format"})
 
 
 @dataclass(frozen=True)
@@ -93,13 +109,17 @@ def variant_copy(url: str, source: Source | None = None) -> VariantCopy | None:
     kind, segments = _strip_variant_segments(segments, parts.path, source)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = []
+    by_query = None
     for key, value in pairs:
         found = _variant_query(key, value)
         if found is None:
             kept.append((key, value))
-        kind = kind or found
+        by_query = by_query or found
+    kind = kind or by_query
     if kind is None:
         return None
+    if by_query is not None:
+        kept = [(key, value) for key, value in kept if key.lower() not in RENDERING_KEYS]
     path = "/" + "/".join(segments)
     return VariantCopy(kind, urlunsplit((parts.scheme, parts.netloc, re.sub(r"/{2,}", "/", path), urlencode(kept), "")))
 

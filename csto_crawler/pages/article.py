@@ -81,6 +81,10 @@ class ArticlePage:
         generic = self._generic_reading()
         if generic is not None and generic.title and any(p.strip() for p in generic.body_paragraphs):
             return generic
+        if generic is not None and generic.title and generic.date_candidates:
+            # A dated page with a title and no text of its own (a photo album, tests/bitrix_district_site.py):
+            # anchored on its heading and date, the "body" would be the sidebar and the footer.
+            return None
         if self._anchored is not None:
             return self._anchored_fields(self._anchored)
         return None

@@ -46,7 +46,7 @@ from ..source_books import SourceBooks
 from ..sources import Source
 from ..sources.languages import LANGUAGE_SPELLINGS
 from .asking import PRIORITY_ARTICLE, PRIORITY_LISTING, conditional_headers
-from .listed import listed_titles, page_links
+from .listed import listed_articles, page_links
 
 logger = logging.getLogger(__name__)
 
@@ -245,15 +245,15 @@ class Discovering:
     def read_listing_page(
         self, book: SourceBooks, response: TextResponse, fetch: FetchRecord, role: str
     ) -> Iterator[Any]:
-        source = book.source
         root = page_root(response)
+        source = book.learn_copies(root, response.url)
         reading = read_listing(root, response.url, source.owns)
         everything = book.discovers_everything
         candidates = reading.candidates if everything else reading.main()
         yield SkippedPage(response.url, fetch.lang, "listing page", fetch, source=source.name)
         new_here, onward = 0, []
-        for url, title in listed_titles(candidates, source).items():
-            if everything and not book.is_article(url):
+        for url, (title, article) in listed_articles(candidates, source, book.is_article).items():
+            if everything and not article:
                 onward.append(url)
                 continue
             new_here += self.is_new(book, url)

@@ -3,7 +3,8 @@ and whether it says it is an article."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -31,6 +32,32 @@ def listed_titles(candidates: Any, source: Source) -> dict[str, str | None]:
         if candidate.url == url or url not in found:
             found[url] = candidate.title or found.get(url)
     return found
+
+
+# A list vouches for a link its URL says nothing of (``/news/sport/turnir/``, a one-word Bitrix
+# symbolic code beside ``/news/sport/{slug}/`` ones, tests/bitrix_district_site.py) when at least
+# this many of its other links, and this share of them, are articles.
+KIN_MIN_ARTICLES = 3
+KIN_MIN_SHARE = 0.75
+KIN_TITLE_CHARS = 25  # the link's own text is a title, not "All news" or a rubric's name
+
+
+def listed_articles(
+    candidates: Any, source: Source, is_article: Callable[[str], bool]
+) -> dict[str, tuple[str | None, bool]]:
+    """Canonical URL -> (its title as listed_titles gives it, whether it is an article): by the
+    learner, or because most links of its list are articles and its own text is a title."""
+    titles = listed_titles(candidates, source)
+    known = {url: is_article(url) for url in titles}
+    by_block: defaultdict[int, set[str]] = defaultdict(set)
+    for candidate in candidates:
+        by_block[candidate.block].add(canonical_url(candidate.url, source))
+    vouched: set[str] = set()
+    for urls in by_block.values():
+        articles = sum(known.get(url, False) for url in urls)
+        if articles >= KIN_MIN_ARTICLES and articles >= KIN_MIN_SHARE * len(urls):
+            vouched.update(url for url in urls if len(titles.get(url) or "") >= KIN_TITLE_CHARS)
+    return {url: (title, known[url] or url in vouched) for url, title in titles.items()}
 
 
 def page_links(root: Any, page_url: str) -> Iterator[str]:

@@ -14,13 +14,14 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from scrapy.http import Response, TextResponse
 
 from ..archive.state import CrawlState
 from ..discovery.canonical import canonical_url, declared_links, resolve
+from ..discovery.copies import copies_name
 from ..extraction import extract_article
 from ..items import ArticleItem, FetchFailure, FetchRecord, GoneNotice, NotModified, SkippedPage
 from ..pages import page_root
@@ -71,7 +72,10 @@ class SourceArticles:
         source = book.source
         root = page_root(response)
         redirects = response.request.meta.get("redirect_urls", []) if response.request else []
-        resolved = resolve(source, [fetch.url, *redirects], response.url, declared_links(root, response.url))
+        declared = declared_links(root, response.url)
+        if declared.canonical is None:  # its copy links may name it (a CMS's raw URL form of the article)
+            declared = replace(declared, canonical=copies_name(root, response.url, source))
+        resolved = resolve(source, [fetch.url, *redirects], response.url, declared)
         url = resolved.url
         lang = page_language(source, url, root) or UNKNOWN_LANGUAGE
         fetch.lang = lang
