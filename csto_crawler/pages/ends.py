@@ -11,7 +11,7 @@ import functools
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from ..boilerplate import BACK_LINK_LABELS, is_back_links_line, is_widget_line
-from ..discovery.urlshape import is_dated_page, shape_of
+from ..discovery.urlshape import Token, shape_of
 from .lines import Line
 
 # A line this much link text is navigation, not prose.
@@ -35,6 +35,10 @@ def is_back_link(line: Line, url: str = "") -> bool:
     return _label(line) in BACK_LINK_LABELS or is_back_links_line(line.text) or _links_to_parent(line, url)
 
 
+# The last segment of a date archive's path: a month (/2023/09/) or a day; a year alone names a section.
+MONTH_OR_DAY = frozenset({Token.MONTH, Token.DAY, Token.DATE})
+
+
 def _links_to_parent(line: Line, url: str) -> bool:
     """One short all-link line to a parent path of ``url`` on its own host: the way back to the
     section, however the template words it (the section's own name, an arrow, "К списку")."""
@@ -46,9 +50,10 @@ def _links_to_parent(line: Line, url: str) -> bool:
     if target.netloc != page.netloc or target.query or target.path.rstrip("/") == page.path.rstrip("/"):
         return False
     parent = target.path.rstrip("/") + "/"
-    # A permalink's date is above it (WordPress's /2023/09/08/slug/): a calendar's "« Sep" link to
-    # /2023/09/ is a date archive, not the way back to the section (tests/wordpress_site.py).
-    return page.path.startswith(parent) and not is_dated_page(shape_of(parent))
+    # A permalink's date is above it (WordPress's /2023/09/08/slug/): a calendar's "« Sep" link to the
+    # month /2023/09/ is a date archive, not the way back (tests/wordpress_site.py). A year alone is a
+    # section: the CSTO's "Session 2012" back link goes to /session/2012/.
+    return page.path.startswith(parent) and shape_of(parent).last not in MONTH_OR_DAY
 
 
 # Menus link the same few pages from every line: each URL is split once (a quarter of the time the
