@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,20 +76,29 @@ def date_archive_requests(requests: list[str]) -> list[str]:
     return [path for path in requests if re.fullmatch(r"/\d{4}/(\d{2}/){0,2}", path.split("?")[0])]
 
 
-def assert_posts_read_well(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> float:
-    """Titles, dates with their +03:00 offset, bodies without comments, related posts or share
-    buttons; the mean body F1."""
+def assert_read_well(
+    found: dict[str, dict[str, Any]], expected: dict[str, Any], chrome: Sequence[str], text_of: Callable[[Any], str]
+) -> float:
+    """Titles, the page's own time with its offset, bodies holding none of the site's ``chrome``;
+    the mean body F1 against ``text_of`` each expected article (at least MIN_MEAN_F1)."""
     scores = []
-    for url, post in expected.items():
+    for url, story in expected.items():
         row = found[url]
-        assert row["title"] == post.title
-        assert row["published"] == post.at.isoformat()  # the <time datetime>, not the feed's GMT
-        for chrome in ("Сергей", "Молодцы", "Похожие записи", "Поделиться", "Версия для печати", "Рубрика"):
-            assert chrome not in row["body_text"], (url, chrome)
-        scores.append(body_f1(row["body_text"], "\n\n".join(post.paragraphs)))
+        assert row["title"] == story.title, url
+        assert row["published"] == story.at.isoformat(), (url, row["published"])
+        for words in chrome:
+            assert words not in row["body_text"], (url, words)
+        scores.append(body_f1(row["body_text"], text_of(story)))
     mean = sum(scores) / len(scores)
     assert mean >= MIN_MEAN_F1, scores
     return mean
+
+
+def assert_posts_read_well(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> float:
+    """Dates from the <time datetime> with +03:00 (not the feed's GMT), bodies without comments,
+    related posts or share buttons."""
+    chrome = ("Сергей", "Молодцы", "Похожие записи", "Поделиться", "Версия для печати", "Рубрика")
+    return assert_read_well(found, expected, chrome, lambda post: "\n\n".join(post.paragraphs))
 
 
 def test_a_wordpress_tag_page_gives_its_posts_once_with_dates_and_clean_bodies(wordpress: Any, tmp_path: Path) -> None:
@@ -183,20 +192,13 @@ def calendar_requests(requests: list[str]) -> list[str]:
 
 
 def assert_news_read_well(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> float:
-    """Titles, the JSON-LD time with its +06:00 offset, the byline, bodies that end with their
-    signature line and hold no panel, share row or back link; the mean body F1."""
-    scores = []
-    for url, item in expected.items():
-        row = found[url]
-        assert row["title"] == item.title
-        assert row["published"] == item.at.isoformat()
-        assert row["author"] == portal_site.AUTHOR
-        for chrome in ("Font size", "visually impaired", "Share", "Back to news", "Popular", "By Aibek"):
-            assert chrome not in row["body_text"], (url, chrome)
-        scores.append(body_f1(row["body_text"], "\n\n".join([*item.paragraphs, portal_site.SIGNATURE])))
-    mean = sum(scores) / len(scores)
-    assert mean >= MIN_MEAN_F1, scores
-    return mean
+    """The JSON-LD time with its +06:00 offset, the byline, bodies that end with their signature
+    line and hold no panel, share row or back link."""
+    assert all(found[url]["author"] == portal_site.AUTHOR for url in expected)
+    chrome = ("Font size", "visually impaired", "Share", "Back to news", "Popular", "By Aibek")
+    return assert_read_well(
+        found, expected, chrome, lambda item: "\n\n".join([*item.paragraphs, portal_site.SIGNATURE])
+    )
 
 
 def test_a_json_load_more_listing_gives_every_tagged_article_once(portal: Any, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import pytest
 from bitrix_district_site import BitrixDistrictSite
 from joomla_site import JoomlaSite
 from source_sites import SiteServer
-from test_crawl_kinds import MAX_QUIET_REQUESTS, MAX_TRAP_REQUESTS, MIN_MEAN_F1, articles, assert_archived_once, body_f1
+from test_crawl_kinds import MAX_QUIET_REQUESTS, MAX_TRAP_REQUESTS, articles, assert_archived_once, assert_read_well
 from test_crawl_kinds import crawl as crawl_source
 
 # Text of the site's chrome that no article body may hold (panel, menu, breadcrumb, share, footer, modules).
@@ -65,19 +65,9 @@ def copy_requests(requests: list[str]) -> list[str]:
 
 
 def assert_stories_read_well(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> float:
-    """Titles, the shown date and time at +03:00 (Minsk), bodies that end with the signature line
-    and hold none of the site's chrome; the mean body F1."""
-    scores = []
-    for url, story in expected.items():
-        row = found[url]
-        assert row["title"] == story.title, url
-        assert row["published"] == story.at.isoformat(), (url, row["published"])
-        for chrome in CHROME:
-            assert chrome not in row["body_text"], (url, chrome)
-        scores.append(body_f1(row["body_text"], "\n\n".join(story.body)))
-    mean = sum(scores) / len(scores)
-    assert mean >= MIN_MEAN_F1, scores
-    return mean
+    """The shown date and time at +03:00 (Minsk), bodies that end with the signature line and hold
+    none of the site's chrome."""
+    return assert_read_well(found, expected, CHROME, lambda story: "\n\n".join(story.body))
 
 
 def test_a_joomla_district_site_gives_every_article_once_and_no_copy(joomla: Any, tmp_path: Path) -> None:
